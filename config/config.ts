@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = (protocols: RegExp) => z.url({ protocol: protocols });
+
+/**
+ * Every setting inviteflow reads, by its environment name. Unset service
+ * addresses (`TEMPORAL_ADDRESS`, `DATABASE_URL`, `SMTP_URL`) mean "embedded"
+ * to `inviteflow start`; `api` and `worker` require them.
+ */
+export const configSchema = z.object({
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: url(/^https?$/).optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d+$/, 'must be host:port')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('inviteflow'),
+  DATABASE_URL: url(/^postgres(ql)?$/).optional(),
+  SMTP_URL: url(/^smtps?$/).optional(),
+  MAIL_FROM: z.string().min(3).default('inviteflow <no-reply@inviteflow.local>'),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().optional(),
+  TWILIO_API_URL: url(/^https?$/).optional(),
+  INVITEFLOW_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  INVITEFLOW_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment; a wrong value stops the start with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The settings a production process (`inviteflow api|worker`) cannot run without. */
+export function requireSettings<K extends keyof Config>(config: Config, names: K[]): Config & Required<Pick<Config, K>> {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')} must be set`);
+  return config as Config & Required<Pick<Config, K>>;
+}
+
+export function publicBaseUrl(config: Config): string {
+  return config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The stable problem codes clients match on. Each maps to one HTTP status;
+ * the API turns them into problem+json once, in api/problem.ts.
+ */
+export const errorCodes = {
+  validation_failed: 422,
+  malformed_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  inviter_not_allowed: 403,
+  unknown_role: 422,
+  workspace_not_found: 404,
+  invitation_not_found: 404,
+  webhook_endpoint_not_found: 404,
+  invalid_token: 404,
+  invitation_not_sent: 409,
+  invitation_already_sent: 409,
+  invitation_already_accepted: 409,
+  invitation_declined: 409,
+  invitation_revoked: 409,
+  invitation_expired: 409,
+  invitation_closed: 409,
+  not_found: 404,
+  unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A broken business rule: carries the stable code the API answers with. */
+export class RuleViolation extends Error {
+  override readonly name = 'RuleViolation';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The request field at fault, when there is one (JSON pointer style, e.g. `/roles/0`). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { HOUR, DAY, parseDuration } from './duration';
+import { normalisePhone } from './contact';
+import { channelSchema } from './workspace';
+
+/** Limits on a per-invitation `expiresIn`, so a typo cannot make a link live for years. */
+export const minInvitationTtl = HOUR;
+export const maxInvitationTtl = 90 * DAY;
+
+const phoneSchema = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const e164 = normalisePhone(text);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid international phone number, e.g. +33612345678' });
+      return z.NEVER;
+    }
+    return e164;
+  });
+
+const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
+
+export const inviteeSchema = z.object({
+  email: z.email().max(254).optional(),
+  phone: phoneSchema.optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  userId: z.string().trim().min(1).max(200).optional(),
+});
+
+export const inviterSchema = z.object({
+  userId: z.string().trim().min(1).max(200),
+  roles: roleList,
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+export const createInvitationSchema = z
+  .object({
+    invitee: inviteeSchema,
+    roles: roleList.min(1).optional(),
+    groups: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+    channels: z.array(channelSchema).optional(),
+    inviter: inviterSchema,
+    send: z.boolean().default(true),
+    expiresIn: z
+      .string()
+      .trim()
+      .refine(
+        (text) => {
+          const value = parseDuration(text);
+          return value !== undefined && value >= minInvitationTtl && value <= maxInvitationTtl;
+        },
+        { message: 'must be a duration between "1h" and "90d"' },
+      )
+      .optional(),
+    locale: z.string().trim().min(2).max(16).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const { email, phone, userId } = input.invitee;
+    if (!email && !phone && !userId) {
+      ctx.addIssue({ code: 'custom', path: ['invitee'], message: 'needs at least one of email, phone or userId' });
+    }
+    if (input.channels?.includes('email') && !email) {
+      ctx.addIssue({ code: 'custom', path: ['invitee', 'email'], message: 'is required to send by email' });
+    }
+    if (input.channels?.includes('sms') && !phone) {
+      ctx.addIssue({ code: 'custom', path: ['invitee', 'phone'], message: 'is required to send by SMS' });
+    }
+  });
+
+export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
+
+export const acceptInvitationSchema = z.object({
+  token: z.string().min(1).max(512),
+  userId: z.string().trim().min(1).max(200),
+  profile: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const declineInvitationSchema = z.object({
+  token: z.string().min(1).max(512),
+});
+
+export const revokeInvitationSchema = z.object({
+  by: z.string().trim().min(1).max(200).optional(),
+});

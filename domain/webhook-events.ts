@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { invitationEventTypes, type InvitationEventType } from './invitation';
+
+export const webhookEventTypes = [
+  ...invitationEventTypes.map((type) => `invitation.${type}` as const),
+  'invitation.delivery_failed',
+  'member.joined',
+  'member.updated',
+  'member.removed',
+  'bulk.completed',
+  'endpoint.disabled',
+] as const;
+
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+export function invitationWebhookType(type: InvitationEventType): WebhookEventType {
+  return `invitation.${type}`;
+}
+
+/** An endpoint subscribed to `*` receives every event type. */
+export function isSubscribed(subscribed: readonly string[], type: WebhookEventType): boolean {
+  return subscribed.includes('*') || subscribed.includes(type);
+}
+
+export const createWebhookEndpointSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  events: z.array(z.union([z.enum(webhookEventTypes), z.literal('*')])).min(1).default(['*']),
+  workspaceId: z.string().min(1).max(64).nullable().default(null),
+  description: z.string().max(500).optional(),
+});
+
+export type CreateWebhookEndpoint = z.infer<typeof createWebhookEndpointSchema>;

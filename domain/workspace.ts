@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+export const channels = ['email', 'sms'] as const;
+export const channelSchema = z.enum(channels);
+export type Channel = z.infer<typeof channelSchema>;
+
+const roleName = z.string().trim().min(1).max(64);
+
+const durationText = z
+  .string()
+  .trim()
+  .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration such as "7d", "36h" or "90m"' });
+
+export const workspaceSettingsSchema = z
+  .object({
+    invitationTtl: durationText.default('7d'),
+    inviterRoles: z.array(roleName).min(1).default(['admin']),
+    roles: z.array(roleName).min(1).default(['admin', 'member']),
+    defaultRole: roleName.default('member'),
+    codeJoinRole: roleName.default('member'),
+    seatLimit: z.number().int().positive().nullable().default(null),
+    /** Where invitees land; `{token}` is replaced by the invitation token. `null` uses PUBLIC_BASE_URL. */
+    acceptUrl: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => url.includes('{token}'), { message: 'must contain {token}' })
+      .nullable()
+      .default(null),
+    locale: z.string().trim().min(2).max(16).default('en'),
+    channels: z.array(channelSchema).default(['email']),
+  })
+  .superRefine((settings, ctx) => {
+    for (const [field, role] of [
+      ['defaultRole', settings.defaultRole],
+      ['codeJoinRole', settings.codeJoinRole],
+    ] as const) {
+      if (!settings.roles.includes(role)) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `must be one of the workspace roles (got "${role}")` });
+      }
+    }
+  });
+
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+
+export const workspaceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "-" or "."');
+
+export const upsertWorkspaceSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  settings: workspaceSettingsSchema.default(workspaceSettingsSchema.parse({})),
+});
+
+export type UpsertWorkspace = z.infer<typeof upsertWorkspaceSchema>;
+
+export interface Workspace {
+  id: string;
+  name: string;
+  settings: WorkspaceSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {
+  const template = settings.acceptUrl ?? `${publicBaseUrl.replace(/\/$/, '')}/invitations/accept?token={token}`;
+  return template.replaceAll('{token}', encodeURIComponent(token));
+}
