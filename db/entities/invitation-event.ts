@@ -1,0 +1,24 @@
+import { EntitySchema, type PrimaryKeyProp } from '@mikro-orm/core';
+import type { InvitationEventType } from '../../domain/invitation';
+
+export interface InvitationEventRow {
+  [PrimaryKeyProp]?: ['invitationId', 'seq'];
+  invitationId: string;
+  /** Position in the invitation's history, from 1. */
+  seq: number;
+  type: InvitationEventType;
+  at: Date;
+  by: string | null;
+}
+
+export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
+  name: 'InvitationEvent',
+  tableName: 'invitation_events',
+  properties: {
+    invitationId: { type: 'text', primary: true },
+    seq: { type: 'integer', primary: true },
+    type: { type: 'text' },
+    at: { type: 'datetime' },
+    by: { type: 'text', nullable: true },
+  },
+});

@@ -1,0 +1,23 @@
+import { EntitySchema, type Opt } from '@mikro-orm/core';
+import type { WorkspaceSettings } from '../../domain/workspace';
+
+export interface WorkspaceRow {
+  /** Host-given: the id the host application already uses for the workspace. */
+  id: string;
+  name: string;
+  settings: WorkspaceSettings;
+  createdAt: Opt<Date>;
+  updatedAt: Opt<Date>;
+}
+
+export const WorkspaceSchema = new EntitySchema<WorkspaceRow>({
+  name: 'Workspace',
+  tableName: 'workspaces',
+  properties: {
+    id: { type: 'text', primary: true },
+    name: { type: 'text' },
+    settings: { type: 'json' },
+    createdAt: { type: 'datetime', defaultRaw: 'now()' },
+    updatedAt: { type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() },
+  },
+});

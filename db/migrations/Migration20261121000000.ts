@@ -1,0 +1,147 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * The initial schema, hand-written: the SQL is the source of truth for
+ * constraints and indexes, the entities only map columns, so MikroORM's schema
+ * generator would see them as drift and must not be pointed at this database.
+ */
+export class Migration20261121000000 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table workspaces (
+        id text primary key,
+        name text not null,
+        settings jsonb not null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`);
+
+    // Deleting a workspace that still has invitations, members or keys is refused
+    // (no cascade): that clean-up is a decision for the API, not a side effect.
+    this.addSql(`
+      create table invitations (
+        id text primary key,
+        workspace_id text not null constraint invitations_workspace_id_foreign references workspaces (id),
+        status text not null constraint invitations_status_check
+          check (status in ('requested', 'registered', 'pending', 'accepted', 'declined', 'expired', 'revoked')),
+        email text null,
+        email_key text null,
+        phone text null,
+        name text null,
+        user_id text null,
+        roles jsonb not null,
+        groups jsonb not null,
+        channels jsonb not null,
+        inviter jsonb not null,
+        locale text null,
+        send_count int not null,
+        last_sent_at timestamptz null,
+        expires_at timestamptz null,
+        created_at timestamptz not null,
+        accepted_at timestamptz null,
+        accepted_by text null,
+        version int not null constraint invitations_version_check check (version > 0),
+        updated_at timestamptz not null default now()
+      )`);
+    // Listing newest first within a status, with (created_at, id) as the keyset cursor.
+    this.addSql(
+      'create index invitations_workspace_id_status_created_at_id_index on invitations (workspace_id, status, created_at desc, id)',
+    );
+    // Listing without a status filter.
+    this.addSql('create index invitations_workspace_id_created_at_id_index on invitations (workspace_id, created_at desc, id)');
+    this.addSql('create index invitations_workspace_id_email_key_index on invitations (workspace_id, email_key)');
+    this.addSql('create index invitations_phone_index on invitations (phone)');
+
+    this.addSql(`
+      create table invitation_events (
+        invitation_id text not null constraint invitation_events_invitation_id_foreign
+          references invitations (id) on delete cascade,
+        seq int not null constraint invitation_events_seq_check check (seq > 0),
+        type text not null constraint invitation_events_type_check
+          check (type in ('created', 'sent', 'resent', 'accepted', 'declined', 'expired', 'revoked')),
+        at timestamptz not null,
+        by text null,
+        constraint invitation_events_pkey primary key (invitation_id, seq)
+      )`);
+
+    this.addSql(`
+      create table members (
+        workspace_id text not null constraint members_workspace_id_foreign references workspaces (id),
+        user_id text not null,
+        roles jsonb not null,
+        groups jsonb not null,
+        status text not null constraint members_status_check check (status in ('active', 'disabled')),
+        joined_via text not null constraint members_joined_via_check check (joined_via in ('invitation', 'code', 'match')),
+        invitation_id text null constraint members_invitation_id_foreign
+          references invitations (id) on delete set null,
+        joined_at timestamptz not null,
+        constraint members_pkey primary key (workspace_id, user_id)
+      )`);
+
+    this.addSql(`
+      create table api_keys (
+        id text primary key,
+        name text not null,
+        key_hash text not null constraint api_keys_key_hash_unique unique,
+        scope text not null constraint api_keys_scope_check check (scope in ('platform', 'workspace')),
+        workspace_id text null constraint api_keys_workspace_id_foreign references workspaces (id),
+        created_at timestamptz not null default now(),
+        revoked_at timestamptz null,
+        constraint api_keys_workspace_scope_check check ((scope = 'workspace') = (workspace_id is not null))
+      )`);
+
+    this.addSql(`
+      create table webhook_endpoints (
+        id text primary key,
+        url text not null,
+        events jsonb not null,
+        workspace_id text null constraint webhook_endpoints_workspace_id_foreign references workspaces (id),
+        description text null,
+        secret_ciphertext text not null,
+        created_at timestamptz not null default now(),
+        disabled_at timestamptz null
+      )`);
+
+    // Deliveries and attempts are the endpoint's log: they go with it.
+    this.addSql(`
+      create table webhook_deliveries (
+        id text primary key,
+        endpoint_id text not null constraint webhook_deliveries_endpoint_id_foreign
+          references webhook_endpoints (id) on delete cascade,
+        event_type text not null,
+        payload jsonb not null,
+        status text not null default 'pending' constraint webhook_deliveries_status_check
+          check (status in ('pending', 'delivered', 'failed')),
+        attempt_count int not null default 0,
+        created_at timestamptz not null default now(),
+        last_attempt_at timestamptz null,
+        delivered_at timestamptz null
+      )`);
+    this.addSql('create index webhook_deliveries_endpoint_id_created_at_index on webhook_deliveries (endpoint_id, created_at)');
+
+    this.addSql(`
+      create table webhook_attempts (
+        id bigint generated by default as identity primary key,
+        delivery_id text not null constraint webhook_attempts_delivery_id_foreign
+          references webhook_deliveries (id) on delete cascade,
+        attempted_at timestamptz not null,
+        status_code int null,
+        latency_ms int not null,
+        response_snippet text null,
+        error text null
+      )`);
+    // Also serves the cascade from deliveries, which would otherwise scan attempts.
+    this.addSql('create index webhook_attempts_delivery_id_attempted_at_index on webhook_attempts (delivery_id, attempted_at)');
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop table webhook_attempts');
+    this.addSql('drop table webhook_deliveries');
+    this.addSql('drop table webhook_endpoints');
+    this.addSql('drop table api_keys');
+    this.addSql('drop table members');
+    this.addSql('drop table invitation_events');
+    this.addSql('drop table invitations');
+    this.addSql('drop table workspaces');
+  }
+}
