@@ -1,0 +1,42 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
+import { SecretBox } from '../domain/secret-box';
+import { EmailTemplates } from './email-templates';
+import { createMailActivities } from './mail';
+import { createProjectionActivities } from './projection';
+import { startWebhookDeliveries } from './webhook-starter';
+import { createWebhookActivities } from './webhooks';
+import { createWorkspaceReader } from './workspaces';
+
+export interface ActivityDependencies {
+  orm: MikroORM;
+  temporal: Client;
+  taskQueue: string;
+  transport: Transporter;
+  mailFrom: string;
+  secret: string;
+  publicBaseUrl: string;
+  templates?: EmailTemplates;
+}
+
+export function createActivities(deps: ActivityDependencies) {
+  const workspaces = createWorkspaceReader(deps.orm);
+  return {
+    ...createProjectionActivities({
+      orm: deps.orm,
+      startWebhookDeliveries: (ids) => startWebhookDeliveries(deps.temporal, deps.taskQueue, ids),
+    }),
+    ...createMailActivities({
+      transport: deps.transport,
+      templates: deps.templates ?? new EmailTemplates(),
+      workspaces,
+      mailFrom: deps.mailFrom,
+      secret: deps.secret,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
+    ...createWebhookActivities({ orm: deps.orm, secrets: new SecretBox(deps.secret) }),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,125 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { emailKey } from '../domain/contact';
+import type { InvitationState } from '../domain/invitation';
+import { invitationView } from '../domain/invitation-view';
+import { invitationWebhookType } from '../domain/webhook-events';
+import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
+
+/** Moves the projection forward only: a late or repeated write of an older version changes nothing. */
+const upsertInvitationSql = `
+insert into invitations (id, workspace_id, status, email, email_key, phone, name, user_id, roles, groups, channels,
+  inviter, locale, send_count, last_sent_at, expires_at, created_at, accepted_at, accepted_by, version, updated_at)
+values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, now())
+on conflict (id) do update set
+  status = excluded.status, email = excluded.email, email_key = excluded.email_key, phone = excluded.phone,
+  name = excluded.name, user_id = excluded.user_id, roles = excluded.roles, groups = excluded.groups,
+  channels = excluded.channels, inviter = excluded.inviter, locale = excluded.locale,
+  send_count = excluded.send_count, last_sent_at = excluded.last_sent_at, expires_at = excluded.expires_at,
+  accepted_at = excluded.accepted_at, accepted_by = excluded.accepted_by, version = excluded.version,
+  updated_at = now()
+where invitations.version < excluded.version`;
+
+const insertMemberSql = `
+insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
+values (?, ?, ?::jsonb, ?::jsonb, 'active', 'invitation', ?, ?)
+on conflict (workspace_id, user_id) do nothing`;
+
+async function upsertProjection(em: EntityManager, state: InvitationState): Promise<void> {
+  const { invitee } = state;
+  await em.execute(upsertInvitationSql, [
+    state.id,
+    state.workspaceId,
+    state.status,
+    invitee.email,
+    invitee.email ? emailKey(invitee.email) : null,
+    invitee.phone,
+    invitee.name,
+    invitee.userId,
+    JSON.stringify(state.roles),
+    JSON.stringify(state.groups),
+    JSON.stringify(state.channels),
+    JSON.stringify(state.inviter),
+    state.locale,
+    state.sendCount,
+    state.lastSentAt,
+    state.expiresAt,
+    state.createdAt,
+    state.acceptedAt,
+    state.acceptedBy,
+    state.events.length,
+  ]);
+  const values = state.events.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  await em.execute(
+    `insert into invitation_events (invitation_id, seq, type, at, by) values ${values} on conflict do nothing`,
+    state.events.flatMap((event) => [state.id, event.seq, event.type, event.at, event.by]),
+  );
+}
+
+/** The webhook events one recorded state announces: its latest invitation event, and a new member on acceptance. */
+function announcedEvents(state: InvitationState): WebhookEvent[] {
+  const event = state.events.at(-1);
+  if (!event) return [];
+  const view = invitationView(state);
+  const announced: WebhookEvent[] = [
+    {
+      type: invitationWebhookType(event.type),
+      key: `${state.id}#${event.seq}`,
+      workspaceId: state.workspaceId,
+      timestamp: event.at,
+      data: { invitation: view, sequence: event.seq },
+    },
+  ];
+  if (event.type === 'accepted' && state.acceptedBy) {
+    announced.push({
+      type: 'member.joined',
+      key: `${state.id}#${event.seq}#member`,
+      workspaceId: state.workspaceId,
+      timestamp: event.at,
+      data: {
+        member: {
+          workspaceId: state.workspaceId,
+          userId: state.acceptedBy,
+          roles: state.roles,
+          groups: state.groups,
+          status: 'active',
+          joinedVia: 'invitation',
+          joinedAt: event.at,
+        },
+        invitationId: state.id,
+      },
+    });
+  }
+  return announced;
+}
+
+export interface ProjectionDependencies {
+  orm: MikroORM;
+  startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
+}
+
+export function createProjectionActivities(deps: ProjectionDependencies) {
+  return {
+    /**
+     * Records one state of an invitation: projection, history, membership and
+     * the webhook outbox in one transaction, then starts the deliveries.
+     * Safe to repeat: every write is keyed by the invitation's version.
+     */
+    async recordTransition({ invitation }: { invitation: InvitationState }): Promise<void> {
+      const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
+        await upsertProjection(em, invitation);
+        if (invitation.status === 'accepted' && invitation.acceptedBy) {
+          await em.execute(insertMemberSql, [
+            invitation.workspaceId,
+            invitation.acceptedBy,
+            JSON.stringify(invitation.roles),
+            JSON.stringify(invitation.groups),
+            invitation.id,
+            invitation.acceptedAt,
+          ]);
+        }
+        return enqueueWebhookEvents(em, announcedEvents(invitation));
+      });
+      await deps.startWebhookDeliveries(deliveryIds);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { invitationWorkflow } from './invitation';
+export { webhookDeliveryWorkflow } from './webhook-delivery';

@@ -1,0 +1,188 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { RuleViolation } from '../domain/error-codes';
+import { DAY } from '../domain/duration';
+import {
+  checkCommand,
+  isFinal,
+  lastEvent,
+  transition,
+  type InvitationCommand,
+  type InvitationState,
+} from '../domain/invitation';
+import { invitationChannelKey, invitationExpiresAtKey, invitationStatusKey, workspaceIdKey } from './search-attributes';
+
+export interface InvitationWorkflowInput {
+  invitation: InvitationState;
+  /** Send at once (`send: true` on create); only on the first run, not after continue-as-new. */
+  send: boolean;
+}
+
+// Updates, not signals: the HTTP caller waits for the answer, and validators
+// refuse what the state forbids before anything is written to history.
+export const sendUpdate = defineUpdate<InvitationState, [{ by?: string }]>('send');
+export const resendUpdate = defineUpdate<InvitationState, [{ by?: string }]>('resend');
+export const acceptUpdate = defineUpdate<InvitationState, [{ userId: string }]>('accept');
+export const declineUpdate = defineUpdate<InvitationState, [{ by?: string }]>('decline');
+export const revokeUpdate = defineUpdate<InvitationState, [{ by?: string }]>('revoke');
+/** Completes once the invitation is recorded, so the creator can read its own write. */
+export const openedUpdate = defineUpdate<InvitationState, []>('opened');
+export const stateQuery = defineQuery<InvitationState>('state');
+
+/** How long an expired invitation can still be resent before its run closes. */
+export const expiredRetentionMs = 90 * DAY;
+
+const { recordTransition } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const { sendInvitationEmail } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+function asFailure(error: unknown): unknown {
+  return error instanceof RuleViolation
+    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
+    : error;
+}
+
+/** The invitation's state and the order in which its changes are recorded and delivered. */
+class Invitation {
+  private recorded = Promise.resolve();
+  /** Snapshots taken at each send, delivered in order by the main loop so an update never waits on SMTP. */
+  readonly deliveries: InvitationState[] = [];
+
+  constructor(public state: InvitationState) {}
+
+  check(command: InvitationCommand): void {
+    try {
+      checkCommand(this.state, command, new Date());
+    } catch (error) {
+      throw asFailure(error);
+    }
+  }
+
+  /** Applies at once (so a concurrent command sees the new state), then records in order. */
+  async apply(command: InvitationCommand): Promise<InvitationState> {
+    try {
+      this.state = transition(this.state, command, new Date());
+    } catch (error) {
+      throw asFailure(error);
+    }
+    const snapshot = this.state;
+    const event = lastEvent(snapshot);
+    if ((event.type === 'sent' || event.type === 'resent') && snapshot.channels.includes('email')) {
+      this.deliveries.push(snapshot);
+    }
+    this.publishSearchAttributes();
+    await this.record(snapshot);
+    return snapshot;
+  }
+
+  record(snapshot: InvitationState): Promise<void> {
+    this.recorded = this.recorded.then(() => recordTransition({ invitation: snapshot }));
+    return this.recorded;
+  }
+
+  publishSearchAttributes(): void {
+    const { status, workspaceId, channels, expiresAt } = this.state;
+    upsertSearchAttributes([
+      { key: invitationStatusKey, value: status },
+      { key: workspaceIdKey, value: workspaceId },
+      { key: invitationChannelKey, value: channels },
+      { key: invitationExpiresAtKey, value: expiresAt ? new Date(expiresAt) : null },
+    ]);
+  }
+
+  /** When the clock next matters: the expiry while pending, the end of retention once expired. */
+  deadline(): number | undefined {
+    const { status, expiresAt } = this.state;
+    if (expiresAt === null) return undefined;
+    if (status === 'pending') return Date.parse(expiresAt);
+    if (status === 'expired') return Date.parse(expiresAt) + expiredRetentionMs;
+    return undefined;
+  }
+}
+
+export async function invitationWorkflow(input: InvitationWorkflowInput): Promise<InvitationState> {
+  const invitation = new Invitation(input.invitation);
+  let opened = false;
+
+  setHandler(stateQuery, () => invitation.state);
+  setHandler(openedUpdate, async () => {
+    await condition(() => opened);
+    return invitation.state;
+  });
+  // Each update is one command; its validator refuses it before anything is written to history.
+  function handleCommand<Args extends unknown[]>(
+    update: UpdateDefinition<InvitationState, Args>,
+    command: (...args: Args) => InvitationCommand,
+  ): void {
+    setHandler(update, (...args: Args) => invitation.apply(command(...args)), {
+      validator: (...args: Args) => invitation.check(command(...args)),
+    });
+  }
+  handleCommand(sendUpdate, ({ by }) => ({ type: 'send', by }));
+  handleCommand(resendUpdate, ({ by }) => ({ type: 'resend', by }));
+  handleCommand(acceptUpdate, ({ userId }) => ({ type: 'accept', userId }));
+  handleCommand(declineUpdate, ({ by }) => ({ type: 'decline', by }));
+  handleCommand(revokeUpdate, ({ by }) => ({ type: 'revoke', by }));
+
+  if (workflowInfo().continuedFromExecutionRunId === undefined) {
+    invitation.publishSearchAttributes();
+    await invitation.record(invitation.state);
+    if (input.send) await invitation.apply({ type: 'send', by: input.invitation.inviter.userId });
+  }
+  opened = true;
+
+  for (;;) {
+    const delivery = invitation.deliveries.shift();
+    if (delivery !== undefined) {
+      // A send overtaken by acceptance, revocation or another resend is stale.
+      if (invitation.state.status === 'pending' && invitation.state.sendCount === delivery.sendCount) {
+        try {
+          await sendInvitationEmail({ invitation: delivery });
+        } catch (error) {
+          // A permanent failure must not end the invitation: it stays pending and can be resent.
+          if (!(error instanceof ActivityFailure)) throw error;
+          log.warn('invitation email not delivered', { invitationId: delivery.id, sendNumber: delivery.sendCount });
+        }
+      }
+      continue;
+    }
+    if (isFinal(invitation.state.status)) break;
+    if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
+      await continueAsNew<typeof invitationWorkflow>({ invitation: invitation.state, send: false });
+    }
+
+    const seen = invitation.state.events.length;
+    const deadline = invitation.deadline();
+    const woken = () => invitation.state.events.length !== seen || invitation.deliveries.length > 0;
+    if (deadline === undefined) {
+      await condition(woken);
+      continue;
+    }
+    if (await condition(woken, Math.max(deadline - Date.now(), 1))) continue;
+    if (invitation.state.status === 'expired') break;
+    await invitation.apply({ type: 'expire' });
+  }
+
+  await condition(allHandlersFinished);
+  return invitation.state;
+}
