@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth';
+import type { ApiContext } from './context';
+import { Problem, problemHandler, sendProblem } from './problem';
+import { healthRouter } from './routers/health';
+import { invitationsRouter } from './routers/invitations';
+import { inviteeRouter } from './routers/invitee';
+import { webhookEndpointsRouter } from './routers/webhook-endpoints';
+import { workspacesRouter } from './routers/workspaces';
+
+export interface AppOptions {
+  /** Extra routes mounted before authentication, e.g. the dev outbox of `inviteflow start`. */
+  extraRoutes?: RequestHandler[];
+}
+
+export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Query strings carry invitation tokens: log the path only, and no headers (API keys).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(healthRouter(ctx));
+  for (const routes of options.extraRoutes ?? []) app.use(routes);
+
+  app.use('/v1', authenticate(ctx.orm));
+  app.use(workspacesRouter(ctx));
+  app.use(invitationsRouter(ctx));
+  app.use(inviteeRouter(ctx));
+  app.use(webhookEndpointsRouter(ctx));
+
+  app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));
+  app.use(problemHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+
+/** What every router needs, built once by the process that serves the API. */
+export interface ApiContext {
+  orm: MikroORM;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  /** INVITEFLOW_SECRET: signs invitation tokens and seals webhook secrets. */
+  secret: string;
+  publicBaseUrl: string;
+}

@@ -1,0 +1,93 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { InvitationEventSchema, InvitationSchema, type InvitationRow } from '../db/entities';
+import type { InvitationEvent, InvitationStatus } from '../domain/invitation';
+import type { InvitationView } from '../domain/invitation-view';
+import { Problem } from './problem';
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    status: row.status,
+    invitee: { email: row.email, phone: row.phone, name: row.name, userId: row.userId },
+    roles: row.roles,
+    groups: row.groups,
+    channels: row.channels,
+    inviter: row.inviter,
+    locale: row.locale,
+    sendCount: row.sendCount,
+    lastSentAt: iso(row.lastSentAt),
+    expiresAt: iso(row.expiresAt),
+    createdAt: row.createdAt.toISOString(),
+    acceptedAt: iso(row.acceptedAt),
+    acceptedBy: row.acceptedBy,
+    events,
+  };
+}
+
+/** One invitation as projected, with its history; 404 when it is not in that workspace. */
+export async function getInvitation(orm: MikroORM, id: string, workspaceId?: string): Promise<InvitationView> {
+  const em = orm.em.fork();
+  const row = await em.findOne(InvitationSchema, workspaceId ? { id, workspaceId } : { id });
+  if (!row) throw new Problem('invitation_not_found', `no invitation "${id}" in this workspace`);
+  const events = await em.find(InvitationEventSchema, { invitationId: id }, { orderBy: { seq: 'asc' } });
+  return view(
+    row,
+    events.map((event) => ({ seq: event.seq, type: event.type, at: event.at.toISOString(), by: event.by })),
+  );
+}
+
+export interface ListPage {
+  data: InvitationView[];
+  nextCursor: string | null;
+}
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+  } catch {
+    // falls through: not a cursor we issued
+  }
+  return undefined;
+}
+
+/** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invitations arrive. */
+export async function listInvitations(
+  orm: MikroORM,
+  query: { workspaceId: string; status?: InvitationStatus; cursor?: Cursor; limit: number },
+): Promise<ListPage> {
+  const rows = await orm.em.fork().find(
+    InvitationSchema,
+    {
+      workspaceId: query.workspaceId,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.cursor
+        ? {
+            $or: [
+              { createdAt: { $lt: new Date(query.cursor.createdAt) } },
+              { createdAt: new Date(query.cursor.createdAt), id: { $lt: query.cursor.id } },
+            ],
+          }
+        : {}),
+    },
+    { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: query.limit + 1 },
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map((row) => view(row, [])),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}

@@ -1,0 +1,50 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { isErrorCode } from '../domain/error-codes';
+import { invitationWorkflowId, refusal, type InvitationState } from '../domain/invitation';
+import { invitationView, type InvitationView } from '../domain/invitation-view';
+import { invitationWorkflow, openedUpdate } from '../workflows/invitation';
+import type { ApiContext } from './context';
+import { getInvitation } from './invitation-store';
+import { Problem } from './problem';
+
+/** Starts an invitation's workflow and answers once its first state is recorded. */
+export async function startInvitation(
+  { temporal, taskQueue }: Pick<ApiContext, 'temporal' | 'taskQueue'>,
+  invitation: InvitationState,
+  send: boolean,
+): Promise<InvitationView> {
+  const handle = await temporal.workflow.start(invitationWorkflow, {
+    taskQueue,
+    workflowId: invitationWorkflowId(invitation.id),
+    args: [{ invitation, send }],
+    staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+  });
+  return invitationView(await handle.executeUpdate(openedUpdate));
+}
+
+/**
+ * Runs one command on an invitation's workflow. A refusal by the workflow's
+ * validator keeps its code; a run that has already closed is answered from
+ * the projection's final status.
+ */
+export async function runInvitationUpdate<Input>(
+  ctx: Pick<ApiContext, 'temporal' | 'orm'>,
+  invitationId: string,
+  update: UpdateDefinition<InvitationState, [Input]>,
+  input: Input,
+): Promise<InvitationView> {
+  try {
+    const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitationId));
+    return invitationView(await handle.executeUpdate(update, { args: [input] }));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && isErrorCode(error.cause.type)) {
+      throw new Problem(error.cause.type, error.cause.message);
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      const projected = await getInvitation(ctx.orm, invitationId);
+      throw Problem.fromRule(refusal(projected.status, update.name as never));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,553 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from '../config/paths';
+import { joinMethods, memberStatuses } from '../db/entities/member';
+import { webhookDeliveryStatuses } from '../db/entities/webhook-delivery';
+import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
+import { checkCommand, createInvitation, invitationEventTypes, invitationStatuses, type InvitationCommand } from '../domain/invitation';
+import { acceptInvitationSchema, createInvitationSchema, declineInvitationSchema, revokeInvitationSchema } from '../domain/invitation-input';
+import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
+import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
+
+type JsonSchema = Record<string, unknown>;
+
+// Copies of schemas private to api/routers/invitations.ts and api/routers/invitee.ts, kept
+// identical to them; test/unit/api/openapi.test.ts fails when a router stops agreeing with its copy.
+const listQuerySchema = z.object({
+  status: z.enum(invitationStatuses).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const actionSchema = z.object({ by: z.string().trim().min(1).max(200).optional() });
+const lookupQuerySchema = z.object({ token: z.string().min(1).max(512) });
+
+const timestamp = z.iso.datetime();
+
+export const invitationViewSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  status: z.enum(invitationStatuses),
+  invitee: z.object({
+    email: z.string().nullable(),
+    phone: z.string().nullable().describe('E.164, e.g. +33612345678'),
+    name: z.string().nullable(),
+    userId: z.string().nullable(),
+  }),
+  roles: z.array(z.string()),
+  groups: z.array(z.string()),
+  channels: z.array(channelSchema),
+  inviter: z.object({ userId: z.string(), roles: z.array(z.string()), name: z.string().optional() }),
+  locale: z.string().nullable(),
+  sendCount: z.number().int().min(0),
+  lastSentAt: timestamp.nullable(),
+  expiresAt: timestamp.nullable(),
+  createdAt: timestamp,
+  acceptedAt: timestamp.nullable(),
+  acceptedBy: z.string().nullable(),
+  events: z
+    .array(z.object({ seq: z.number().int().min(1), type: z.enum(invitationEventTypes), at: timestamp, by: z.string().nullable() }))
+    .describe('The history, oldest first; empty in lists'),
+});
+
+export const workspaceViewSchema = z.object({
+  id: workspaceIdSchema,
+  name: z.string(),
+  settings: workspaceSettingsSchema,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const webhookEndpointViewSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: createWebhookEndpointSchema.shape.events.unwrap(),
+  workspaceId: z.string().nullable().describe('`null`: platform-wide, receives the events of every workspace'),
+  description: z.string().nullable(),
+  createdAt: timestamp,
+  disabledAt: timestamp.nullable(),
+});
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]).describe('Stable: match on this, not on the texts'),
+  detail: z.string(),
+  errors: z
+    .array(z.object({ field: z.string().describe('JSON pointer into the body (`/invitee/email`), or `query.<name>`'), message: z.string() }))
+    .optional(),
+});
+
+/** What the invitee's side shows before acting: no history, no channels, the inviter's name only. */
+export const invitationLookupSchema = z.object({
+  invitation: invitationViewSchema
+    .pick({ id: true, status: true, invitee: true, roles: true, groups: true, expiresAt: true })
+    .extend({ inviter: z.object({ userId: z.string(), name: z.string().nullable() }) }),
+  workspace: workspaceViewSchema.pick({ id: true, name: true }),
+});
+
+const acceptedInvitationSchema = z.object({
+  invitation: invitationViewSchema,
+  member: z.object({
+    workspaceId: z.string(),
+    userId: z.string(),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()),
+    status: z.enum(memberStatuses),
+    joinedVia: z.enum(joinMethods),
+    joinedAt: timestamp,
+  }),
+});
+
+const webhookDeliverySchema = z.object({
+  id: z.string().describe('The Standard Webhooks `webhook-id`'),
+  eventType: z.enum(webhookEventTypes),
+  status: z.enum(webhookDeliveryStatuses),
+  attemptCount: z.number().int().min(0),
+  createdAt: timestamp,
+  deliveredAt: timestamp.nullable(),
+  attempts: z.array(
+    z.object({
+      attemptedAt: timestamp,
+      statusCode: z.number().int().nullable().describe('`null` when no HTTP response came back: see `error`'),
+      latencyMs: z.number().int(),
+      responseSnippet: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+const readinessSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.object({ database: z.boolean(), temporal: z.boolean() }),
+});
+
+/** Every answer schema, by the name it has under `components.schemas`. */
+const components = z.registry<{ id: string }>();
+components.add(invitationViewSchema, { id: 'Invitation' });
+components.add(workspaceViewSchema, { id: 'Workspace' });
+components.add(webhookEndpointViewSchema, { id: 'WebhookEndpoint' });
+components.add(problemSchema, { id: 'Problem' });
+components.add(invitationLookupSchema, { id: 'InvitationLookup' });
+components.add(acceptedInvitationSchema, { id: 'AcceptedInvitation' });
+const invitationPageSchema = z.object({
+  data: z.array(invitationViewSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; `null` on the last one'),
+});
+components.add(invitationPageSchema, { id: 'InvitationPage' });
+const invitationLinkSchema = z.object({ url: z.url() });
+components.add(invitationLinkSchema, { id: 'InvitationLink' });
+const declinedInvitationSchema = z.object({ invitation: invitationViewSchema });
+components.add(declinedInvitationSchema, { id: 'DeclinedInvitation' });
+const createdWebhookEndpointSchema = webhookEndpointViewSchema.extend({
+  secret: z.string().describe('The `whsec_` signing secret: shown in this answer only'),
+});
+components.add(createdWebhookEndpointSchema, { id: 'CreatedWebhookEndpoint' });
+const webhookEndpointPageSchema = z.object({ data: z.array(webhookEndpointViewSchema), nextCursor: z.null() });
+components.add(webhookEndpointPageSchema, { id: 'WebhookEndpointPage' });
+const webhookDeliveryPageSchema = z.object({ data: z.array(webhookDeliverySchema).describe('The 100 newest'), nextCursor: z.null() });
+components.add(webhookDeliveryPageSchema, { id: 'WebhookDeliveryPage' });
+const livenessSchema = z.object({ status: z.literal('ok') });
+components.add(livenessSchema, { id: 'Liveness' });
+components.add(readinessSchema, { id: 'Readiness' });
+
+interface Answer {
+  status: number;
+  description: string;
+  /** Registered in `components`; none for an empty answer. */
+  schema?: z.ZodType;
+  headers?: Record<string, string>;
+}
+
+type InvitationCommandType = Exclude<InvitationCommand['type'], 'expire'>;
+
+interface RouteDoc {
+  method: 'get' | 'put' | 'post' | 'delete';
+  /** As the router declares it, `:name` parameters and all. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Path parameters the route validates; the others are any string. */
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  answers: Answer[];
+  /** The route's own problem codes; the ones every route, body or query can give are added. */
+  errors: ErrorCode[];
+  /** The probes answer without an API key. */
+  public?: true;
+}
+
+/**
+ * The codes an invitation command is refused with, asked of the domain's
+ * rules so the reference follows them. The sample is past its expiry, which
+ * accept and decline refuse whatever the status says.
+ */
+function refusals(type: InvitationCommandType): ErrorCode[] {
+  const epoch = new Date(0);
+  const sample = createInvitation(
+    {
+      id: 'inv_sample',
+      workspaceId: 'sample',
+      invitee: { email: null, phone: null, name: null, userId: null },
+      roles: [],
+      groups: [],
+      channels: [],
+      inviter: { userId: 'sample', roles: [] },
+      locale: null,
+      ttlMs: 0,
+    },
+    epoch,
+  );
+  const command: InvitationCommand = type === 'accept' ? { type, userId: 'sample' } : { type };
+  const codes = new Set<ErrorCode>();
+  for (const status of invitationStatuses) {
+    try {
+      checkCommand({ ...sample, status, expiresAt: epoch.toISOString() }, command, new Date());
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error;
+      codes.add(error.code);
+    }
+  }
+  return [...codes];
+}
+
+const workspacePath = '/v1/workspaces/:ws';
+const invitationsPath = `${workspacePath}/invitations`;
+const invitationPath = `${invitationsPath}/:id`;
+const inWorkspace: ErrorCode[] = ['forbidden', 'workspace_not_found'];
+const ofInvitation: ErrorCode[] = [...inWorkspace, 'invitation_not_found'];
+const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
+
+const invitationActions: RouteDoc[] = (
+  [
+    ['send', actionSchema, 'Send a registered invitation', 'Starts its expiry clock.'],
+    ['resend', actionSchema, 'Send a pending or expired invitation again', 'Restarts its expiry clock from now.'],
+    ['revoke', revokeInvitationSchema, 'Revoke an invitation', 'Its link stops working at once.'],
+  ] as const
+).map(([action, body, summary, description]) => ({
+  method: 'post',
+  path: `${invitationPath}/${action}`,
+  operationId: `${action}Invitation`,
+  tag: 'Invitations',
+  summary,
+  description,
+  body,
+  answers: [{ status: 200, description: 'The invitation after the change', schema: invitationViewSchema }],
+  errors: [...ofInvitation, ...refusals(action)],
+}));
+
+/** One entry per route the API serves: adding a route to a router means adding it here. */
+const routes: RouteDoc[] = [
+  {
+    method: 'put',
+    path: workspacePath,
+    operationId: 'putWorkspace',
+    tag: 'Workspaces',
+    summary: 'Create or replace a workspace',
+    description: 'Needs a platform API key. Omitted settings take their defaults.',
+    params: { ws: workspaceIdSchema },
+    body: upsertWorkspaceSchema,
+    answers: [
+      { status: 201, description: 'Created', schema: workspaceViewSchema },
+      { status: 200, description: 'Replaced', schema: workspaceViewSchema },
+    ],
+    errors: ['forbidden'],
+  },
+  {
+    method: 'get',
+    path: workspacePath,
+    operationId: 'getWorkspace',
+    tag: 'Workspaces',
+    summary: 'Get a workspace',
+    answers: [{ status: 200, description: 'The workspace', schema: workspaceViewSchema }],
+    errors: inWorkspace,
+  },
+  {
+    method: 'post',
+    path: invitationsPath,
+    operationId: 'createInvitation',
+    tag: 'Invitations',
+    summary: 'Invite someone',
+    description:
+      'The invitee needs at least one of email, phone or userId, and the contact of each channel used. ' +
+      'Roles, channels and expiry default to the workspace settings; the inviter must hold one of its inviter roles.',
+    body: createInvitationSchema,
+    answers: [
+      { status: 201, description: 'Created', schema: invitationViewSchema, headers: { Location: 'The URL of the new invitation' } },
+    ],
+    errors: [...inWorkspace, 'inviter_not_allowed', 'unknown_role'],
+  },
+  {
+    method: 'get',
+    path: invitationsPath,
+    operationId: 'listInvitations',
+    tag: 'Invitations',
+    summary: 'List invitations, newest first',
+    description: 'Without their history. Follow `nextCursor` for the next page.',
+    query: listQuerySchema,
+    answers: [{ status: 200, description: 'One page', schema: invitationPageSchema }],
+    errors: inWorkspace,
+  },
+  {
+    method: 'get',
+    path: invitationPath,
+    operationId: 'getInvitation',
+    tag: 'Invitations',
+    summary: 'Get an invitation with its history',
+    answers: [{ status: 200, description: 'The invitation', schema: invitationViewSchema }],
+    errors: ofInvitation,
+  },
+  {
+    method: 'get',
+    path: `${invitationPath}/link`,
+    operationId: 'getInvitationLink',
+    tag: 'Invitations',
+    summary: 'Get the link an invitee accepts with',
+    description: 'For hosts that deliver invitations themselves, or share the link by hand.',
+    answers: [{ status: 200, description: 'The link', schema: invitationLinkSchema }],
+    errors: ofInvitation,
+  },
+  ...invitationActions,
+  {
+    method: 'get',
+    path: '/v1/invitations/lookup',
+    operationId: 'lookupInvitation',
+    tag: 'Invitee',
+    summary: 'Look an invitation up by the token of its link',
+    description: 'Never consumes the token, so link previews and mail scanners are harmless.',
+    query: lookupQuerySchema,
+    answers: [{ status: 200, description: 'What the invitee is invited to', schema: invitationLookupSchema }],
+    errors: ['invalid_token'],
+  },
+  {
+    method: 'post',
+    path: '/v1/invitations/accept',
+    operationId: 'acceptInvitation',
+    tag: 'Invitee',
+    summary: 'Accept an invitation as a user of the host',
+    body: acceptInvitationSchema,
+    answers: [{ status: 200, description: 'Accepted: the user is now a member', schema: acceptedInvitationSchema }],
+    errors: ['invalid_token', ...refusals('accept')],
+  },
+  {
+    method: 'post',
+    path: '/v1/invitations/decline',
+    operationId: 'declineInvitation',
+    tag: 'Invitee',
+    summary: 'Decline an invitation',
+    body: declineInvitationSchema,
+    answers: [{ status: 200, description: 'Declined', schema: declinedInvitationSchema }],
+    errors: ['invalid_token', ...refusals('decline')],
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-endpoints',
+    operationId: 'createWebhookEndpoint',
+    tag: 'Webhook endpoints',
+    summary: 'Subscribe a URL to events',
+    description: 'A platform-wide endpoint (`workspaceId: null`) needs a platform API key.',
+    body: createWebhookEndpointSchema,
+    answers: [{ status: 201, description: 'Created, with its signing secret', schema: createdWebhookEndpointSchema }],
+    errors: ['forbidden'],
+  },
+  {
+    method: 'get',
+    path: '/v1/webhook-endpoints',
+    operationId: 'listWebhookEndpoints',
+    tag: 'Webhook endpoints',
+    summary: 'List the endpoints the API key may see',
+    answers: [{ status: 200, description: 'All of them', schema: webhookEndpointPageSchema }],
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'getWebhookEndpoint',
+    tag: 'Webhook endpoints',
+    summary: 'Get a webhook endpoint',
+    answers: [{ status: 200, description: 'The endpoint', schema: webhookEndpointViewSchema }],
+    errors: ofEndpoint,
+  },
+  {
+    method: 'delete',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
+    tag: 'Webhook endpoints',
+    summary: 'Delete a webhook endpoint',
+    answers: [{ status: 204, description: 'Deleted' }],
+    errors: ofEndpoint,
+  },
+  {
+    method: 'get',
+    path: '/v1/webhook-endpoints/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
+    tag: 'Webhook endpoints',
+    summary: "List an endpoint's recent deliveries, with their attempts",
+    answers: [{ status: 200, description: 'The newest deliveries first', schema: webhookDeliveryPageSchema }],
+    errors: ofEndpoint,
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    tag: 'Health',
+    summary: 'Liveness: the process answers',
+    answers: [{ status: 200, description: 'Alive', schema: livenessSchema }],
+    errors: [],
+    public: true,
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    tag: 'Health',
+    summary: 'Readiness: PostgreSQL and Temporal both answer',
+    answers: [
+      { status: 200, description: 'Ready', schema: readinessSchema },
+      { status: 503, description: 'A dependency does not answer', schema: readinessSchema },
+    ],
+    errors: [],
+    public: true,
+  },
+];
+
+const schemaRef = (id: string) => `#/components/schemas/${id}`;
+
+/** A request part as the route's schema accepts it; the document's dialect already is 2020-12. */
+function inputSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' });
+  return json;
+}
+
+function ref(schema: z.ZodType): JsonSchema {
+  const id = components.get(schema)?.id;
+  if (!id) throw new Error('an answer schema is missing from the components registry');
+  return { $ref: schemaRef(id) };
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(components, {
+    io: 'output',
+    uri: schemaRef,
+    // Answers gain fields over time: `additionalProperties: false` would make strict clients break on each one.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+    },
+  });
+  // `$id` would be a JSON pointer, which 2020-12 forbids there; the components' keys name them.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...json }]) => [id, json]));
+}
+
+function parameters(route: RouteDoc): JsonSchema[] {
+  const path = [...route.path.matchAll(/:(\w+)/g)].map(([, name = '']) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: route.params?.[name] ? inputSchema(route.params[name]) : { type: 'string' },
+  }));
+  const query = route.query ? inputSchema(route.query) : { properties: {}, required: [] };
+  const required = (query.required ?? []) as string[];
+  const queryParams = Object.entries(query.properties as Record<string, JsonSchema>).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    schema,
+  }));
+  return [...path, ...queryParams];
+}
+
+function problemAnswers(codes: ErrorCode[]): Record<string, JsonSchema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) byStatus.set(errorCodes[code], [...(byStatus.get(errorCodes[code]) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      status,
+      {
+        description: `Problem: ${list.map((code) => `\`${code}\``).join(', ')}`,
+        content: {
+          'application/problem+json': { schema: { allOf: [ref(problemSchema), { properties: { code: { enum: list } } }] } },
+        },
+      },
+    ]),
+  );
+}
+
+function operation(route: RouteDoc): JsonSchema {
+  const validated = Boolean(route.body ?? route.query ?? route.params);
+  const errors: ErrorCode[] = [
+    ...(route.body ? ['malformed_request' as const] : []),
+    ...(route.public ? [] : ['unauthorized' as const]),
+    ...route.errors,
+    ...(validated ? ['validation_failed' as const] : []),
+    ...(route.public ? [] : ['internal_error' as const]),
+  ];
+  const answers = Object.fromEntries(
+    route.answers.map(({ status, description, schema, headers }) => [
+      status,
+      {
+        description,
+        ...(headers && {
+          headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])),
+        }),
+        ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
+      },
+    ]),
+  );
+  const params = parameters(route);
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    ...(route.description && { description: route.description }),
+    ...(route.public && { security: [] }),
+    ...(params.length > 0 && { parameters: params }),
+    ...(route.body && {
+      // The routers read a missing body as `{}`, so it is optional when `{}` passes.
+      requestBody: {
+        required: !route.body.safeParse({}).success,
+        content: { 'application/json': { schema: inputSchema(route.body) } },
+      },
+    }),
+    responses: Object.fromEntries(
+      Object.entries({ ...answers, ...problemAnswers(errors) }).sort(([a], [b]) => Number(a) - Number(b)),
+    ),
+  };
+}
+
+function paths(): Record<string, Record<string, JsonSchema>> {
+  const result: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    const path = route.path.replaceAll(/:(\w+)/g, '{$1}');
+    result[path] = { ...result[path], [route.method]: operation(route) };
+  }
+  return result;
+}
+
+/** The OpenAPI 3.1 description of the HTTP API, built from the schemas the routes validate with. */
+export function openApiDocument(): JsonSchema {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'inviteflow',
+      version,
+      description:
+        'Headless invitation engine. Errors are `application/problem+json` (RFC 9457) with a stable `code` to match on; ' +
+        'each operation lists the codes it can answer with.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
+    security: [{ apiKey: [] }],
+    paths: paths(),
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A platform or workspace API key: `Authorization: Bearer <key>`' },
+      },
+    },
+  };
+}

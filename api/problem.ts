@@ -1,0 +1,87 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type {} from 'pino-http';
+import { z } from 'zod';
+import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
+
+export interface FieldError {
+  /** JSON pointer into the request (`/invitee/email`), or `query.status` for query parameters. */
+  field: string;
+  message: string;
+}
+
+/** An error the API answers with as problem+json (RFC 9457). */
+export class Problem extends Error {
+  override readonly name = 'Problem';
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  get status(): number {
+    return errorCodes[this.code];
+  }
+
+  static fromZod(error: z.ZodError, where: 'body' | 'query' | 'path'): Problem {
+    const errors = error.issues.map((issue) => ({
+      field: where === 'body' ? `/${issue.path.join('/')}` : `${where}.${issue.path.join('.')}`,
+      message: issue.message,
+    }));
+    const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return new Problem('validation_failed', `invalid ${where}: ${summary}`, errors);
+  }
+
+  static fromRule(violation: RuleViolation): Problem {
+    return new Problem(
+      violation.code,
+      violation.message,
+      violation.field ? [{ field: violation.field, message: violation.message }] : [],
+    );
+  }
+}
+
+const titles: Partial<Record<ErrorCode, string>> = {
+  validation_failed: 'The request is not valid',
+  internal_error: 'Something went wrong on our side',
+};
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .set({ 'content-type': 'application/problem+json', ...problem.headers })
+    .send(
+      JSON.stringify({
+        type: `/problems/${problem.code}`,
+        title: titles[problem.code] ?? problem.code.replaceAll('_', ' '),
+        status: problem.status,
+        code: problem.code,
+        detail: problem.detail,
+        ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
+      }),
+    );
+}
+
+/** The one place errors become HTTP answers; anything unknown is a logged 500 without internals. */
+export function problemHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof Problem) return sendProblem(res, error);
+    if (error instanceof RuleViolation) return sendProblem(res, Problem.fromRule(error));
+    const status = (error as { status?: unknown; type?: unknown }).status;
+    // body-parser's own errors: malformed JSON, too large, wrong charset.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = status === 413 ? 'the request body is too large' : 'the request body is not valid JSON';
+      return sendProblem(res, new Problem('malformed_request', message, [{ field: '/', message }]));
+    }
+    log.error({ err: error, requestId: req.id }, 'unhandled error');
+    sendProblem(res, new Problem('internal_error', 'an unexpected error occurred; it was logged'));
+  };
+}

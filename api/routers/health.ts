@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { isDatabaseReady } from '../../db/orm';
+import type { ApiContext } from '../context';
+
+export function healthRouter({ orm, temporal }: ApiContext): Router {
+  const router = Router();
+
+  /** Alive: the process answers. Says nothing of its dependencies, so it never flaps with them. */
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  /** Ready: PostgreSQL and Temporal both answer, so requests can be served. */
+  router.get('/readyz', async (_req, res) => {
+    const [database, temporalReady] = await Promise.all([
+      isDatabaseReady(orm),
+      temporal.workflowService
+        .getSystemInfo({})
+        .then(() => true)
+        .catch(() => false),
+    ]);
+    const ready = database && temporalReady;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
+  });
+
+  return router;
+}

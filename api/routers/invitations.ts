@@ -1,0 +1,102 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { parseDuration } from '../../domain/duration';
+import { newId } from '../../domain/ids';
+import { createInvitation, invitationStatuses } from '../../domain/invitation';
+import { createInvitationSchema, revokeInvitationSchema } from '../../domain/invitation-input';
+import { checkMayInvite } from '../../domain/policies';
+import { invitationToken } from '../../domain/tokens';
+import { acceptLink } from '../../domain/workspace';
+import { resendUpdate, revokeUpdate, sendUpdate } from '../../workflows/invitation';
+import { authorizeWorkspace } from '../auth';
+import type { ApiContext } from '../context';
+import { getInvitation, listInvitations, decodeCursor } from '../invitation-store';
+import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
+import { Problem } from '../problem';
+import { parseBody, parseQuery } from '../validate';
+import { getWorkspace } from '../workspace-store';
+
+const listQuerySchema = z.object({
+  status: z.enum(invitationStatuses).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const actionSchema = z.object({ by: z.string().trim().min(1).max(200).optional() });
+
+export function invitationsRouter(ctx: ApiContext): Router {
+  const router = Router();
+  const base = '/v1/workspaces/:ws/invitations';
+
+  /** The workspace the path names, after checking the caller may act in it. */
+  async function workspaceOf(req: Request<{ ws: string }>) {
+    authorizeWorkspace(req, req.params.ws);
+    return getWorkspace(ctx.orm, req.params.ws);
+  }
+
+  router.post(base, async (req, res) => {
+    const workspace = await workspaceOf(req);
+    const input = parseBody(createInvitationSchema, req);
+    const roles = input.roles ?? [workspace.settings.defaultRole];
+    checkMayInvite(workspace.settings, input.inviter, roles);
+    const invitation = createInvitation(
+      {
+        id: newId('inv'),
+        workspaceId: workspace.id,
+        invitee: {
+          email: input.invitee.email ?? null,
+          phone: input.invitee.phone ?? null,
+          name: input.invitee.name ?? null,
+          userId: input.invitee.userId ?? null,
+        },
+        roles,
+        groups: input.groups,
+        channels: input.channels ?? workspace.settings.channels,
+        inviter: input.inviter,
+        locale: input.locale ?? null,
+        ttlMs: parseDuration(input.expiresIn ?? workspace.settings.invitationTtl) ?? 0,
+      },
+      new Date(),
+    );
+    const view = await startInvitation(ctx, invitation, input.send);
+    res.status(201).location(`${req.baseUrl}/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
+  });
+
+  router.get(base, async (req, res) => {
+    const workspace = await workspaceOf(req);
+    const query = parseQuery(listQuerySchema, req);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !cursor) {
+      throw new Problem('validation_failed', 'invalid query: cursor is not one this API issued', [
+        { field: 'query.cursor', message: 'is not a cursor this API issued' },
+      ]);
+    }
+    res.json(await listInvitations(ctx.orm, { workspaceId: workspace.id, status: query.status, cursor, limit: query.limit }));
+  });
+
+  router.get(`${base}/:id`, async (req, res) => {
+    const workspace = await workspaceOf(req);
+    res.json(await getInvitation(ctx.orm, req.params.id, workspace.id));
+  });
+
+  router.get(`${base}/:id/link`, async (req, res) => {
+    const workspace = await workspaceOf(req);
+    const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
+    res.json({ url: acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id)) });
+  });
+
+  for (const [action, update, schema] of [
+    ['send', sendUpdate, actionSchema],
+    ['resend', resendUpdate, actionSchema],
+    ['revoke', revokeUpdate, revokeInvitationSchema],
+  ] as const) {
+    router.post(`${base}/:id/${action}`, async (req, res) => {
+      const workspace = await workspaceOf(req);
+      const input = parseBody(schema, req);
+      await getInvitation(ctx.orm, req.params.id, workspace.id);
+      res.json(await runInvitationUpdate(ctx, req.params.id, update, input));
+    });
+  }
+
+  return router;
+}
