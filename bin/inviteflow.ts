@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, requireSettings, type Config } from '../config/config';
+import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/temporal-binaries';
+import { startDevStack } from '../runtime/dev-stack';
+import { createLogger } from '../runtime/logger';
+import { registerSearchAttributes } from '../runtime/search-attributes';
+import { openDatabase, runInviteflow, Stack } from '../runtime/services';
+
+const usage = `usage: inviteflow <command>
+
+  start                       the whole stack; unset TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL run embedded
+  api                         the HTTP API alone, against configured services
+  worker                      the Temporal worker alone, against configured services
+  migrate                     apply database migrations to DATABASE_URL
+  register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
+  install-temporal            install the pinned temporal CLI and test server into .cache/`;
+
+/** Keeps the process up until Ctrl-C or SIGTERM, then stops everything once. */
+function stopOnSignal(stack: Stack, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function productionEndpoints(config: Config, needs: 'api' | 'worker') {
+  const required = requireSettings(config, ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'INVITEFLOW_SECRET', ...(needs === 'api' ? (['INVITEFLOW_API_KEY'] as const) : (['SMTP_URL'] as const))]);
+  return {
+    temporalAddress: required.TEMPORAL_ADDRESS,
+    databaseUrl: required.DATABASE_URL,
+    smtpUrl: config.SMTP_URL ?? '',
+    apiKey: config.INVITEFLOW_API_KEY ?? '',
+    secret: required.INVITEFLOW_SECRET,
+  };
+}
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'install-temporal') {
+    console.log(await ensureTemporalCli());
+    console.log(await ensureTemporalTestServer());
+    return;
+  }
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  switch (command) {
+    case 'start': {
+      const started = Date.now();
+      const dev = await startDevStack(config, log);
+      stopOnSignal(dev.stack, log);
+      log.info({ ...dev.urls, startupMs: Date.now() - started }, 'inviteflow is running (Ctrl-C stops it)');
+      return;
+    }
+    case 'api':
+    case 'worker': {
+      const stack = new Stack(log);
+      stopOnSignal(stack, log);
+      await runInviteflow(stack, config, productionEndpoints(config, command), log, { api: command === 'api', worker: command === 'worker' });
+      log.info({ command }, 'inviteflow is running');
+      return;
+    }
+    case 'migrate': {
+      const stack = new Stack(log);
+      await openDatabase(stack, requireSettings(config, ['DATABASE_URL']).DATABASE_URL, log);
+      await stack.stop();
+      return;
+    }
+    case 'register-search-attributes': {
+      const connection = await Connection.connect({ address: requireSettings(config, ['TEMPORAL_ADDRESS']).TEMPORAL_ADDRESS });
+      const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      log.info({ added }, added.length > 0 ? 'search attributes registered' : 'search attributes already registered');
+      await connection.close();
+      return;
+    }
+    default:
+      console.error(usage);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

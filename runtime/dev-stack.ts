@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import { startMailCatcher } from '../embedded/mail-catcher';
+import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startTemporalDevServer } from '../embedded/temporal-dev-server';
+import { searchAttributesForCli } from './search-attributes';
+import { runInviteflow, Stack, type Endpoints, type Running } from './services';
+
+/** Well known on purpose: `inviteflow start` is for development, and the README's curl uses it. */
+export const devApiKey = 'inviteflow-dev-key';
+
+export const devPorts = { temporal: 7233, temporalUi: 8233, postgres: 5433, smtp: 1025 };
+
+/** Where embedded services keep their data between runs (under the OS temp dir: PostgreSQL runs as `postgres`). */
+export const devDataDir = join(tmpdir(), 'inviteflow-dev');
+
+/** A random secret kept with the dev data, so links stay valid across restarts. */
+function devSecret(): string {
+  const file = join(devDataDir, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export interface DevStack extends Running {
+  stack: Stack;
+  urls: Record<string, string>;
+}
+
+/**
+ * `inviteflow start`: every service that is not configured runs embedded, then
+ * the worker and the API run against them.
+ */
+export async function startDevStack(config: Config, log: Logger): Promise<DevStack> {
+  mkdirSync(devDataDir, { recursive: true, mode: 0o777 });
+  const stack = new Stack(log);
+  const urls: Record<string, string> = {};
+  try {
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      log.info('TEMPORAL_ADDRESS is not set: starting the embedded Temporal dev server');
+      const temporal = await startTemporalDevServer({
+        port: devPorts.temporal,
+        uiPort: devPorts.temporalUi,
+        dbFilename: join(devDataDir, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: searchAttributesForCli(),
+      });
+      stack.add('Temporal dev server', () => temporal.stop());
+      temporalAddress = temporal.address;
+      if (temporal.uiUrl) urls['Temporal UI'] = temporal.uiUrl;
+    }
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      log.info('DATABASE_URL is not set: starting the embedded PostgreSQL');
+      const postgres = await startEmbeddedPostgres({
+        port: devPorts.postgres,
+        dataDir: join(devDataDir, 'postgres'),
+        persistent: true,
+      });
+      stack.add('embedded PostgreSQL', () => postgres.stop());
+      databaseUrl = postgres.url;
+    }
+
+    let smtpUrl = config.SMTP_URL;
+    const extraRoutes: Router[] = [];
+    if (!smtpUrl) {
+      log.info('SMTP_URL is not set: starting the local mail catcher');
+      const catcher = await startMailCatcher({ port: devPorts.smtp, host: '127.0.0.1' });
+      stack.add('mail catcher', () => catcher.stop());
+      smtpUrl = catcher.url;
+      // Development only: what the catcher received, newest first, for humans and scripts.
+      extraRoutes.push(Router().get('/dev/outbox', (_req, res) => res.json({ data: catcher.messages().reverse() })));
+    }
+
+    const endpoints: Endpoints = {
+      temporalAddress,
+      databaseUrl,
+      smtpUrl,
+      apiKey: config.INVITEFLOW_API_KEY ?? devApiKey,
+      secret: config.INVITEFLOW_SECRET ?? devSecret(),
+    };
+    if (!config.INVITEFLOW_API_KEY) log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
+    const running = await runInviteflow(stack, config, endpoints, log, { api: true, worker: true, extraRoutes });
+    const api = running.api!.url;
+    Object.assign(urls, { API: api, 'API docs': `${api}/docs` });
+    if (extraRoutes.length > 0) urls['Outbox'] = `${api}/dev/outbox`;
+    return { ...running, stack, urls };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { createMailTransport } from '../activities/mail';
+import { ensureBootstrapKey } from '../api/auth';
+import { publicBaseUrl, type Config } from '../config/config';
+import { createOrm, migrate } from '../db/orm';
+import { startApiServer, type ApiServer } from './api-server';
+import { createWorker } from './worker';
+
+/** The addresses and secrets a process runs against, embedded or configured. */
+export interface Endpoints {
+  temporalAddress: string;
+  databaseUrl: string;
+  smtpUrl: string;
+  apiKey: string;
+  secret: string;
+}
+
+type Stop = () => Promise<void>;
+
+/** Stops what was started, newest first, and keeps going past failures. */
+export class Stack {
+  private readonly stops: { name: string; stop: Stop }[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  add(name: string, stop: Stop): void {
+    this.stops.push({ name, stop });
+  }
+
+  async stop(): Promise<void> {
+    for (const { name, stop } of this.stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        this.log.warn({ err: error }, `stopping ${name} failed`);
+      }
+    }
+  }
+}
+
+export async function openDatabase(stack: Stack, databaseUrl: string, log: Logger): Promise<MikroORM> {
+  const orm = await createOrm(databaseUrl);
+  stack.add('database connection', () => orm.close());
+  const applied = await migrate(orm);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  return orm;
+}
+
+export interface RunOptions {
+  api: boolean;
+  worker: boolean;
+  /** Dev-only routes such as the outbox, mounted without authentication. */
+  extraRoutes?: RequestHandler[];
+  workflowBundlePath?: string;
+}
+
+export interface Running {
+  api: ApiServer | null;
+  worker: Worker | null;
+  orm: MikroORM;
+  client: Client;
+}
+
+/** Starts the API and/or the worker against running services. */
+export async function runInviteflow(
+  stack: Stack,
+  config: Config,
+  endpoints: Endpoints,
+  log: Logger,
+  options: RunOptions,
+): Promise<Running> {
+  const orm = await openDatabase(stack, endpoints.databaseUrl, log);
+  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  stack.add('Temporal client', () => connection.close());
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const shared = { orm, temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE, secret: endpoints.secret, publicBaseUrl: publicBaseUrl(config) };
+
+  let worker: Worker | null = null;
+  if (options.worker) {
+    const workerConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+    stack.add('worker connection', () => workerConnection.close());
+    const transport = createMailTransport(endpoints.smtpUrl);
+    stack.add('SMTP transport', async () => transport.close());
+    worker = await createWorker({
+      ...shared,
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      transport,
+      mailFrom: config.MAIL_FROM,
+      workflowBundlePath: options.workflowBundlePath,
+    });
+    const running = worker.run();
+    stack.add('worker', async () => {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+  }
+
+  let api: ApiServer | null = null;
+  if (options.api) {
+    await ensureBootstrapKey(orm, endpoints.apiKey);
+    api = await startApiServer({ ...shared, log }, config.PORT, options.extraRoutes);
+    stack.add('API server', () => api!.close());
+  }
+  return { api, worker, orm, client };
+}
