@@ -1,0 +1,162 @@
+import { Webhook } from 'standardwebhooks';
+import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+
+let app: TestInviteflow;
+let hooks: WebhookReceiver;
+let webhookSecret: string;
+
+const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
+
+beforeAll(async () => {
+  [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
+  expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
+  expect((await app.call('PUT', '/v1/workspaces/short', { name: 'Short', settings: { invitationTtl: '2s' } })).status).toBe(201);
+  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
+  expect(endpoint.status).toBe(201);
+  webhookSecret = endpoint.body.secret;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await hooks?.close();
+});
+
+async function invite(email: string, extra: Record<string, unknown> = {}, workspace = 'acme') {
+  const response = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
+    invitee: { email, name: 'Invitee' },
+    roles: ['member'],
+    inviter: admin,
+    ...extra,
+  });
+  expect(response.status).toBe(201);
+  return response.body as { id: string; status: string; expiresAt: string; sendCount: number };
+}
+
+/** The token from the n-th (1-based) email sent to an address. */
+async function tokenFromEmail(to: string, sendNumber = 1): Promise<string> {
+  const mail = await app.catcher.waitFor((m) => m.to.includes(to) && (m.messageId ?? '').includes(`.${sendNumber}@`));
+  return linkIn(mail.text).searchParams.get('token')!;
+}
+
+function verified(hook: ReceivedWebhook): { type: string; data: any } {
+  const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
+  return new Webhook(webhookSecret).verify(hook.body, headers) as { type: string; data: any };
+}
+
+function webhookFor(invitationId: string, type: string): Promise<{ type: string; data: any }> {
+  return hooks
+    .waitFor((hook) => {
+      const body = JSON.parse(hook.body);
+      return body.type === type && body.data.invitation?.id === invitationId;
+    })
+    .then(verified);
+}
+
+test('invite -> email -> lookup -> accept -> signed webhook -> listed as accepted', async () => {
+  const invitation = await invite('ana@example.org');
+  expect(invitation.status).toBe('pending');
+
+  const token = await tokenFromEmail('ana@example.org');
+  const lookup = await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`);
+  expect(lookup.status).toBe(200);
+  expect(lookup.body.workspace).toEqual({ id: 'acme', name: 'Acme' });
+  expect(lookup.body.invitation).toMatchObject({ id: invitation.id, status: 'pending', roles: ['member'] });
+  expect((await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`)).body.invitation.status).toBe('pending');
+
+  const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-ana' });
+  expect(accepted.status).toBe(200);
+  expect(accepted.body.invitation).toMatchObject({ status: 'accepted', acceptedBy: 'user-ana' });
+  expect(accepted.body.member).toMatchObject({ workspaceId: 'acme', userId: 'user-ana', roles: ['member'], joinedVia: 'invitation' });
+
+  const webhook = await webhookFor(invitation.id, 'invitation.accepted');
+  expect(webhook.data.invitation).toMatchObject({ id: invitation.id, status: 'accepted', acceptedBy: 'user-ana' });
+  expect(webhook.data.sequence).toBe(3);
+
+  const list = await app.call('GET', '/v1/workspaces/acme/invitations?status=accepted');
+  expect(list.body.data.map((row: { id: string }) => row.id)).toContain(invitation.id);
+  const detail = await app.call('GET', `/v1/workspaces/acme/invitations/${invitation.id}`);
+  expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual(['created', 'sent', 'accepted']);
+});
+
+test('two concurrent accepts of one invitation: exactly one wins', async () => {
+  const invitation = await invite('race@example.org');
+  const token = await tokenFromEmail('race@example.org');
+  const answers = await Promise.all(
+    ['user-1', 'user-2', 'user-3'].map((userId) => app.call('POST', '/v1/invitations/accept', { token, userId })),
+  );
+  expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
+  const loser = answers.find((answer) => answer.status === 409)!;
+  expect(loser.body.code).toBe('invitation_already_accepted');
+  expect(loser.headers.get('content-type')).toContain('application/problem+json');
+  const winner = answers.find((answer) => answer.status === 200)!;
+  const detail = await app.call('GET', `/v1/workspaces/acme/invitations/${invitation.id}`);
+  expect(detail.body.acceptedBy).toBe(winner.body.invitation.acceptedBy);
+});
+
+test('revoke: the link stops working and the host hears of it', async () => {
+  const invitation = await invite('rev@example.org');
+  const token = await tokenFromEmail('rev@example.org');
+  const revoked = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/revoke`, { by: 'u-admin' });
+  expect(revoked.status).toBe(200);
+  expect(revoked.body.status).toBe('revoked');
+  await webhookFor(invitation.id, 'invitation.revoked');
+  const accept = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-x' });
+  expect(accept.status).toBe(409);
+  expect(accept.body.code).toBe('invitation_revoked');
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe('invitation_revoked');
+});
+
+test('decline: the invitee says no', async () => {
+  const invitation = await invite('dec@example.org');
+  const token = await tokenFromEmail('dec@example.org');
+  const declined = await app.call('POST', '/v1/invitations/decline', { token });
+  expect(declined.status).toBe(200);
+  expect(declined.body.invitation.status).toBe('declined');
+  await webhookFor(invitation.id, 'invitation.declined');
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'u' })).body.code).toBe('invitation_declined');
+});
+
+test('resend: same link, a fresh expiry, and the link still accepts', async () => {
+  const invitation = await invite('again@example.org');
+  const firstToken = await tokenFromEmail('again@example.org', 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const resent = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {});
+  expect(resent.status).toBe(200);
+  expect(resent.body.sendCount).toBe(2);
+  expect(Date.parse(resent.body.expiresAt)).toBeGreaterThan(Date.parse(invitation.expiresAt));
+  const secondToken = await tokenFromEmail('again@example.org', 2);
+  expect(secondToken).toBe(firstToken);
+  await webhookFor(invitation.id, 'invitation.resent');
+  const accepted = await app.call('POST', '/v1/invitations/accept', { token: firstToken, userId: 'user-again' });
+  expect(accepted.body.invitation.status).toBe('accepted');
+});
+
+test('expiry fires from the durable timer; a resend revives the same link', async () => {
+  const invitation = await invite('late@example.org', {}, 'short');
+  const token = await tokenFromEmail('late@example.org');
+  const expired = await webhookFor(invitation.id, 'invitation.expired');
+  expect(expired.data.invitation.status).toBe('expired');
+  expect((await app.call('GET', `/v1/workspaces/short/invitations/${invitation.id}`)).body.status).toBe('expired');
+  const refused = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-late' });
+  expect(refused.status).toBe(409);
+  expect(refused.body.code).toBe('invitation_expired');
+
+  const resent = await app.call('POST', `/v1/workspaces/short/invitations/${invitation.id}/resend`, {});
+  expect(resent.body.status).toBe('pending');
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-late' })).status).toBe(200);
+});
+
+test('register first, send later', async () => {
+  const invitation = await invite('later@example.org', { send: false });
+  expect(invitation.status).toBe('registered');
+  const registered = await app.call('GET', '/v1/workspaces/acme/invitations?status=registered');
+  expect(registered.body.data.map((row: { id: string }) => row.id)).toContain(invitation.id);
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe('invitation_not_sent');
+
+  const sent = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {});
+  expect(sent.body).toMatchObject({ status: 'pending', sendCount: 1 });
+  const link = await app.call('GET', `/v1/workspaces/acme/invitations/${invitation.id}/link`);
+  expect(link.body.url).toContain(encodeURIComponent(await tokenFromEmail('later@example.org')));
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {})).body.code).toBe('invitation_already_sent');
+});

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureTemporalTestServer } from '../../embedded/temporal-binaries';
+import { startEmbeddedPostgres } from '../../embedded/postgres';
+import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
+import { searchAttributesForCli } from '../../runtime/search-attributes';
+import { publishTestServers, testCacheDir } from './servers';
+
+declare global {
+  var inviteflowTestServers: { stop(): Promise<void> } | undefined;
+}
+
+/** One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run. */
+export default async function globalSetup(): Promise<void> {
+  mkdirSync(testCacheDir, { recursive: true });
+  const workflowBundlePath = join(testCacheDir, 'workflow-bundle.js');
+  const [temporal, postgres, bundle, testServerPath] = await Promise.all([
+    startTemporalDevServer({ headless: true, searchAttributes: searchAttributesForCli() }),
+    startEmbeddedPostgres(),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    ensureTemporalTestServer(),
+  ]);
+  await writeFile(workflowBundlePath, bundle.code);
+  publishTestServers({ temporalAddress: temporal.address, databaseUrl: postgres.url, workflowBundlePath, testServerPath });
+  globalThis.inviteflowTestServers = {
+    stop: async () => {
+      await Promise.allSettled([temporal.stop(), postgres.stop()]);
+    },
+  };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

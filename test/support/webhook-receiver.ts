@@ -1,0 +1,61 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  /** Exactly the bytes sent: signatures are over the raw body. */
+  body: string;
+}
+
+/** A real HTTP endpoint for webhooks; `respond` decides each answer's status (default 204). */
+export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => number = () => 204) {
+  const received: ReceivedWebhook[] = [];
+  const waiters = new Set<() => void>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const hook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(hook);
+      res.statusCode = respond(hook);
+      res.end();
+      for (const wake of waiters) wake();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  /** The first received webhook that matches, waiting for it if needed. */
+  function waitFor(predicate: (hook: ReceivedWebhook) => boolean, timeoutMs = 15_000): Promise<ReceivedWebhook> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hook = received.find(predicate);
+        if (!hook) return false;
+        cleanup();
+        resolve(hook);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no matching webhook within ${timeoutMs} ms (${received.length} received)`));
+      }, timeoutMs);
+      const wake = () => void check();
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+      };
+      if (!check()) waiters.add(wake);
+    });
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    waitFor,
+    /** Received webhooks of one type, parsed. */
+    ofType: (type: string) => received.map((hook) => JSON.parse(hook.body) as { type: string }).filter((body) => body.type === type),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
