@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z
+  .string()
+  .regex(/^\d+$/, 'must be a port number')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
 const url = (protocols: RegExp) => z.url({ protocol: protocols });
 
 /**

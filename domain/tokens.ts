@@ -17,8 +17,9 @@ export function verifyInvitationToken(secret: string, token: string): string | u
   const dot = token.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const invitationId = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = mac(secret, invitationId);
+  // Compared as text, so only the one canonical spelling of the MAC verifies.
+  const given = Buffer.from(token.slice(dot + 1));
+  const expected = Buffer.from(mac(secret, invitationId).toString('base64url'));
   if (given.length !== expected.length) return undefined;
   return timingSafeEqual(given, expected) ? invitationId : undefined;
 }

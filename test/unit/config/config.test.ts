@@ -1,0 +1,196 @@
+import { ConfigError, loadConfig, publicBaseUrl, requireSettings } from '../../../config/config';
+
+const secret = 's'.repeat(32);
+
+/** The ConfigError `fn` throws; fails the test when it throws nothing or something else. */
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gets the defaults, and leaves service addresses unset', () => {
+    expect(loadConfig({})).toEqual({
+      PORT: 3000,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'inviteflow',
+      MAIL_FROM: 'inviteflow <no-reply@inviteflow.local>',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  test('reads every setting it knows, with PORT as a number', () => {
+    const env = {
+      PORT: '8080',
+      PUBLIC_BASE_URL: 'https://invites.example.com',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'prod',
+      TEMPORAL_TASK_QUEUE: 'invites',
+      DATABASE_URL: 'postgres://inviteflow:pw@db.internal:5432/inviteflow',
+      SMTP_URL: 'smtps://user:pw@smtp.example.com:465',
+      MAIL_FROM: 'Acme <invites@acme.example>',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM: '+15005550006',
+      TWILIO_API_URL: 'http://localhost:4010',
+      INVITEFLOW_API_KEY: 'k'.repeat(16),
+      INVITEFLOW_SECRET: secret,
+      LOG_LEVEL: 'debug',
+    };
+
+    expect(loadConfig(env)).toEqual({ ...env, PORT: 8080 });
+  });
+
+  test('ignores variables it does not know', () => {
+    const config = loadConfig({ HOME: '/root', PATH: '/usr/bin', PORT: '4000' });
+
+    expect(config).not.toHaveProperty('HOME');
+    expect(config).not.toHaveProperty('PATH');
+    expect(config.PORT).toBe(4000);
+  });
+
+  test('empty strings count as unset: defaults apply and optional settings stay undefined', () => {
+    const config = loadConfig({
+      PORT: '',
+      TEMPORAL_NAMESPACE: '',
+      TEMPORAL_TASK_QUEUE: '',
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      INVITEFLOW_SECRET: '',
+      LOG_LEVEL: '',
+    });
+
+    expect(config).toEqual(loadConfig({}));
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.INVITEFLOW_SECRET).toBeUndefined();
+  });
+
+  test('reads process.env when no environment is given', () => {
+    const saved = process.env.TEMPORAL_TASK_QUEUE;
+    process.env.TEMPORAL_TASK_QUEUE = 'from-process-env';
+    try {
+      expect(loadConfig().TEMPORAL_TASK_QUEUE).toBe('from-process-env');
+    } finally {
+      if (saved === undefined) delete process.env.TEMPORAL_TASK_QUEUE;
+      else process.env.TEMPORAL_TASK_QUEUE = saved;
+    }
+  });
+
+  test.each(['postgres://u@localhost/db', 'postgresql://u:p@localhost:5432/db'])('DATABASE_URL %s is accepted', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
+  test.each(['0', '65535'])('PORT %s is accepted', (port) => {
+    expect(loadConfig({ PORT: port }).PORT).toBe(Number(port));
+  });
+
+  describe('a wrong value throws a ConfigError naming the variable', () => {
+    test.each([
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['PUBLIC_BASE_URL', 'ftp://invites.example.com'],
+      ['TEMPORAL_ADDRESS', 'localhost'],
+      ['TEMPORAL_ADDRESS', 'http://localhost:7233'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['DATABASE_URL', 'not a url'],
+      ['SMTP_URL', 'http://smtp.example.com'],
+      ['MAIL_FROM', 'x'],
+      ['TWILIO_API_URL', 'ws://localhost'],
+      ['INVITEFLOW_API_KEY', 'short'],
+      ['INVITEFLOW_SECRET', 's'.repeat(31)],
+      ['LOG_LEVEL', 'verbose'],
+    ])('%s=%j', (name, value) => {
+      const error = configErrorOf(() => loadConfig({ [name]: value }));
+
+      expect(error.name).toBe('ConfigError');
+      expect(error.message.startsWith('invalid configuration:\n')).toBe(true);
+      expect(error.message).toContain(`  ${name}: `);
+    });
+
+    test('the message carries the rule for the secret and the API key', () => {
+      expect(configErrorOf(() => loadConfig({ INVITEFLOW_SECRET: 'too-short' })).message).toBe(
+        'invalid configuration:\n  INVITEFLOW_SECRET: must be at least 32 characters',
+      );
+      expect(configErrorOf(() => loadConfig({ INVITEFLOW_API_KEY: 'too-short' })).message).toBe(
+        'invalid configuration:\n  INVITEFLOW_API_KEY: must be at least 16 characters',
+      );
+      expect(configErrorOf(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' })).message).toBe(
+        'invalid configuration:\n  TEMPORAL_ADDRESS: must be host:port',
+      );
+    });
+
+    test('every wrong variable is named, one per line', () => {
+      const error = configErrorOf(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', INVITEFLOW_SECRET: 'short' }));
+      const lines = error.message.split('\n');
+
+      expect(lines[0]).toBe('invalid configuration:');
+      expect(lines.slice(1).map((line) => line.split(':')[0]!.trim())).toEqual(['PORT', 'DATABASE_URL', 'INVITEFLOW_SECRET']);
+    });
+
+    test('a right value beside a wrong one is not named', () => {
+      const error = configErrorOf(() => loadConfig({ PORT: '8080', DATABASE_URL: 'mysql://x' }));
+
+      expect(error.message).not.toContain('PORT');
+    });
+
+    test('PORT=" " (blank) is refused rather than read as port 0', () => {
+      expect(configErrorOf(() => loadConfig({ PORT: ' ' })).message).toContain('PORT');
+    });
+  });
+});
+
+describe('requireSettings', () => {
+  test('returns the very same config when the settings are set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@localhost/db', TEMPORAL_ADDRESS: 'localhost:7233' });
+
+    const required = requireSettings(config, ['DATABASE_URL', 'TEMPORAL_ADDRESS']);
+
+    expect(required).toBe(config);
+    expect(required.DATABASE_URL).toBe('postgres://u@localhost/db');
+  });
+
+  test('names every missing setting, in the order asked', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233' });
+
+    const error = configErrorOf(() => requireSettings(config, ['INVITEFLOW_SECRET', 'TEMPORAL_ADDRESS', 'DATABASE_URL']));
+
+    expect(error.message).toBe('missing configuration: INVITEFLOW_SECRET, DATABASE_URL must be set');
+  });
+
+  test('a setting given as an empty string is missing', () => {
+    const config = loadConfig({ DATABASE_URL: '' });
+
+    expect(configErrorOf(() => requireSettings(config, ['DATABASE_URL'])).message).toBe('missing configuration: DATABASE_URL must be set');
+  });
+
+  test('settings with defaults are never missing', () => {
+    expect(() => requireSettings(loadConfig({}), ['PORT', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'])).not.toThrow();
+  });
+
+  test('asking for nothing passes', () => {
+    expect(() => requireSettings(loadConfig({}), [])).not.toThrow();
+  });
+});
+
+describe('publicBaseUrl', () => {
+  test('defaults to localhost on the default port', () => {
+    expect(publicBaseUrl(loadConfig({}))).toBe('http://localhost:3000');
+  });
+
+  test('follows PORT when PUBLIC_BASE_URL is unset', () => {
+    expect(publicBaseUrl(loadConfig({ PORT: '8080' }))).toBe('http://localhost:8080');
+  });
+
+  test('is PUBLIC_BASE_URL, as given, when set', () => {
+    expect(publicBaseUrl(loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://invites.example.com/base/' }))).toBe(
+      'https://invites.example.com/base/',
+    );
+  });
+});

@@ -1,0 +1,569 @@
+import { RuleViolation, type ErrorCode } from '../../../domain/error-codes';
+import { DAY, HOUR } from '../../../domain/duration';
+import {
+  checkCommand,
+  createInvitation,
+  finalStatuses,
+  invitationStatuses,
+  invitationWorkflowId,
+  isFinal,
+  lastEvent,
+  refusal,
+  transition,
+  type InvitationCommand,
+  type InvitationState,
+  type InvitationStatus,
+  type NewInvitation,
+} from '../../../domain/invitation';
+
+// A fixed clock: every instant in this file is an offset from T0.
+const T0 = new Date('2026-01-01T00:00:00Z');
+const at = (offsetMs: number): Date => new Date(T0.getTime() + offsetMs);
+const iso = (offsetMs: number): string => at(offsetMs).toISOString();
+
+const TTL = 7 * DAY;
+const SENT_AT = HOUR; // the invitation in `pending()` is sent one hour after creation
+const EXPIRES_AT = SENT_AT + TTL; // ...and so expires at T0 + 1h + 7d
+
+function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
+  return {
+    id: 'inv_abc123',
+    workspaceId: 'acme',
+    invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: 'user-ana' },
+    roles: ['member'],
+    groups: ['engineering'],
+    channels: ['email'],
+    inviter: { userId: 'user-bob', roles: ['admin'], name: 'Bob' },
+    locale: 'fr',
+    ttlMs: TTL,
+    ...overrides,
+  };
+}
+
+const registered = (overrides: Partial<NewInvitation> = {}): InvitationState => createInvitation(newInvitation(overrides), T0);
+const pending = (): InvitationState => transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
+const expired = (): InvitationState => transition(pending(), { type: 'expire' }, at(EXPIRES_AT));
+
+/** A state in any status, reached through real transitions where one leads there. */
+function stateIn(status: InvitationStatus): InvitationState {
+  switch (status) {
+    case 'requested':
+      // No command leads to `requested`: it is where an invitation waiting for approval starts.
+      return { ...registered(), status: 'requested' };
+    case 'registered':
+      return registered();
+    case 'pending':
+      return pending();
+    case 'accepted':
+      return transition(pending(), { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR));
+    case 'declined':
+      return transition(pending(), { type: 'decline' }, at(SENT_AT + HOUR));
+    case 'revoked':
+      return transition(pending(), { type: 'revoke', by: 'user-bob' }, at(SENT_AT + HOUR));
+    case 'expired':
+      return expired();
+  }
+}
+
+function commandOf(type: InvitationCommand['type']): InvitationCommand {
+  return type === 'accept' ? { type, userId: 'user-ana' } : type === 'expire' ? { type } : { type, by: 'user-bob' };
+}
+
+/** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
+function violationOf(fn: () => unknown): RuleViolation {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleViolation);
+    return error as RuleViolation;
+  }
+  throw new Error('expected a RuleViolation, but nothing was thrown');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('createInvitation', () => {
+  test('starts registered, unsent, with a single "created" event by the inviter', () => {
+    const state = createInvitation(newInvitation(), T0);
+
+    expect(state).toEqual({
+      id: 'inv_abc123',
+      workspaceId: 'acme',
+      invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: 'user-ana' },
+      roles: ['member'],
+      groups: ['engineering'],
+      channels: ['email'],
+      inviter: { userId: 'user-bob', roles: ['admin'], name: 'Bob' },
+      locale: 'fr',
+      ttlMs: TTL,
+      status: 'registered',
+      sendCount: 0,
+      lastSentAt: null,
+      expiresAt: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      acceptedAt: null,
+      acceptedBy: null,
+      events: [{ seq: 1, type: 'created', at: '2026-01-01T00:00:00.000Z', by: 'user-bob' }],
+    });
+  });
+
+  test('does not change its input', () => {
+    const input = deepFreeze(newInvitation());
+    const copy = structuredClone(input);
+
+    createInvitation(input, T0);
+
+    expect(input).toEqual(copy);
+  });
+});
+
+describe('isFinal', () => {
+  test.each([
+    ['accepted', true],
+    ['declined', true],
+    ['revoked', true],
+    ['requested', false],
+    ['registered', false],
+    ['pending', false],
+    // A resend brings an expired invitation back, so expired is not final.
+    ['expired', false],
+  ] as const)('%s → %s', (status, final) => {
+    expect(isFinal(status)).toBe(final);
+  });
+
+  test('finalStatuses lists exactly accepted, declined and revoked', () => {
+    expect([...finalStatuses].sort()).toEqual(['accepted', 'declined', 'revoked']);
+  });
+});
+
+describe('transition: the full status × command table', () => {
+  // What each command does from each status. `expire` is tried at the expiry
+  // instant (so it can apply); the other commands before a pending invitation's expiry.
+  type Outcome = InvitationStatus | { refused: ErrorCode };
+  const table: Record<InvitationStatus, Record<InvitationCommand['type'], Outcome>> = {
+    requested: {
+      send: { refused: 'invitation_not_sent' },
+      resend: { refused: 'invitation_not_sent' },
+      accept: { refused: 'invitation_not_sent' },
+      decline: { refused: 'invitation_not_sent' },
+      revoke: 'revoked',
+      expire: { refused: 'invitation_not_sent' },
+    },
+    registered: {
+      send: 'pending',
+      resend: { refused: 'invitation_not_sent' },
+      accept: 'accepted',
+      decline: 'declined',
+      revoke: 'revoked',
+      expire: { refused: 'invitation_not_sent' },
+    },
+    pending: {
+      send: { refused: 'invitation_already_sent' },
+      resend: 'pending',
+      accept: 'accepted',
+      decline: 'declined',
+      revoke: 'revoked',
+      expire: 'expired',
+    },
+    accepted: {
+      send: { refused: 'invitation_already_accepted' },
+      resend: { refused: 'invitation_already_accepted' },
+      accept: { refused: 'invitation_already_accepted' },
+      decline: { refused: 'invitation_already_accepted' },
+      revoke: { refused: 'invitation_already_accepted' },
+      expire: { refused: 'invitation_already_accepted' },
+    },
+    declined: {
+      send: { refused: 'invitation_declined' },
+      resend: { refused: 'invitation_declined' },
+      accept: { refused: 'invitation_declined' },
+      decline: { refused: 'invitation_declined' },
+      revoke: { refused: 'invitation_declined' },
+      expire: { refused: 'invitation_declined' },
+    },
+    revoked: {
+      send: { refused: 'invitation_revoked' },
+      resend: { refused: 'invitation_revoked' },
+      accept: { refused: 'invitation_revoked' },
+      decline: { refused: 'invitation_revoked' },
+      revoke: { refused: 'invitation_revoked' },
+      expire: { refused: 'invitation_revoked' },
+    },
+    expired: {
+      send: { refused: 'invitation_expired' },
+      resend: 'pending',
+      accept: { refused: 'invitation_expired' },
+      decline: { refused: 'invitation_expired' },
+      revoke: 'revoked',
+      expire: { refused: 'invitation_expired' },
+    },
+  };
+
+  const cases = invitationStatuses.flatMap((status) =>
+    (Object.keys(table[status]) as InvitationCommand['type'][]).map((command) => [status, command, table[status][command]] as const),
+  );
+
+  test('covers every status and every command', () => {
+    expect(cases).toHaveLength(invitationStatuses.length * 6);
+  });
+
+  test.each(cases)('%s + %s → %j', (status, type, outcome) => {
+    const state = stateIn(status);
+    // After the state's own history, and (but for `expire`) before a pending invitation's expiry.
+    const now = type === 'expire' ? at(EXPIRES_AT) : status === 'expired' ? at(EXPIRES_AT + HOUR) : at(SENT_AT + 2 * HOUR);
+    const command = commandOf(type);
+
+    if (typeof outcome === 'string') {
+      expect(() => checkCommand(state, command, now)).not.toThrow();
+      const next = transition(state, command, now);
+      expect(next.status).toBe(outcome);
+      expect(next.events).toHaveLength(state.events.length + 1);
+    } else {
+      expect(violationOf(() => checkCommand(state, command, now)).code).toBe(outcome.refused);
+      expect(violationOf(() => transition(state, command, now)).code).toBe(outcome.refused);
+    }
+  });
+});
+
+describe('send', () => {
+  test('makes the invitation pending, counts the send and starts the expiry clock from now', () => {
+    const next = transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
+
+    expect(next).toMatchObject({
+      status: 'pending',
+      sendCount: 1,
+      lastSentAt: '2026-01-01T01:00:00.000Z',
+      expiresAt: '2026-01-08T01:00:00.000Z',
+    });
+    expect(next.events.at(-1)).toEqual({ seq: 2, type: 'sent', at: '2026-01-01T01:00:00.000Z', by: 'user-bob' });
+  });
+
+  test('the expiry follows the invitation’s own ttlMs', () => {
+    const next = transition(registered({ ttlMs: 2 * HOUR }), { type: 'send' }, at(0));
+
+    expect(next.expiresAt).toBe('2026-01-01T02:00:00.000Z');
+  });
+
+  test('without `by`, the event has no actor', () => {
+    const next = transition(registered(), { type: 'send' }, at(SENT_AT));
+
+    expect(lastEvent(next).by).toBeNull();
+  });
+});
+
+describe('resend', () => {
+  test('from pending: moves expiresAt to now + ttlMs, increments sendCount and records lastSentAt', () => {
+    const resentAt = SENT_AT + 3 * DAY;
+    const next = transition(pending(), { type: 'resend', by: 'user-carol' }, at(resentAt));
+
+    expect(next).toMatchObject({
+      status: 'pending',
+      sendCount: 2,
+      lastSentAt: '2026-01-04T01:00:00.000Z',
+      expiresAt: '2026-01-11T01:00:00.000Z',
+    });
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'resent', at: '2026-01-04T01:00:00.000Z', by: 'user-carol' });
+  });
+
+  test('from expired: brings the invitation back to pending with a fresh expiry', () => {
+    const resentAt = EXPIRES_AT + 2 * DAY;
+    const next = transition(expired(), { type: 'resend' }, at(resentAt));
+
+    expect(next.status).toBe('pending');
+    expect(next.sendCount).toBe(2);
+    expect(next.expiresAt).toBe(iso(resentAt + TTL));
+    expect(lastEvent(next)).toEqual({ seq: 4, type: 'resent', at: iso(resentAt), by: null });
+  });
+
+  test('from pending after the expiry instant but before the timer fired: allowed, with a fresh expiry', () => {
+    const resentAt = EXPIRES_AT + 1;
+    const next = transition(pending(), { type: 'resend' }, at(resentAt));
+
+    expect(next.status).toBe('pending');
+    expect(next.expiresAt).toBe(iso(resentAt + TTL));
+  });
+
+  test('each resend counts: three sends make sendCount 3', () => {
+    let state = pending();
+    state = transition(state, { type: 'resend' }, at(SENT_AT + DAY));
+    state = transition(state, { type: 'resend' }, at(SENT_AT + 2 * DAY));
+
+    expect(state.sendCount).toBe(3);
+    expect(state.expiresAt).toBe(iso(SENT_AT + 2 * DAY + TTL));
+  });
+});
+
+describe('accept', () => {
+  test('sets acceptedAt and acceptedBy, and records the accepting user as the actor', () => {
+    const acceptedAt = SENT_AT + 2 * DAY;
+    const next = transition(pending(), { type: 'accept', userId: 'user-ana-2' }, at(acceptedAt));
+
+    expect(next).toMatchObject({ status: 'accepted', acceptedAt: '2026-01-03T01:00:00.000Z', acceptedBy: 'user-ana-2' });
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'accepted', at: '2026-01-03T01:00:00.000Z', by: 'user-ana-2' });
+  });
+
+  test('a registered invitation (link shared before any send) can be accepted; it never expires by the clock', () => {
+    const muchLater = at(365 * DAY);
+    const next = transition(registered(), { type: 'accept', userId: 'user-ana' }, muchLater);
+
+    expect(next.status).toBe('accepted');
+    expect(next.acceptedAt).toBe(muchLater.toISOString());
+    expect(next.sendCount).toBe(0);
+  });
+
+  test('one millisecond before expiresAt: accepted', () => {
+    const next = transition(pending(), { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT - 1));
+
+    expect(next.status).toBe('accepted');
+  });
+
+  test('exactly at expiresAt: refused as expired, even though the expiry timer has not fired', () => {
+    const violation = violationOf(() => transition(pending(), { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT)));
+
+    expect(violation.code).toBe('invitation_expired');
+  });
+
+  test('after expiresAt: refused as expired', () => {
+    const violation = violationOf(() => transition(pending(), { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT + DAY)));
+
+    expect(violation.code).toBe('invitation_expired');
+  });
+
+  test('after a resend, the new expiry counts, not the old one', () => {
+    const resent = transition(pending(), { type: 'resend' }, at(SENT_AT + 6 * DAY));
+
+    const next = transition(resent, { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT + DAY));
+
+    expect(next.status).toBe('accepted');
+  });
+});
+
+describe('decline', () => {
+  test('records the given actor', () => {
+    const next = transition(pending(), { type: 'decline', by: 'someone' }, at(SENT_AT + HOUR));
+
+    expect(next.status).toBe('declined');
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'declined', at: iso(SENT_AT + HOUR), by: 'someone' });
+    expect(next.acceptedAt).toBeNull();
+    expect(next.acceptedBy).toBeNull();
+  });
+
+  test('without `by`, the invitee’s userId is the actor', () => {
+    const next = transition(pending(), { type: 'decline' }, at(SENT_AT + HOUR));
+
+    expect(lastEvent(next).by).toBe('user-ana');
+  });
+
+  test('without `by` and without an invitee userId, there is no actor', () => {
+    const state = registered({ invitee: { email: 'ana@example.org', phone: null, name: null, userId: null } });
+
+    const next = transition(state, { type: 'decline' }, at(HOUR));
+
+    expect(lastEvent(next).by).toBeNull();
+  });
+
+  test('one millisecond before expiresAt: declined', () => {
+    expect(transition(pending(), { type: 'decline' }, at(EXPIRES_AT - 1)).status).toBe('declined');
+  });
+
+  test('at expiresAt: refused as expired', () => {
+    expect(violationOf(() => transition(pending(), { type: 'decline' }, at(EXPIRES_AT))).code).toBe('invitation_expired');
+  });
+});
+
+describe('revoke', () => {
+  test('records who revoked', () => {
+    const next = transition(pending(), { type: 'revoke', by: 'user-bob' }, at(SENT_AT + HOUR));
+
+    expect(next.status).toBe('revoked');
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'revoked', at: iso(SENT_AT + HOUR), by: 'user-bob' });
+  });
+
+  test('without `by`, there is no actor (not the invitee)', () => {
+    const next = transition(pending(), { type: 'revoke' }, at(SENT_AT + HOUR));
+
+    expect(lastEvent(next).by).toBeNull();
+  });
+
+  test('a pending invitation past its expiry can still be revoked', () => {
+    expect(transition(pending(), { type: 'revoke' }, at(EXPIRES_AT + DAY)).status).toBe('revoked');
+  });
+});
+
+describe('expire', () => {
+  test('one millisecond before expiresAt: refused, the invitation has not reached its expiry', () => {
+    const violation = violationOf(() => transition(pending(), { type: 'expire' }, at(EXPIRES_AT - 1)));
+
+    expect(violation.code).toBe('invitation_already_sent');
+    expect(violation.message).toBe('the invitation has not reached its expiry yet');
+  });
+
+  test('at expiresAt: expires, with no actor, and keeps expiresAt and sendCount', () => {
+    const next = transition(pending(), { type: 'expire' }, at(EXPIRES_AT));
+
+    expect(next).toMatchObject({ status: 'expired', expiresAt: iso(EXPIRES_AT), sendCount: 1 });
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'expired', at: iso(EXPIRES_AT), by: null });
+  });
+
+  test('after expiresAt (a late timer): expires', () => {
+    expect(transition(pending(), { type: 'expire' }, at(EXPIRES_AT + DAY)).status).toBe('expired');
+  });
+});
+
+describe('event history', () => {
+  test('a whole life gets consecutive seq numbers from 1, with the right types, times and actors', () => {
+    let state = registered();
+    state = transition(state, { type: 'send', by: 'user-bob' }, at(HOUR));
+    state = transition(state, { type: 'expire' }, at(HOUR + TTL));
+    state = transition(state, { type: 'resend', by: 'user-carol' }, at(HOUR + TTL + DAY));
+    state = transition(state, { type: 'accept', userId: 'user-ana' }, at(HOUR + TTL + DAY + HOUR));
+
+    expect(state.events).toEqual([
+      { seq: 1, type: 'created', at: '2026-01-01T00:00:00.000Z', by: 'user-bob' },
+      { seq: 2, type: 'sent', at: '2026-01-01T01:00:00.000Z', by: 'user-bob' },
+      { seq: 3, type: 'expired', at: '2026-01-08T01:00:00.000Z', by: null },
+      { seq: 4, type: 'resent', at: '2026-01-09T01:00:00.000Z', by: 'user-carol' },
+      { seq: 5, type: 'accepted', at: '2026-01-09T02:00:00.000Z', by: 'user-ana' },
+    ]);
+    expect(state).toMatchObject({ status: 'accepted', sendCount: 2, acceptedBy: 'user-ana', acceptedAt: '2026-01-09T02:00:00.000Z' });
+  });
+
+  test('lastEvent returns the newest event', () => {
+    expect(lastEvent(pending())).toEqual({ seq: 2, type: 'sent', at: iso(SENT_AT), by: 'user-bob' });
+  });
+
+  test('lastEvent throws for a state without history, naming the invitation', () => {
+    const state: InvitationState = { ...registered(), events: [] };
+
+    expect(() => lastEvent(state)).toThrow('invitation inv_abc123 has no history');
+  });
+});
+
+describe('immutability', () => {
+  const commands: InvitationCommand[] = [
+    { type: 'send', by: 'user-bob' },
+    { type: 'resend', by: 'user-bob' },
+    { type: 'accept', userId: 'user-ana' },
+    { type: 'decline' },
+    { type: 'revoke', by: 'user-bob' },
+    { type: 'expire' },
+  ];
+  const starts: [InvitationStatus, number][] = [
+    ['registered', HOUR],
+    ['pending', SENT_AT + HOUR],
+    ['pending', EXPIRES_AT],
+    ['expired', EXPIRES_AT + HOUR],
+  ];
+
+  test.each(starts)('no command changes a %s input state (now = T0 + %d ms)', (status, offset) => {
+    let applied = 0;
+    for (const command of commands) {
+      const state = deepFreeze(stateIn(status));
+      const before = structuredClone(state);
+      try {
+        const next = transition(state, command, at(offset));
+        applied += 1;
+        expect(next).not.toBe(state);
+        expect(next.events).not.toBe(state.events);
+      } catch (error) {
+        // Refusals are fine here; only a TypeError from writing to a frozen object is not.
+        expect(error).toBeInstanceOf(RuleViolation);
+      }
+      expect(state).toEqual(before);
+    }
+    expect(applied).toBeGreaterThan(0);
+  });
+
+  test('the previous state keeps its own events array and status after a transition', () => {
+    const before = pending();
+    const after = transition(before, { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR));
+
+    expect(before.status).toBe('pending');
+    expect(before.events).toHaveLength(2);
+    expect(before.acceptedAt).toBeNull();
+    expect(after.events).toHaveLength(3);
+  });
+
+  test('checkCommand changes nothing and returns nothing when the command is allowed', () => {
+    const state = deepFreeze(pending());
+    const before = structuredClone(state);
+
+    expect(checkCommand(state, { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR))).toBeUndefined();
+    expect(state).toEqual(before);
+  });
+});
+
+describe('checkCommand', () => {
+  test('throws exactly what transition throws', () => {
+    const state = pending();
+    const command: InvitationCommand = { type: 'accept', userId: 'user-ana' };
+
+    const fromCheck = violationOf(() => checkCommand(state, command, at(EXPIRES_AT)));
+    const fromTransition = violationOf(() => transition(state, command, at(EXPIRES_AT)));
+
+    expect(fromCheck.code).toBe('invitation_expired');
+    expect(fromTransition.code).toBe(fromCheck.code);
+    expect(fromTransition.message).toBe(fromCheck.message);
+  });
+
+  test('the status refusal comes before the clock: accepting an accepted invitation after expiry says already accepted', () => {
+    const accepted = stateIn('accepted');
+
+    expect(violationOf(() => checkCommand(accepted, { type: 'accept', userId: 'x' }, at(EXPIRES_AT + DAY))).code).toBe(
+      'invitation_already_accepted',
+    );
+  });
+});
+
+describe('refusal', () => {
+  test.each([
+    ['accepted', 'send', 'invitation_already_accepted', 'the invitation was already accepted'],
+    ['declined', 'accept', 'invitation_declined', 'the invitation was declined'],
+    ['revoked', 'resend', 'invitation_revoked', 'the invitation was revoked'],
+    ['expired', 'accept', 'invitation_expired', 'the invitation has expired; resend it first'],
+    ['registered', 'resend', 'invitation_not_sent', 'cannot resend an invitation that was never sent; send it first'],
+    ['registered', 'expire', 'invitation_not_sent', 'cannot expire an invitation that was never sent; send it first'],
+    ['pending', 'send', 'invitation_already_sent', 'the invitation was already sent; resend it instead'],
+    ['requested', 'accept', 'invitation_not_sent', 'cannot accept an invitation that waits for approval'],
+    ['requested', 'send', 'invitation_not_sent', 'cannot send an invitation that waits for approval'],
+  ] as const)('%s / %s → %s', (status, command, code, message) => {
+    const violation = refusal(status, command);
+
+    expect(violation).toBeInstanceOf(RuleViolation);
+    expect(violation.name).toBe('RuleViolation');
+    expect(violation.code).toBe(code);
+    expect(violation.message).toBe(message);
+    expect(violation.field).toBeUndefined();
+  });
+
+  test('returns the violation instead of throwing it', () => {
+    expect(() => refusal('accepted', 'accept')).not.toThrow();
+  });
+});
+
+describe('invitationWorkflowId', () => {
+  test('is the invitation id with an "invitation-" prefix', () => {
+    expect(invitationWorkflowId('inv_abc123')).toBe('invitation-inv_abc123');
+  });
+
+  test('carries no personal data of the invitation', () => {
+    const state = registered();
+
+    const workflowId = invitationWorkflowId(state.id);
+
+    expect(workflowId).not.toContain('ana@example.org');
+    expect(workflowId).not.toContain('@');
+    expect(workflowId).not.toContain('+33612345678');
+    expect(workflowId).not.toContain('Ana');
+  });
+
+  test('different invitations get different workflow ids', () => {
+    expect(invitationWorkflowId('inv_a')).not.toBe(invitationWorkflowId('inv_b'));
+  });
+});

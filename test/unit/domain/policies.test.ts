@@ -1,0 +1,86 @@
+import { RuleViolation } from '../../../domain/error-codes';
+import type { Inviter } from '../../../domain/invitation';
+import { checkMayInvite } from '../../../domain/policies';
+import { workspaceSettingsSchema } from '../../../domain/workspace';
+
+const settings = workspaceSettingsSchema.parse({
+  inviterRoles: ['admin', 'manager'],
+  roles: ['admin', 'member', 'viewer'],
+});
+
+const inviter = (...roles: string[]): Inviter => ({ userId: 'user-bob', roles });
+
+/** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
+function violationOf(fn: () => unknown): RuleViolation {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RuleViolation);
+    return error as RuleViolation;
+  }
+  throw new Error('expected a RuleViolation, but nothing was thrown');
+}
+
+describe('checkMayInvite', () => {
+  test('an inviter holding an allowed role may grant workspace roles', () => {
+    expect(checkMayInvite(settings, inviter('admin'), ['member', 'viewer'])).toBeUndefined();
+  });
+
+  test('any one allowed role among the inviter’s roles is enough', () => {
+    expect(() => checkMayInvite(settings, inviter('member', 'manager'), ['member'])).not.toThrow();
+  });
+
+  test('granting no role at all is allowed', () => {
+    expect(() => checkMayInvite(settings, inviter('admin'), [])).not.toThrow();
+  });
+
+  test('with the default settings, only admins may invite', () => {
+    const defaults = workspaceSettingsSchema.parse({});
+
+    expect(() => checkMayInvite(defaults, inviter('admin'), ['member'])).not.toThrow();
+    expect(violationOf(() => checkMayInvite(defaults, inviter('member'), ['member'])).code).toBe('inviter_not_allowed');
+  });
+
+  test('an inviter without an allowed role is refused with inviter_not_allowed at /inviter/roles', () => {
+    const violation = violationOf(() => checkMayInvite(settings, inviter('member', 'viewer'), ['member']));
+
+    expect(violation.code).toBe('inviter_not_allowed');
+    expect(violation.field).toBe('/inviter/roles');
+    expect(violation.message).toBe('only members with one of the roles admin, manager may invite');
+  });
+
+  test('an inviter with no roles is refused', () => {
+    expect(violationOf(() => checkMayInvite(settings, inviter(), ['member'])).code).toBe('inviter_not_allowed');
+  });
+
+  test('roles match exactly: "Admin" is not "admin"', () => {
+    expect(violationOf(() => checkMayInvite(settings, inviter('Admin'), ['member'])).code).toBe('inviter_not_allowed');
+  });
+
+  test('an unknown granted role is refused with unknown_role at /roles/<index>', () => {
+    const violation = violationOf(() => checkMayInvite(settings, inviter('admin'), ['member', 'viewer', 'superuser']));
+
+    expect(violation.code).toBe('unknown_role');
+    expect(violation.field).toBe('/roles/2');
+    expect(violation.message).toBe('role "superuser" does not exist in this workspace');
+  });
+
+  test('the first unknown role is the one reported', () => {
+    const violation = violationOf(() => checkMayInvite(settings, inviter('admin'), ['ghost', 'member', 'phantom']));
+
+    expect(violation.field).toBe('/roles/0');
+    expect(violation.message).toContain('"ghost"');
+  });
+
+  test('an inviter role is not a grantable role unless the workspace lists it', () => {
+    // "manager" may invite, but is not one of the workspace's roles.
+    const violation = violationOf(() => checkMayInvite(settings, inviter('manager'), ['manager']));
+
+    expect(violation.code).toBe('unknown_role');
+    expect(violation.field).toBe('/roles/0');
+  });
+
+  test('the inviter is checked before the roles', () => {
+    expect(violationOf(() => checkMayInvite(settings, inviter('viewer'), ['ghost'])).code).toBe('inviter_not_allowed');
+  });
+});
