@@ -33,10 +33,18 @@ export async function registerSearchAttributes(connection: Connection, namespace
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = searchAttributeKeys.filter((key) => !known.has(key.name));
-  if (missing.length === 0) return [];
+  if (missing.length > 0) await addSearchAttributes(connection, namespace, missing);
+  return missing.map((key) => key.name);
+}
+
+/** Adds without listing first, for servers that cannot list (the time-skipping test server). */
+export async function addSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys: readonly (typeof searchAttributeKeys)[number][] = searchAttributeKeys,
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]!])),
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, indexedValueTypes[key.type]!])),
   });
-  return missing.map((key) => key.name);
 }

@@ -1,34 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../config/config';
-import { createOrm } from '../../db/orm';
 import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher';
 import { createLogger } from '../../runtime/logger';
 import { runInviteflow, Stack, type Running } from '../../runtime/services';
+import { createTestDatabase } from './database';
 import { testServers } from './servers';
-
-let runtimeInstalled = false;
-
-/** The SDK logs to the console by default; tests only want its warnings. */
-function quietTemporalRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  runtimeInstalled = true;
-}
-
-/** A database of its own for each test file, next to the shared server's maintenance database. */
-async function createTestDatabase(maintenanceUrl: string): Promise<string> {
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  const orm = await createOrm(maintenanceUrl);
-  try {
-    await orm.em.getConnection().execute(`create database ${name}`);
-  } finally {
-    await orm.close();
-  }
-  const url = new URL(maintenanceUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 export interface TestInviteflow extends Running {
   apiUrl: string;
@@ -46,12 +22,11 @@ export interface TestInviteflow extends Running {
  * and PostgreSQL, a fresh database, its own task queue and a real SMTP catcher.
  */
 export async function startTestInviteflow(settings: Record<string, string> = {}): Promise<TestInviteflow> {
-  quietTemporalRuntime();
   const servers = testServers();
   const apiKey = `test-key-${randomUUID()}`;
   const secret = randomBytes(32).toString('base64url');
   const taskQueue = `test-${randomUUID()}`;
-  const [databaseUrl, catcher] = await Promise.all([createTestDatabase(servers.databaseUrl), startMailCatcher()]);
+  const [databaseUrl, catcher] = await Promise.all([createTestDatabase(), startMailCatcher()]);
   const config = loadConfig({ PORT: '0', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', ...settings });
   const stack = new Stack(createLogger('silent'));
   stack.add('mail catcher', () => catcher.stop());

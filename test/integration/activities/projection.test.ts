@@ -1,0 +1,83 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createProjectionActivities } from '../../../activities/projection';
+import { InvitationEventSchema, InvitationSchema, MemberSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
+import { DAY } from '../../../domain/duration';
+import { createInvitation, transition, type InvitationState } from '../../../domain/invitation';
+import { openTestDatabase } from '../../support/database';
+
+let orm: MikroORM;
+const started: string[][] = [];
+
+beforeAll(async () => {
+  orm = await openTestDatabase();
+  const em = orm.em.fork();
+  await em.getConnection().execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{}'), ('w2', 'Other', '{}')`);
+  for (const [id, workspaceId, events] of [
+    ['whe_all', null, ['*']],
+    ['whe_w1_accepted', 'w1', ['invitation.accepted']],
+    ['whe_w2', 'w2', ['*']],
+  ] as const) {
+    em.create(WebhookEndpointSchema, { id, url: 'http://127.0.0.1:9/hooks', events: [...events], workspaceId, description: null, secretCiphertext: 'sealed', disabledAt: null });
+  }
+  await em.flush();
+});
+
+afterAll(async () => {
+  await orm?.close();
+});
+
+function recordTransition(input: { invitation: InvitationState }): Promise<void> {
+  return createProjectionActivities({ orm, startWebhookDeliveries: async (ids) => void started.push(ids) }).recordTransition(input);
+}
+
+const clock = new Date('2026-03-01T10:00:00Z');
+
+function pending(id: string): InvitationState {
+  const created = createInvitation(
+    {
+      id,
+      workspaceId: 'w1',
+      invitee: { email: 'Ana+Team@Example.org', phone: null, name: 'Ana', userId: null },
+      roles: ['member'],
+      groups: ['sales'],
+      channels: ['email'],
+      inviter: { userId: 'u1', roles: ['admin'] },
+      locale: null,
+      ttlMs: 7 * DAY,
+    },
+    clock,
+  );
+  return transition(created, { type: 'send' }, clock);
+}
+
+test('records the projection, its history and a delivery per subscribed endpoint', async () => {
+  started.length = 0;
+  const state = pending('inv_a');
+  await recordTransition({ invitation: state });
+
+  const em = orm.em.fork();
+  const row = await em.findOneOrFail(InvitationSchema, 'inv_a');
+  expect(row).toMatchObject({ status: 'pending', email: 'Ana+Team@Example.org', emailKey: 'ana+team@example.org', version: 2, sendCount: 1 });
+  expect(await em.count(InvitationEventSchema, { invitationId: 'inv_a' })).toBe(2);
+  const deliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.sent' });
+  // Only the platform-wide endpoint listens to every event of w1.
+  expect(deliveries.map((delivery) => delivery.endpointId)).toEqual(['whe_all']);
+  expect(started).toEqual([[deliveries[0]!.id]]);
+});
+
+test('an older state recorded late, or the same one recorded twice, changes nothing', async () => {
+  const sent = pending('inv_b');
+  const accepted = transition(sent, { type: 'accept', userId: 'user-b' }, clock);
+  await recordTransition({ invitation: accepted });
+  await recordTransition({ invitation: sent });
+  await recordTransition({ invitation: accepted });
+
+  const em = orm.em.fork();
+  const row = await em.findOneOrFail(InvitationSchema, 'inv_b');
+  expect(row).toMatchObject({ status: 'accepted', acceptedBy: 'user-b', version: 3 });
+  expect(await em.count(InvitationEventSchema, { invitationId: 'inv_b' })).toBe(3);
+  expect(await em.count(MemberSchema, { workspaceId: 'w1', userId: 'user-b' })).toBe(1);
+  const acceptedDeliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.accepted' });
+  expect(acceptedDeliveries.map((delivery) => delivery.endpointId).sort()).toEqual(['whe_all', 'whe_w1_accepted']);
+  expect(await em.count(WebhookDeliverySchema, { eventType: 'member.joined' })).toBe(1);
+});

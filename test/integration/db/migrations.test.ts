@@ -1,0 +1,167 @@
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { workspaceSettingsSchema } from '../../../domain/workspace';
+import { InvitationSchema, WorkspaceSchema } from '../../../db/entities';
+import { createOrm, isDatabaseReady, migrate } from '../../../db/orm';
+import { freePort } from '../../../embedded/free-port';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
+
+const tables = [
+  'api_keys',
+  'invitation_events',
+  'invitations',
+  'members',
+  'mikro_orm_migrations',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+  'workspaces',
+];
+
+let postgres: EmbeddedPostgres;
+let orm: MikroORM;
+
+beforeAll(async () => {
+  postgres = await startEmbeddedPostgres();
+  orm = await createOrm(postgres.url);
+});
+
+afterAll(async () => {
+  await orm?.close(true);
+  await postgres?.stop();
+});
+
+// One cluster for the file; the tests run in order and build on each other's state.
+async function publicTables(): Promise<string[]> {
+  const rows = await orm.em.getConnection().execute<{ table_name: string }[]>(
+    "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+  );
+  return rows.map((row) => row.table_name);
+}
+
+test('the first migrate applies the initial migration', async () => {
+  expect(await migrate(orm)).toEqual(['Migration20261121000000']);
+});
+
+test('a second migrate applies nothing', async () => {
+  expect(await migrate(orm)).toEqual([]);
+});
+
+test('every table exists', async () => {
+  expect(await publicTables()).toEqual(tables);
+});
+
+test('the listing, email and phone indexes exist on invitations', async () => {
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ indexname: string; indexdef: string }[]>(
+      "select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'invitations' order by indexname",
+    );
+  const definitions = Object.fromEntries(rows.map((row) => [row.indexname, row.indexdef]));
+  expect(definitions['invitations_workspace_id_status_created_at_id_index']).toContain(
+    '(workspace_id, status, created_at DESC, id)',
+  );
+  expect(definitions['invitations_workspace_id_email_key_index']).toContain('(workspace_id, email_key)');
+  expect(definitions['invitations_phone_index']).toContain('(phone)');
+});
+
+test('a workspace and an invitation round-trip through the EntityManager', async () => {
+  const settings = workspaceSettingsSchema.parse({ roles: ['admin', 'member', 'viewer'] });
+  const createdAt = new Date('2026-11-21T10:00:00.123Z');
+  const writer = orm.em.fork();
+  writer.create(WorkspaceSchema, { id: 'acme', name: 'Acme', settings });
+  await writer.flush();
+  writer.create(InvitationSchema, {
+    id: 'inv_1',
+    workspaceId: 'acme',
+    status: 'registered',
+    email: 'Ana@Example.org',
+    emailKey: 'ana@example.org',
+    phone: '+33612345678',
+    name: 'Ana',
+    userId: null,
+    roles: ['viewer'],
+    groups: ['team-a'],
+    channels: ['email', 'sms'],
+    inviter: { userId: 'u_1', roles: ['admin'] },
+    locale: 'fr',
+    sendCount: 0,
+    lastSentAt: null,
+    expiresAt: null,
+    createdAt,
+    acceptedAt: null,
+    acceptedBy: null,
+    version: 1,
+  });
+  await writer.flush();
+
+  // A fresh fork has an empty identity map: what follows comes from the database.
+  const reader = orm.em.fork();
+  const workspace = await reader.findOneOrFail(WorkspaceSchema, 'acme');
+  expect(workspace.settings).toEqual(settings);
+  expect(workspace.createdAt).toBeInstanceOf(Date);
+  const [invitation] = await reader.find(InvitationSchema, { workspaceId: 'acme', emailKey: 'ana@example.org' });
+  expect(invitation).toMatchObject({
+    id: 'inv_1',
+    status: 'registered',
+    email: 'Ana@Example.org',
+    phone: '+33612345678',
+    roles: ['viewer'],
+    groups: ['team-a'],
+    channels: ['email', 'sms'],
+    inviter: { userId: 'u_1', roles: ['admin'] },
+    sendCount: 0,
+    expiresAt: null,
+    createdAt,
+    version: 1,
+  });
+  expect(invitation?.updatedAt).toBeInstanceOf(Date);
+});
+
+test('an invitation cannot point at a workspace that does not exist', async () => {
+  const em = orm.em.fork();
+  await expect(
+    em.insert(InvitationSchema, {
+      id: 'inv_orphan',
+      workspaceId: 'nowhere',
+      status: 'registered',
+      email: null,
+      emailKey: null,
+      phone: null,
+      name: null,
+      userId: 'u_2',
+      roles: [],
+      groups: [],
+      channels: [],
+      inviter: { userId: 'u_1', roles: ['admin'] },
+      locale: null,
+      sendCount: 0,
+      lastSentAt: null,
+      expiresAt: null,
+      createdAt: new Date(),
+      acceptedAt: null,
+      acceptedBy: null,
+      version: 1,
+    }),
+  ).rejects.toBeInstanceOf(ForeignKeyConstraintViolationException);
+});
+
+test('down drops everything but the migrations table, and up brings it back', async () => {
+  const reverted = await orm.getMigrator().down();
+  expect(reverted.map((migration) => migration.name)).toEqual(['Migration20261121000000']);
+  expect(await publicTables()).toEqual(['mikro_orm_migrations']);
+
+  expect(await migrate(orm)).toEqual(['Migration20261121000000']);
+  expect(await publicTables()).toEqual(tables);
+});
+
+test('isDatabaseReady tells a reachable database from an unreachable one', async () => {
+  expect(await isDatabaseReady(orm)).toBe(true);
+
+  const unreachable = await createOrm(postgres.url.replace(/:\d+\//, `:${await freePort()}/`));
+  try {
+    expect(await isDatabaseReady(unreachable)).toBe(false);
+  } finally {
+    await unreachable.close(true);
+  }
+});
