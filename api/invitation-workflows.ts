@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isErrorCode } from '../domain/error-codes';
 import { invitationWorkflowId, refusal, type InvitationState } from '../domain/invitation';

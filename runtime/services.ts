@@ -84,7 +84,7 @@ export async function runInviteflow(
     const workerConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
     stack.add('worker connection', () => workerConnection.close());
     const transport = createMailTransport(endpoints.smtpUrl);
-    stack.add('SMTP transport', async () => transport.close());
+    stack.add('SMTP transport', () => Promise.resolve(transport.close()));
     worker = await createWorker({
       ...shared,
       connection: workerConnection,

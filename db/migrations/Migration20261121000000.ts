@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * generator would see them as drift and must not be pointed at this database.
  */
 export class Migration20261121000000 extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table workspaces (
         id text primary key,
@@ -134,7 +134,7 @@ export class Migration20261121000000 extends Migration {
     this.addSql('create index webhook_attempts_delivery_id_attempted_at_index on webhook_attempts (delivery_id, attempted_at)');
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop table webhook_attempts');
     this.addSql('drop table webhook_deliveries');
     this.addSql('drop table webhook_endpoints');
