@@ -26,10 +26,19 @@ export function invitationMessageId(invitationId: string, sendNumber: number, ma
   return `<${invitationId}.${sendNumber}@${domain}>`;
 }
 
-/** SMTP 5xx replies are permanent: retrying cannot help, so the workflow hears it at once. */
-function isPermanent(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown }).responseCode;
-  return typeof code === 'number' && code >= 500;
+/**
+ * SMTP failures as Temporal sees them: 5xx replies are permanent, so the
+ * workflow hears at once; the rest are retried. Only codes are kept, because
+ * servers' texts often quote the recipient's address, which must not reach
+ * workflow history.
+ */
+function smtpFailure(error: unknown): ApplicationFailure {
+  const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
+  if (typeof responseCode === 'number' && responseCode >= 500) {
+    return ApplicationFailure.nonRetryable(`SMTP refused the invitation email with reply ${responseCode}`, 'smtp_rejected');
+  }
+  const reason = typeof responseCode === 'number' ? `reply ${responseCode}` : typeof code === 'string' ? code : 'no reply';
+  return ApplicationFailure.retryable(`SMTP could not take the invitation email (${reason})`, 'smtp_unavailable');
 }
 
 export function createMailActivities(deps: MailDependencies) {
@@ -58,10 +67,7 @@ export function createMailActivities(deps: MailDependencies) {
           text: rendered.text,
         });
       } catch (error) {
-        if (!isPermanent(error)) throw error;
-        // The reply code only: the server's text often quotes the recipient's address.
-        const code = (error as { responseCode: number }).responseCode;
-        throw ApplicationFailure.nonRetryable(`SMTP refused the invitation email with reply ${code}`, 'smtp_rejected');
+        throw smtpFailure(error);
       }
     },
   };

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
 import { emailKey } from '../domain/contact';
 import type { InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
@@ -92,6 +93,33 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
   return announced;
 }
 
+/**
+ * MikroORM's messages quote the SQL with its parameters, personal data
+ * included; workflow history keeps only the error's name and SQLSTATE.
+ */
+function databaseFailure(error: unknown): ApplicationFailure {
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  const what = [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? `SQLSTATE ${code}` : null].filter(Boolean).join(', ');
+  return ApplicationFailure.retryable(`recording the invitation failed (${what})`, 'projection_failed');
+}
+
+function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<string[]> {
+  return orm.em.fork().transactional(async (em) => {
+    await upsertProjection(em, invitation);
+    if (invitation.status === 'accepted' && invitation.acceptedBy) {
+      await em.execute(insertMemberSql, [
+        invitation.workspaceId,
+        invitation.acceptedBy,
+        JSON.stringify(invitation.roles),
+        JSON.stringify(invitation.groups),
+        invitation.id,
+        invitation.acceptedAt,
+      ]);
+    }
+    return enqueueWebhookEvents(em, announcedEvents(invitation));
+  });
+}
+
 export interface ProjectionDependencies {
   orm: MikroORM;
   startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
@@ -105,21 +133,11 @@ export function createProjectionActivities(deps: ProjectionDependencies) {
      * Safe to repeat: every write is keyed by the invitation's version.
      */
     async recordTransition({ invitation }: { invitation: InvitationState }): Promise<void> {
-      const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
-        await upsertProjection(em, invitation);
-        if (invitation.status === 'accepted' && invitation.acceptedBy) {
-          await em.execute(insertMemberSql, [
-            invitation.workspaceId,
-            invitation.acceptedBy,
-            JSON.stringify(invitation.roles),
-            JSON.stringify(invitation.groups),
-            invitation.id,
-            invitation.acceptedAt,
-          ]);
-        }
-        return enqueueWebhookEvents(em, announcedEvents(invitation));
+      const deliveryIds = await writeTransition(deps.orm, invitation).catch((error: unknown) => {
+        throw databaseFailure(error);
       });
       await deps.startWebhookDeliveries(deliveryIds);
     },
   };
 }
+

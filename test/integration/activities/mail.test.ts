@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { EmailTemplates } from '../../../activities/email-templates';
+import { createMailActivities, invitationMessageId } from '../../../activities/mail';
+import type { WorkspaceReader } from '../../../activities/workspaces';
+import { DAY } from '../../../domain/duration';
+import { createInvitation, transition } from '../../../domain/invitation';
+import { verifyInvitationToken } from '../../../domain/tokens';
+import { workspaceSettingsSchema } from '../../../domain/workspace';
+import { startMailCatcher } from '../../../embedded/mail-catcher';
+import { linkIn } from '../../support/harness';
+
+const secret = 'mail-test-secret-mail-test-secret-0123';
+const clock = new Date('2026-03-01T10:00:00Z');
+const invitation = transition(
+  createInvitation(
+    {
+      id: 'inv_mail',
+      workspaceId: 'w1',
+      invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: null },
+      roles: ['member'],
+      groups: [],
+      channels: ['email'],
+      inviter: { userId: 'u1', roles: ['admin'], name: 'Bob' },
+      locale: null,
+      ttlMs: 7 * DAY,
+    },
+    clock,
+  ),
+  { type: 'send' },
+  clock,
+);
+
+const workspaces: WorkspaceReader = {
+  get: async (id) => ({ id, name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: '', updatedAt: '' }),
+};
+
+function activitiesFor(smtpUrl: string) {
+  return createMailActivities({
+    transport: nodemailer.createTransport(smtpUrl),
+    templates: new EmailTemplates(),
+    workspaces,
+    mailFrom: 'Acme invitations <invites@acme.example>',
+    secret,
+    publicBaseUrl: 'https://app.acme.example',
+  });
+}
+
+/** A real SMTP server that answers every recipient with one reply code. */
+async function smtpAnswering(code: number) {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onRcptTo(_address, _session, callback) {
+      const error = Object.assign(new Error(`mailbox unavailable: ana@example.org`), { responseCode: code });
+      callback(error);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+test('the invitation email carries the link, the details, a privacy notice and a stable Message-ID', async () => {
+  const catcher = await startMailCatcher();
+  try {
+    await activitiesFor(catcher.url).sendInvitationEmail({ invitation });
+    const [mail] = catcher.messages();
+    expect(mail!.to).toEqual(['ana@example.org']);
+    expect(mail!.subject).toBe('Bob invited you to join Acme');
+    expect(mail!.messageId).toBe(invitationMessageId('inv_mail', 1, 'Acme invitations <invites@acme.example>'));
+    expect(mail!.messageId).toBe('<inv_mail.1@acme.example>');
+    const link = linkIn(mail!.text);
+    expect(link.origin + link.pathname).toBe('https://app.acme.example/invitations/accept');
+    expect(verifyInvitationToken(secret, link.searchParams.get('token')!)).toBe('inv_mail');
+    expect(mail!.text).toContain('as member');
+    expect(mail!.text).toContain('did not give it to us yourself');
+    expect(mail!.html).toContain(`href="${link.toString().replace('=', '&#x3D;')}"`);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('a permanent SMTP refusal (5xx) fails at once, without the address in the message', async () => {
+  const smtp = await smtpAnswering(550);
+  try {
+    const failure = await activitiesFor(smtp.url).sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+    expect((failure as ApplicationFailure).type).toBe('smtp_rejected');
+    expect((failure as Error).message).not.toContain('ana@example.org');
+  } finally {
+    await smtp.close();
+  }
+});
+
+test('a temporary SMTP refusal (4xx) is retryable, and names no address either', async () => {
+  const smtp = await smtpAnswering(451);
+  try {
+    const failure = await activitiesFor(smtp.url).sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    expect((failure as ApplicationFailure).type).toBe('smtp_unavailable');
+    expect((failure as Error).message).toBe('SMTP could not take the invitation email (reply 451)');
+  } finally {
+    await smtp.close();
+  }
+});
+
+test('an SMTP server that is not there is retryable', async () => {
+  const failure = await activitiesFor('smtp://127.0.0.1:9').sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(ApplicationFailure);
+  expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+  expect((failure as Error).message).toMatch(/^SMTP could not take the invitation email \((ECONNECTION|ESOCKET)\)$/);
+});
