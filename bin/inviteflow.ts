@@ -6,6 +6,7 @@ import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/tempora
 import { startDevStack } from '../runtime/dev-stack';
 import { createLogger } from '../runtime/logger';
 import { registerSearchAttributes } from '../runtime/search-attributes';
+import { installTemporalLogging } from '../runtime/temporal-logging';
 import { openDatabase, runInviteflow, Stack } from '../runtime/services';
 
 const usage = `usage: inviteflow <command>
@@ -55,6 +56,7 @@ async function main(command: string | undefined): Promise<void> {
   }
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
+  installTemporalLogging(log);
   switch (command) {
     case 'start': {
       const started = Date.now();
