@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth';
 import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
+import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { inviteeRouter } from './routers/invitee';
@@ -38,6 +39,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRouter(ctx));
+  app.use(docsRouter());
   for (const routes of options.extraRoutes ?? []) app.use(routes);
 
   app.use('/v1', authenticate(ctx.orm));

@@ -6,21 +6,58 @@ import { joinMethods, memberStatuses } from '../db/entities/member';
 import { webhookDeliveryStatuses } from '../db/entities/webhook-delivery';
 import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
 import { checkCommand, createInvitation, invitationEventTypes, invitationStatuses, type InvitationCommand } from '../domain/invitation';
-import { acceptInvitationSchema, createInvitationSchema, declineInvitationSchema, revokeInvitationSchema } from '../domain/invitation-input';
+import {
+  acceptInvitationSchema,
+  createInvitationSchema,
+  declineInvitationSchema,
+  invitationActionSchema,
+  listInvitationsQuerySchema,
+  lookupInvitationQuerySchema,
+} from '../domain/invitation-input';
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
 
-type JsonSchema = Record<string, unknown>;
+// The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
+export type JsonSchema = Record<string, unknown>;
 
-// Copies of schemas private to api/routers/invitations.ts and api/routers/invitee.ts, kept
-// identical to them; test/unit/api/openapi.test.ts fails when a router stops agreeing with its copy.
-const listQuerySchema = z.object({
-  status: z.enum(invitationStatuses).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-const actionSchema = z.object({ by: z.string().trim().min(1).max(200).optional() });
-const lookupQuerySchema = z.object({ token: z.string().min(1).max(512) });
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  schema: JsonSchema;
+}
+
+export interface Content {
+  [mediaType: string]: { schema: JsonSchema };
+}
+
+export interface Response {
+  description: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  content?: Content;
+}
+
+export interface Operation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  /** Empty: no API key needed. */
+  security?: [];
+  parameters?: Parameter[];
+  requestBody?: { required: boolean; content: Content };
+  responses: Record<string, Response>;
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  tags: { name: string }[];
+  security: Record<string, []>[];
+  paths: Record<string, Partial<Record<RouteDoc['method'], Operation>>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+}
+
 
 const timestamp = z.iso.datetime();
 
@@ -123,34 +160,39 @@ const readinessSchema = z.object({
   checks: z.object({ database: z.boolean(), temporal: z.boolean() }),
 });
 
-/** Every answer schema, by the name it has under `components.schemas`. */
-const components = z.registry<{ id: string }>();
-components.add(invitationViewSchema, { id: 'Invitation' });
-components.add(workspaceViewSchema, { id: 'Workspace' });
-components.add(webhookEndpointViewSchema, { id: 'WebhookEndpoint' });
-components.add(problemSchema, { id: 'Problem' });
-components.add(invitationLookupSchema, { id: 'InvitationLookup' });
-components.add(acceptedInvitationSchema, { id: 'AcceptedInvitation' });
 const invitationPageSchema = z.object({
   data: z.array(invitationViewSchema),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; `null` on the last one'),
 });
-components.add(invitationPageSchema, { id: 'InvitationPage' });
 const invitationLinkSchema = z.object({ url: z.url() });
-components.add(invitationLinkSchema, { id: 'InvitationLink' });
 const declinedInvitationSchema = z.object({ invitation: invitationViewSchema });
-components.add(declinedInvitationSchema, { id: 'DeclinedInvitation' });
 const createdWebhookEndpointSchema = webhookEndpointViewSchema.extend({
   secret: z.string().describe('The `whsec_` signing secret: shown in this answer only'),
 });
-components.add(createdWebhookEndpointSchema, { id: 'CreatedWebhookEndpoint' });
 const webhookEndpointPageSchema = z.object({ data: z.array(webhookEndpointViewSchema), nextCursor: z.null() });
-components.add(webhookEndpointPageSchema, { id: 'WebhookEndpointPage' });
 const webhookDeliveryPageSchema = z.object({ data: z.array(webhookDeliverySchema).describe('The 100 newest'), nextCursor: z.null() });
-components.add(webhookDeliveryPageSchema, { id: 'WebhookDeliveryPage' });
 const livenessSchema = z.object({ status: z.literal('ok') });
-components.add(livenessSchema, { id: 'Liveness' });
-components.add(readinessSchema, { id: 'Readiness' });
+
+/** Every answer schema, by its name under `components.schemas`. */
+const components = z.registry<{ id: string }>();
+for (const [id, schema] of Object.entries({
+  Invitation: invitationViewSchema,
+  InvitationPage: invitationPageSchema,
+  InvitationLink: invitationLinkSchema,
+  InvitationLookup: invitationLookupSchema,
+  AcceptedInvitation: acceptedInvitationSchema,
+  DeclinedInvitation: declinedInvitationSchema,
+  Workspace: workspaceViewSchema,
+  WebhookEndpoint: webhookEndpointViewSchema,
+  CreatedWebhookEndpoint: createdWebhookEndpointSchema,
+  WebhookEndpointPage: webhookEndpointPageSchema,
+  WebhookDeliveryPage: webhookDeliveryPageSchema,
+  Problem: problemSchema,
+  Liveness: livenessSchema,
+  Readiness: readinessSchema,
+})) {
+  components.add(schema, { id });
+}
 
 interface Answer {
   status: number;
@@ -159,8 +201,6 @@ interface Answer {
   schema?: z.ZodType;
   headers?: Record<string, string>;
 }
-
-type InvitationCommandType = Exclude<InvitationCommand['type'], 'expire'>;
 
 interface RouteDoc {
   method: 'get' | 'put' | 'post' | 'delete';
@@ -186,7 +226,7 @@ interface RouteDoc {
  * rules so the reference follows them. The sample is past its expiry, which
  * accept and decline refuse whatever the status says.
  */
-function refusals(type: InvitationCommandType): ErrorCode[] {
+function refusals(type: Exclude<InvitationCommand['type'], 'expire'>): ErrorCode[] {
   const epoch = new Date(0);
   const sample = createInvitation(
     {
@@ -224,9 +264,9 @@ const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
 
 const invitationActions: RouteDoc[] = (
   [
-    ['send', actionSchema, 'Send a registered invitation', 'Starts its expiry clock.'],
-    ['resend', actionSchema, 'Send a pending or expired invitation again', 'Restarts its expiry clock from now.'],
-    ['revoke', revokeInvitationSchema, 'Revoke an invitation', 'Its link stops working at once.'],
+    ['send', invitationActionSchema, 'Send a registered invitation', 'Starts its expiry clock.'],
+    ['resend', invitationActionSchema, 'Send a pending or expired invitation again', 'Restarts its expiry clock from now.'],
+    ['revoke', invitationActionSchema, 'Revoke an invitation', 'Its link stops working at once.'],
   ] as const
 ).map(([action, body, summary, description]) => ({
   method: 'post',
@@ -288,7 +328,7 @@ const routes: RouteDoc[] = [
     tag: 'Invitations',
     summary: 'List invitations, newest first',
     description: 'Without their history. Follow `nextCursor` for the next page.',
-    query: listQuerySchema,
+    query: listInvitationsQuerySchema,
     answers: [{ status: 200, description: 'One page', schema: invitationPageSchema }],
     errors: inWorkspace,
   },
@@ -319,7 +359,7 @@ const routes: RouteDoc[] = [
     tag: 'Invitee',
     summary: 'Look an invitation up by the token of its link',
     description: 'Never consumes the token, so link previews and mail scanners are harmless.',
-    query: lookupQuerySchema,
+    query: lookupInvitationQuerySchema,
     answers: [{ status: 200, description: 'What the invitee is invited to', schema: invitationLookupSchema }],
     errors: ['invalid_token'],
   },
@@ -442,25 +482,25 @@ function componentSchemas(): Record<string, JsonSchema> {
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...json }]) => [id, json]));
 }
 
-function parameters(route: RouteDoc): JsonSchema[] {
-  const path = [...route.path.matchAll(/:(\w+)/g)].map(([, name = '']) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: route.params?.[name] ? inputSchema(route.params[name]) : { type: 'string' },
-  }));
-  const query = route.query ? inputSchema(route.query) : { properties: {}, required: [] };
-  const required = (query.required ?? []) as string[];
-  const queryParams = Object.entries(query.properties as Record<string, JsonSchema>).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: required.includes(name),
-    schema,
-  }));
-  return [...path, ...queryParams];
+function parameters(route: RouteDoc): Parameter[] {
+  const path = [...route.path.matchAll(/:(\w+)/g)].map(([, name = '']): Parameter => {
+    const schema = route.params?.[name];
+    return { name, in: 'path', required: true, schema: schema ? inputSchema(schema) : { type: 'string' } };
+  });
+  if (!route.query) return path;
+  const { properties = {}, required = [] } = z.toJSONSchema(route.query, { io: 'input' });
+  return [
+    ...path,
+    ...Object.entries(properties).map(([name, schema]): Parameter => ({
+      name,
+      in: 'query',
+      required: required.includes(name),
+      schema: schema as JsonSchema,
+    })),
+  ];
 }
 
-function problemAnswers(codes: ErrorCode[]): Record<string, JsonSchema> {
+function problemAnswers(codes: ErrorCode[]): Record<string, Response> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) byStatus.set(errorCodes[code], [...(byStatus.get(errorCodes[code]) ?? []), code]);
   return Object.fromEntries(
@@ -476,7 +516,17 @@ function problemAnswers(codes: ErrorCode[]): Record<string, JsonSchema> {
   );
 }
 
-function operation(route: RouteDoc): JsonSchema {
+function answer({ description, schema, headers }: Answer): Response {
+  return {
+    description,
+    ...(headers && {
+      headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])),
+    }),
+    ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
+  };
+}
+
+function operation(route: RouteDoc): Operation {
   const validated = Boolean(route.body ?? route.query ?? route.params);
   const errors: ErrorCode[] = [
     ...(route.body ? ['malformed_request' as const] : []),
@@ -485,18 +535,7 @@ function operation(route: RouteDoc): JsonSchema {
     ...(validated ? ['validation_failed' as const] : []),
     ...(route.public ? [] : ['internal_error' as const]),
   ];
-  const answers = Object.fromEntries(
-    route.answers.map(({ status, description, schema, headers }) => [
-      status,
-      {
-        description,
-        ...(headers && {
-          headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])),
-        }),
-        ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
-      },
-    ]),
-  );
+  const responses = { ...Object.fromEntries(route.answers.map((a) => [a.status, answer(a)])), ...problemAnswers(errors) };
   const params = parameters(route);
   return {
     operationId: route.operationId,
@@ -512,14 +551,12 @@ function operation(route: RouteDoc): JsonSchema {
         content: { 'application/json': { schema: inputSchema(route.body) } },
       },
     }),
-    responses: Object.fromEntries(
-      Object.entries({ ...answers, ...problemAnswers(errors) }).sort(([a], [b]) => Number(a) - Number(b)),
-    ),
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
   };
 }
 
-function paths(): Record<string, Record<string, JsonSchema>> {
-  const result: Record<string, Record<string, JsonSchema>> = {};
+function paths(): OpenApiDocument['paths'] {
+  const result: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     const path = route.path.replaceAll(/:(\w+)/g, '{$1}');
     result[path] = { ...result[path], [route.method]: operation(route) };
@@ -528,7 +565,7 @@ function paths(): Record<string, Record<string, JsonSchema>> {
 }
 
 /** The OpenAPI 3.1 description of the HTTP API, built from the schemas the routes validate with. */
-export function openApiDocument(): JsonSchema {
+export function openApiDocument(): OpenApiDocument {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   return {
     openapi: '3.1.1',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOUR, DAY, parseDuration } from './duration';
 import { normalisePhone } from './contact';
+import { invitationStatuses } from './invitation';
 import { channelSchema } from './workspace';
 
 /** Limits on a per-invitation `expiresIn`, so a typo cannot make a link live for years. */
@@ -80,6 +81,17 @@ export const declineInvitationSchema = z.object({
   token: z.string().min(1).max(512),
 });
 
-export const revokeInvitationSchema = z.object({
+/** send, resend and revoke: who did it, when the host knows. */
+export const invitationActionSchema = z.object({
   by: z.string().trim().min(1).max(200).optional(),
+});
+
+export const listInvitationsQuerySchema = z.object({
+  status: z.enum(invitationStatuses).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const lookupInvitationQuerySchema = z.object({
+  token: z.string().min(1).max(512),
 });

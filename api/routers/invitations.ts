@@ -1,9 +1,12 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
-import { createInvitation, invitationStatuses } from '../../domain/invitation';
-import { createInvitationSchema, revokeInvitationSchema } from '../../domain/invitation-input';
+import { createInvitation } from '../../domain/invitation';
+import {
+  createInvitationSchema,
+  invitationActionSchema,
+  listInvitationsQuerySchema,
+} from '../../domain/invitation-input';
 import { checkMayInvite } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
 import { acceptLink } from '../../domain/workspace';
@@ -15,14 +18,6 @@ import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
 import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { getWorkspace } from '../workspace-store';
-
-const listQuerySchema = z.object({
-  status: z.enum(invitationStatuses).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-const actionSchema = z.object({ by: z.string().trim().min(1).max(200).optional() });
 
 export function invitationsRouter(ctx: ApiContext): Router {
   const router = Router();
@@ -64,7 +59,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
 
   router.get(base, async (req, res) => {
     const workspace = await workspaceOf(req);
-    const query = parseQuery(listQuerySchema, req);
+    const query = parseQuery(listInvitationsQuerySchema, req);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !cursor) {
       throw new Problem('validation_failed', 'invalid query: cursor is not one this API issued', [
@@ -85,14 +80,14 @@ export function invitationsRouter(ctx: ApiContext): Router {
     res.json({ url: acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id)) });
   });
 
-  for (const [action, update, schema] of [
-    ['send', sendUpdate, actionSchema],
-    ['resend', resendUpdate, actionSchema],
-    ['revoke', revokeUpdate, revokeInvitationSchema],
+  for (const [action, update] of [
+    ['send', sendUpdate],
+    ['resend', resendUpdate],
+    ['revoke', revokeUpdate],
   ] as const) {
     router.post(`${base}/:id/${action}`, async (req, res) => {
       const workspace = await workspaceOf(req);
-      const input = parseBody(schema, req);
+      const input = parseBody(invitationActionSchema, req);
       await getInvitation(ctx.orm, req.params.id, workspace.id);
       res.json(await runInvitationUpdate(ctx, req.params.id, update, input));
     });

@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { acceptInvitationSchema, declineInvitationSchema } from '../../domain/invitation-input';
+import { acceptInvitationSchema, declineInvitationSchema, lookupInvitationQuerySchema } from '../../domain/invitation-input';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
 import type { ApiContext } from '../context';
@@ -9,8 +8,6 @@ import { runInvitationUpdate } from '../invitation-workflows';
 import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { getWorkspace } from '../workspace-store';
-
-const lookupQuerySchema = z.object({ token: z.string().min(1).max(512) });
 
 /**
  * What the invitee's side of the host calls with the token from the link.
@@ -33,7 +30,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
 
   // A GET never consumes the token: mail scanners and link previews follow links.
   router.get('/v1/invitations/lookup', async (req, res) => {
-    const { token } = parseQuery(lookupQuerySchema, req);
+    const { token } = parseQuery(lookupInvitationQuerySchema, req);
     const invitation = await invitationOf(req, token);
     const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
     res.json({

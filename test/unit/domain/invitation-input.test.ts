@@ -6,7 +6,7 @@ import {
   declineInvitationSchema,
   maxInvitationTtl,
   minInvitationTtl,
-  revokeInvitationSchema,
+  invitationActionSchema,
 } from '../../../domain/invitation-input';
 
 const inviter = { userId: 'user-bob', roles: ['admin'] };
@@ -259,15 +259,15 @@ describe('acceptInvitationSchema', () => {
   });
 });
 
-describe('declineInvitationSchema and revokeInvitationSchema', () => {
+describe('declineInvitationSchema and invitationActionSchema', () => {
   test('decline needs a token', () => {
     expect(declineInvitationSchema.parse({ token: 't' })).toEqual({ token: 't' });
     expect(issuePaths(declineInvitationSchema.safeParse({}))).toEqual([['token']]);
   });
 
   test('revoke takes an optional, trimmed `by`', () => {
-    expect(revokeInvitationSchema.parse({})).toEqual({});
-    expect(revokeInvitationSchema.parse({ by: ' user-bob ' })).toEqual({ by: 'user-bob' });
-    expect(issuePaths(revokeInvitationSchema.safeParse({ by: ' ' }))).toEqual([['by']]);
+    expect(invitationActionSchema.parse({})).toEqual({});
+    expect(invitationActionSchema.parse({ by: ' user-bob ' })).toEqual({ by: 'user-bob' });
+    expect(issuePaths(invitationActionSchema.safeParse({ by: ' ' }))).toEqual([['by']]);
   });
 });

@@ -1,0 +1,278 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { pino } from 'pino';
+import { z } from 'zod';
+import type { ApiContext } from '../../../api/context';
+import { openApiDocument, invitationViewSchema, problemSchema, workspaceViewSchema, type Operation } from '../../../api/openapi';
+import { Problem, problemHandler, sendProblem } from '../../../api/problem';
+import { docsRouter } from '../../../api/routers/docs';
+import { invitationsRouter } from '../../../api/routers/invitations';
+import { inviteeRouter } from '../../../api/routers/invitee';
+import { repoRoot } from '../../../config/paths';
+import { errorCodes, type ErrorCode } from '../../../domain/error-codes';
+import { createInvitation, invitationStatuses } from '../../../domain/invitation';
+import { acceptInvitationSchema, createInvitationSchema, declineInvitationSchema, invitationActionSchema } from '../../../domain/invitation-input';
+import { invitationView, type InvitationView } from '../../../domain/invitation-view';
+import { createWebhookEndpointSchema } from '../../../domain/webhook-events';
+import { upsertWorkspaceSchema, workspaceSettingsSchema, type Workspace } from '../../../domain/workspace';
+
+const document = openApiDocument();
+
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+);
+
+function operation(operationId: string): Operation {
+  const found = operations.find(({ op }) => op.operationId === operationId);
+  if (!found) throw new Error(`no operation ${operationId}`);
+  return found.op;
+}
+
+function parameter(operationId: string, name: string) {
+  const found = operation(operationId).parameters?.find((p) => p.name === name);
+  if (!found) throw new Error(`no parameter ${name} on ${operationId}`);
+  return found;
+}
+
+/** The `code` values a problem answer names, from the `allOf` that narrows the Problem schema. */
+function problemCodes(op: Operation, status: number): string[] | undefined {
+  const schema = op.responses[status]?.content?.['application/problem+json']?.schema;
+  return (schema?.allOf as [unknown, { properties: { code: { enum: string[] } } }] | undefined)?.[1].properties.code.enum;
+}
+
+async function listen(app: Express): Promise<{ url: string; server: Server }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
+  });
+}
+
+const sampleInvitation = () =>
+  createInvitation(
+    {
+      id: 'inv_1',
+      workspaceId: 'acme',
+      invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: null },
+      roles: ['member'],
+      groups: [],
+      channels: ['email'],
+      inviter: { userId: 'u_1', roles: ['admin'], name: 'Bo' },
+      locale: 'en',
+      ttlMs: 1000,
+    },
+    new Date('2026-01-02T03:04:05.000Z'),
+  );
+
+describe('OpenAPI document', () => {
+  it('is valid OpenAPI 3.1', () => {
+    // The validator is ESM only, which Jest's CommonJS runtime cannot load: it runs in its own node.
+    const script = `import { Validator } from '@seriousme/openapi-schema-validator';
+      import { text } from 'node:stream/consumers';
+      const validator = new Validator();
+      const result = await validator.validate(JSON.parse(await text(process.stdin)));
+      process.stdout.write(JSON.stringify({ ...result, version: validator.version }));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, input: JSON.stringify(document) });
+    expect(JSON.parse(output.toString())).toEqual({ valid: true, version: '3.1' });
+  });
+
+  it('documents every route the API serves', () => {
+    expect(operations.map(({ route }) => route).sort()).toEqual(
+      [
+        'PUT /v1/workspaces/{ws}',
+        'GET /v1/workspaces/{ws}',
+        'POST /v1/workspaces/{ws}/invitations',
+        'GET /v1/workspaces/{ws}/invitations',
+        'GET /v1/workspaces/{ws}/invitations/{id}',
+        'GET /v1/workspaces/{ws}/invitations/{id}/link',
+        'POST /v1/workspaces/{ws}/invitations/{id}/send',
+        'POST /v1/workspaces/{ws}/invitations/{id}/resend',
+        'POST /v1/workspaces/{ws}/invitations/{id}/revoke',
+        'GET /v1/invitations/lookup',
+        'POST /v1/invitations/accept',
+        'POST /v1/invitations/decline',
+        'POST /v1/webhook-endpoints',
+        'GET /v1/webhook-endpoints',
+        'GET /v1/webhook-endpoints/{id}',
+        'DELETE /v1/webhook-endpoints/{id}',
+        'GET /v1/webhook-endpoints/{id}/deliveries',
+        'GET /healthz',
+        'GET /readyz',
+      ].sort(),
+    );
+    expect(new Set(operations.map(({ op }) => op.operationId)).size).toBe(operations.length);
+  });
+
+  it('documents each request body as the JSON Schema of the domain schema its route validates with', () => {
+    for (const [operationId, schema] of [
+      ['putWorkspace', upsertWorkspaceSchema],
+      ['createInvitation', createInvitationSchema],
+      ['revokeInvitation', invitationActionSchema],
+      ['acceptInvitation', acceptInvitationSchema],
+      ['declineInvitation', declineInvitationSchema],
+      ['createWebhookEndpoint', createWebhookEndpointSchema],
+    ] as const) {
+      const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: 'input' });
+      expect({ operationId, schema: operation(operationId).requestBody?.content['application/json']?.schema }).toEqual({
+        operationId,
+        schema: expected,
+      });
+    }
+    const invitation = operation('createInvitation').requestBody;
+    expect(invitation?.required).toBe(true);
+    expect(invitation?.content['application/json']?.schema).toMatchObject({
+      required: ['invitee', 'inviter'],
+      properties: { invitee: { properties: { email: { type: 'string', format: 'email', maxLength: 254 } } }, send: { default: true } },
+    });
+    // Their routers read a missing body as `{}`.
+    expect(operation('sendInvitation').requestBody?.required).toBe(false);
+    expect(operation('revokeInvitation').requestBody?.required).toBe(false);
+  });
+
+  it('documents path and query parameters with the constraints the routes check', () => {
+    expect(parameter('putWorkspace', 'ws')).toMatchObject({ in: 'path', required: true, schema: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } });
+    expect(parameter('getInvitation', 'id')).toEqual({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+    expect(parameter('listInvitations', 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+    expect(parameter('listInvitations', 'status').schema.enum).toEqual([...invitationStatuses]);
+    expect(parameter('lookupInvitation', 'token')).toMatchObject({ in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 512 } });
+  });
+
+  it('lists the problem codes of each operation under the HTTP status they answer with', () => {
+    for (const { route, op } of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        const codes = problemCodes(op, Number(status));
+        if (!codes) continue;
+        expect({ route, status, codes: codes.map((code) => errorCodes[code as ErrorCode]) }).toEqual({ route, status, codes: codes.map(() => Number(status)) });
+        expect(response.description).toContain(`\`${codes[0]}\``);
+      }
+      const isPublic = op.security !== undefined;
+      expect({ route, unauthorized: problemCodes(op, 401) }).toEqual({ route, unauthorized: isPublic ? undefined : ['unauthorized'] });
+    }
+    expect(problemCodes(operation('createInvitation'), 403)).toEqual(['forbidden', 'inviter_not_allowed']);
+    expect(problemCodes(operation('createInvitation'), 422)).toEqual(['unknown_role', 'validation_failed']);
+    expect(problemCodes(operation('revokeInvitation'), 409)).toEqual(['invitation_already_accepted', 'invitation_declined', 'invitation_revoked']);
+    expect(problemCodes(operation('sendInvitation'), 409)).toContain('invitation_already_sent');
+    // The clock refuses an expired link before the expiry timer has fired.
+    expect(problemCodes(operation('acceptInvitation'), 409)).toContain('invitation_expired');
+    expect(problemCodes(operation('lookupInvitation'), 404)).toEqual(['invalid_token']);
+    expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('describes answers as the API builds them', async () => {
+    const invitation: InvitationView = invitationViewSchema.parse(invitationView(sampleInvitation()));
+    expect(invitation).toEqual(invitationView(sampleInvitation()));
+    const built: Workspace = {
+      id: 'acme',
+      name: 'Acme',
+      settings: workspaceSettingsSchema.parse({}),
+      createdAt: '2026-01-02T03:04:05.000Z',
+      updatedAt: '2026-01-02T03:04:05.000Z',
+    };
+    const workspace: Workspace = workspaceViewSchema.parse(built);
+    expect(workspace).toEqual(built);
+
+    const app = express().get('/problem', (_req, res) =>
+      sendProblem(res, new Problem('validation_failed', 'invalid body', [{ field: '/invitee/email', message: 'bad' }])),
+    );
+    const { url, server } = await listen(app);
+    try {
+      const body: unknown = await (await fetch(`${url}/problem`)).json();
+      expect(problemSchema.parse(body)).toEqual(body);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('routers whose schemas are private to them', () => {
+  const workspaceRow = { id: 'acme', name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: new Date(), updatedAt: new Date() };
+  // Enough of a context to get each handler past validation; what fails after it is a 500, not a 422.
+  const ctx = {
+    orm: { em: { fork: () => ({ findOne: async () => workspaceRow, find: async () => [] }) } },
+    secret: 'test-secret',
+    log: pino({ level: 'silent' }),
+  } as unknown as ApiContext;
+  let url = '';
+  let server: Server;
+
+  beforeAll(async () => {
+    const app = express()
+      .use(express.json())
+      .use((req, _res, next) => {
+        req.caller = { keyId: 'key_test', scope: 'platform', workspaceId: null };
+        next();
+      })
+      .use(invitationsRouter(ctx), inviteeRouter(ctx))
+      .use(problemHandler(ctx.log));
+    ({ url, server } = await listen(app));
+  });
+
+  afterAll(() => server.close());
+
+  /** The fields a 422 names, or none when the request got past validation. */
+  async function refusedFields(path: string, body?: unknown): Promise<string[]> {
+    const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { errors?: { field: string }[] };
+    return res.status === 422 ? (answer.errors ?? []).map((error) => error.field) : [];
+  }
+
+  it('enforce the limits the document gives', async () => {
+    const limit = parameter('listInvitations', 'limit').schema as { minimum: number; maximum: number };
+    const cursor = parameter('listInvitations', 'cursor').schema as { maxLength: number };
+    const token = parameter('lookupInvitation', 'token').schema as { maxLength: number };
+    const list = '/v1/workspaces/acme/invitations';
+    const cases: [string, unknown, string[]][] = [
+      [`${list}?limit=${limit.maximum}&status=${invitationStatuses[0]}`, undefined, []],
+      [`${list}?limit=${limit.maximum + 1}`, undefined, ['query.limit']],
+      [`${list}?limit=${limit.minimum - 1}`, undefined, ['query.limit']],
+      [`${list}?status=unknown`, undefined, ['query.status']],
+      [`${list}?cursor=${'x'.repeat(cursor.maxLength + 1)}`, undefined, ['query.cursor']],
+      [`/v1/invitations/lookup?token=${'x'.repeat(token.maxLength)}`, undefined, []],
+      [`/v1/invitations/lookup?token=${'x'.repeat(token.maxLength + 1)}`, undefined, ['query.token']],
+      ['/v1/invitations/lookup', undefined, ['query.token']],
+    ];
+    for (const action of ['sendInvitation', 'resendInvitation', 'revokeInvitation']) {
+      const by = operation(action).requestBody?.content['application/json']?.schema as { properties: { by: { maxLength: number } } };
+      const path = `/v1/workspaces/acme/invitations/inv_1/${action.replace('Invitation', '')}`;
+      cases.push([path, {}, []], [path, { by: 'x'.repeat(by.properties.by.maxLength) }, []]);
+      cases.push([path, { by: 'x'.repeat(by.properties.by.maxLength + 1) }, ['/by']], [path, { by: 5 }, ['/by']]);
+    }
+    for (const [path, body, fields] of cases) {
+      expect({ path, body, fields: await refusedFields(path, body) }).toEqual({ path, body, fields });
+    }
+  });
+});
+
+describe('docsRouter', () => {
+  let url = '';
+  let server: Server;
+
+  beforeAll(async () => {
+    ({ url, server } = await listen(express().use(docsRouter())));
+  });
+
+  afterAll(() => server.close());
+
+  it('serves the document at /openapi.json', async () => {
+    const res = await fetch(`${url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  it('serves a reference page at /docs that needs nothing from elsewhere', async () => {
+    const res = await fetch(`${url}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await res.text();
+    for (const { op } of operations) expect(page).toContain(`id="${op.operationId}"`);
+    expect(page).toContain('<code>invitation_already_sent</code>');
+    expect(page).not.toMatch(/<script|src="http|href="http/);
+    const style = /<style>([^<]*)<\/style>/.exec(page)?.[1] ?? '';
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    // The page's one stylesheet is allowed by its hash, so a changed stylesheet cannot silently stop applying.
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+  });
+});
