@@ -1,7 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isErrorCode } from '../domain/error-codes';
-import { invitationWorkflowId, refusal, type InvitationState } from '../domain/invitation';
+import {
+  invitationWorkflowId,
+  isRepeatedAcceptance,
+  refusal,
+  type InvitationCommand,
+  type InvitationState,
+} from '../domain/invitation';
 import { invitationView, type InvitationView } from '../domain/invitation-view';
 import { invitationWorkflow, openedUpdate } from '../workflows/invitation';
 import type { ApiContext } from './context';
@@ -38,12 +44,19 @@ export async function runInvitationUpdate<Input>(
     const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitationId));
     return invitationView(await handle.executeUpdate(update, { args: [input] }));
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && isErrorCode(error.cause.type)) {
+    if (
+      error instanceof WorkflowUpdateFailedError &&
+      error.cause instanceof ApplicationFailure &&
+      isErrorCode(error.cause.type)
+    ) {
       throw new Problem(error.cause.type, error.cause.message);
     }
     if (error instanceof WorkflowNotFoundError) {
+      // The run has closed: its final state is in the projection.
       const projected = await getInvitation(ctx.orm, invitationId);
-      throw Problem.fromRule(refusal(projected.status, update.name as never));
+      const command = { type: update.name, ...(input as object) } as InvitationCommand;
+      if (isRepeatedAcceptance(projected, command)) return projected;
+      throw Problem.fromRule(refusal(projected.status, command.type));
     }
     throw error;
   }

@@ -1,7 +1,15 @@
 import { RuleViolation } from './error-codes';
 import type { Channel } from './workspace';
 
-export const invitationStatuses = ['requested', 'registered', 'pending', 'accepted', 'declined', 'expired', 'revoked'] as const;
+export const invitationStatuses = [
+  'requested',
+  'registered',
+  'pending',
+  'accepted',
+  'declined',
+  'expired',
+  'revoked',
+] as const;
 export type InvitationStatus = (typeof invitationStatuses)[number];
 
 /** States no command leaves. `expired` is not one of them: a resend brings it back. */
@@ -25,7 +33,15 @@ export interface Inviter {
   name?: string;
 }
 
-export const invitationEventTypes = ['created', 'sent', 'resent', 'accepted', 'declined', 'expired', 'revoked'] as const;
+export const invitationEventTypes = [
+  'created',
+  'sent',
+  'resent',
+  'accepted',
+  'declined',
+  'expired',
+  'revoked',
+] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
 export interface InvitationEvent {
@@ -104,7 +120,10 @@ export function refusal(status: InvitationStatus, command: InvitationCommand['ty
     case 'expired':
       return new RuleViolation('invitation_expired', 'the invitation has expired; resend it first');
     case 'registered':
-      return new RuleViolation('invitation_not_sent', `cannot ${command} an invitation that was never sent; send it first`);
+      return new RuleViolation(
+        'invitation_not_sent',
+        `cannot ${command} an invitation that was never sent; send it first`,
+      );
     case 'pending':
       return new RuleViolation('invitation_already_sent', 'the invitation was already sent; resend it instead');
     case 'requested':
@@ -128,6 +147,7 @@ function isPastExpiry(state: InvitationState, now: Date): boolean {
 
 /** Throws the RuleViolation that `transition` would throw, without changing anything. */
 export function checkCommand(state: InvitationState, command: InvitationCommand, now: Date): void {
+  if (isRepeatedAcceptance(state, command)) return;
   if (!allowedFrom[command.type].includes(state.status)) throw refusal(state.status, command.type);
   // The timer may not have fired yet; the clock decides, not the timer.
   if ((command.type === 'accept' || command.type === 'decline') && isPastExpiry(state, now)) {
@@ -160,11 +180,28 @@ function actorOf(state: InvitationState, command: InvitationCommand): string | n
   }
 }
 
-/** Applies a command: the next state, with the event it produced appended. */
+/**
+ * The same user accepting again (a host retrying after a lost answer) is
+ * answered with the acceptance that already happened, not a conflict.
+ */
+export function isRepeatedAcceptance(
+  state: Pick<InvitationState, 'status' | 'acceptedBy'>,
+  command: InvitationCommand,
+): boolean {
+  return command.type === 'accept' && state.status === 'accepted' && state.acceptedBy === command.userId;
+}
+
+/** Applies a command: the next state, with the event it produced appended (a repeated acceptance changes nothing). */
 export function transition(state: InvitationState, command: InvitationCommand, now: Date): InvitationState {
   checkCommand(state, command, now);
+  if (isRepeatedAcceptance(state, command)) return state;
   const at = now.toISOString();
-  const event: InvitationEvent = { seq: state.events.length + 1, type: eventOf[command.type], at, by: actorOf(state, command) };
+  const event: InvitationEvent = {
+    seq: state.events.length + 1,
+    type: eventOf[command.type],
+    at,
+    by: actorOf(state, command),
+  };
   const next: InvitationState = { ...state, events: [...state.events, event] };
   switch (command.type) {
     case 'send':

@@ -80,11 +80,13 @@ class Invitation {
 
   /** Applies at once (so a concurrent command sees the new state), then records in order. */
   async apply(command: InvitationCommand): Promise<InvitationState> {
+    const previous = this.state;
     try {
-      this.state = transition(this.state, command, new Date());
+      this.state = transition(previous, command, new Date());
     } catch (error) {
       throw asFailure(error);
     }
+    if (this.state === previous) return previous;
     const snapshot = this.state;
     const event = lastEvent(snapshot);
     if ((event.type === 'sent' || event.type === 'resent') && snapshot.channels.includes('email')) {

@@ -11,7 +11,9 @@ const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
   expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
-  expect((await app.call('PUT', '/v1/workspaces/short', { name: 'Short', settings: { invitationTtl: '2s' } })).status).toBe(201);
+  expect(
+    (await app.call('PUT', '/v1/workspaces/short', { name: 'Short', settings: { invitationTtl: '2s' } })).status,
+  ).toBe(201);
   const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
   expect(endpoint.status).toBe(201);
   webhookSecret = endpoint.body.secret;
@@ -62,12 +64,27 @@ test('invite -> email -> lookup -> accept -> signed webhook -> listed as accepte
   expect(lookup.status).toBe(200);
   expect(lookup.body.workspace).toEqual({ id: 'acme', name: 'Acme' });
   expect(lookup.body.invitation).toMatchObject({ id: invitation.id, status: 'pending', roles: ['member'] });
-  expect((await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`)).body.invitation.status).toBe('pending');
+  expect(
+    (await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`)).body.invitation.status,
+  ).toBe('pending');
 
   const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-ana' });
   expect(accepted.status).toBe(200);
   expect(accepted.body.invitation).toMatchObject({ status: 'accepted', acceptedBy: 'user-ana' });
-  expect(accepted.body.member).toMatchObject({ workspaceId: 'acme', userId: 'user-ana', roles: ['member'], joinedVia: 'invitation' });
+  expect(accepted.body.member).toMatchObject({
+    workspaceId: 'acme',
+    userId: 'user-ana',
+    roles: ['member'],
+    joinedVia: 'invitation',
+  });
+
+  // A host retrying the same acceptance gets the same answer; anyone else a conflict.
+  const retried = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-ana' });
+  expect(retried.status).toBe(200);
+  expect(retried.body.invitation.acceptedAt).toBe(accepted.body.invitation.acceptedAt);
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-eve' })).body.code).toBe(
+    'invitation_already_accepted',
+  );
 
   const webhook = await webhookFor(invitation.id, 'invitation.accepted');
   expect(webhook.data.invitation).toMatchObject({ id: invitation.id, status: 'accepted', acceptedBy: 'user-ana' });
@@ -104,7 +121,9 @@ test('revoke: the link stops working and the host hears of it', async () => {
   const accept = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-x' });
   expect(accept.status).toBe(409);
   expect(accept.body.code).toBe('invitation_revoked');
-  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe('invitation_revoked');
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe(
+    'invitation_revoked',
+  );
 });
 
 test('decline: the invitee says no', async () => {
@@ -114,7 +133,9 @@ test('decline: the invitee says no', async () => {
   expect(declined.status).toBe(200);
   expect(declined.body.invitation.status).toBe('declined');
   await webhookFor(invitation.id, 'invitation.declined');
-  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'u' })).body.code).toBe('invitation_declined');
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'u' })).body.code).toBe(
+    'invitation_declined',
+  );
 });
 
 test('resend: same link, a fresh expiry, and the link still accepts', async () => {
@@ -152,11 +173,15 @@ test('register first, send later', async () => {
   expect(invitation.status).toBe('registered');
   const registered = await app.call('GET', '/v1/workspaces/acme/invitations?status=registered');
   expect(registered.body.data.map((row: { id: string }) => row.id)).toContain(invitation.id);
-  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe('invitation_not_sent');
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe(
+    'invitation_not_sent',
+  );
 
   const sent = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {});
   expect(sent.body).toMatchObject({ status: 'pending', sendCount: 1 });
   const link = await app.call('GET', `/v1/workspaces/acme/invitations/${invitation.id}/link`);
   expect(link.body.url).toContain(encodeURIComponent(await tokenFromEmail('later@example.org')));
-  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {})).body.code).toBe('invitation_already_sent');
+  expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {})).body.code).toBe(
+    'invitation_already_sent',
+  );
 });

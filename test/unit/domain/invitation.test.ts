@@ -7,6 +7,7 @@ import {
   invitationStatuses,
   invitationWorkflowId,
   isFinal,
+  isRepeatedAcceptance,
   lastEvent,
   refusal,
   transition,
@@ -40,7 +41,8 @@ function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
   };
 }
 
-const registered = (overrides: Partial<NewInvitation> = {}): InvitationState => createInvitation(newInvitation(overrides), T0);
+const registered = (overrides: Partial<NewInvitation> = {}): InvitationState =>
+  createInvitation(newInvitation(overrides), T0);
 const pending = (): InvitationState => transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
 const expired = (): InvitationState => transition(pending(), { type: 'expire' }, at(EXPIRES_AT));
 
@@ -65,8 +67,9 @@ function stateIn(status: InvitationStatus): InvitationState {
   }
 }
 
+// Accepts come from someone other than whoever accepted the `accepted` state: a repeat by the same user is a no-op.
 function commandOf(type: InvitationCommand['type']): InvitationCommand {
-  return type === 'accept' ? { type, userId: 'user-ana' } : type === 'expire' ? { type } : { type, by: 'user-bob' };
+  return type === 'accept' ? { type, userId: 'user-eve' } : type === 'expire' ? { type } : { type, by: 'user-bob' };
 }
 
 /** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
@@ -206,7 +209,9 @@ describe('transition: the full status × command table', () => {
   };
 
   const cases = invitationStatuses.flatMap((status) =>
-    (Object.keys(table[status]) as InvitationCommand['type'][]).map((command) => [status, command, table[status][command]] as const),
+    (Object.keys(table[status]) as InvitationCommand['type'][]).map(
+      (command) => [status, command, table[status][command]] as const,
+    ),
   );
 
   test('covers every status and every command', () => {
@@ -216,7 +221,8 @@ describe('transition: the full status × command table', () => {
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
     const state = stateIn(status);
     // After the state's own history, and (but for `expire`) before a pending invitation's expiry.
-    const now = type === 'expire' ? at(EXPIRES_AT) : status === 'expired' ? at(EXPIRES_AT + HOUR) : at(SENT_AT + 2 * HOUR);
+    const now =
+      type === 'expire' ? at(EXPIRES_AT) : status === 'expired' ? at(EXPIRES_AT + HOUR) : at(SENT_AT + 2 * HOUR);
     const command = commandOf(type);
 
     if (typeof outcome === 'string') {
@@ -304,7 +310,11 @@ describe('accept', () => {
     const acceptedAt = SENT_AT + 2 * DAY;
     const next = transition(pending(), { type: 'accept', userId: 'user-ana-2' }, at(acceptedAt));
 
-    expect(next).toMatchObject({ status: 'accepted', acceptedAt: '2026-01-03T01:00:00.000Z', acceptedBy: 'user-ana-2' });
+    expect(next).toMatchObject({
+      status: 'accepted',
+      acceptedAt: '2026-01-03T01:00:00.000Z',
+      acceptedBy: 'user-ana-2',
+    });
     expect(lastEvent(next)).toEqual({ seq: 3, type: 'accepted', at: '2026-01-03T01:00:00.000Z', by: 'user-ana-2' });
   });
 
@@ -330,7 +340,9 @@ describe('accept', () => {
   });
 
   test('after expiresAt: refused as expired', () => {
-    const violation = violationOf(() => transition(pending(), { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT + DAY)));
+    const violation = violationOf(() =>
+      transition(pending(), { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT + DAY)),
+    );
 
     expect(violation.code).toBe('invitation_expired');
   });
@@ -373,7 +385,9 @@ describe('decline', () => {
   });
 
   test('at expiresAt: refused as expired', () => {
-    expect(violationOf(() => transition(pending(), { type: 'decline' }, at(EXPIRES_AT))).code).toBe('invitation_expired');
+    expect(violationOf(() => transition(pending(), { type: 'decline' }, at(EXPIRES_AT))).code).toBe(
+      'invitation_expired',
+    );
   });
 });
 
@@ -431,7 +445,12 @@ describe('event history', () => {
       { seq: 4, type: 'resent', at: '2026-01-09T01:00:00.000Z', by: 'user-carol' },
       { seq: 5, type: 'accepted', at: '2026-01-09T02:00:00.000Z', by: 'user-ana' },
     ]);
-    expect(state).toMatchObject({ status: 'accepted', sendCount: 2, acceptedBy: 'user-ana', acceptedAt: '2026-01-09T02:00:00.000Z' });
+    expect(state).toMatchObject({
+      status: 'accepted',
+      sendCount: 2,
+      acceptedBy: 'user-ana',
+      acceptedAt: '2026-01-09T02:00:00.000Z',
+    });
   });
 
   test('lastEvent returns the newest event', () => {
@@ -565,5 +584,44 @@ describe('invitationWorkflowId', () => {
 
   test('different invitations get different workflow ids', () => {
     expect(invitationWorkflowId('inv_a')).not.toBe(invitationWorkflowId('inv_b'));
+  });
+});
+
+describe('repeated acceptance', () => {
+  const clock = new Date('2026-01-01T00:00:00Z');
+  const accepted = transition(
+    transition(
+      createInvitation(
+        {
+          id: 'inv_repeat',
+          workspaceId: 'w1',
+          invitee: { email: 'ana@example.org', phone: null, name: null, userId: null },
+          roles: ['member'],
+          groups: [],
+          channels: ['email'],
+          inviter: { userId: 'u1', roles: ['admin'] },
+          locale: null,
+          ttlMs: 1000,
+        },
+        clock,
+      ),
+      { type: 'send' },
+      clock,
+    ),
+    { type: 'accept', userId: 'user-ana' },
+    clock,
+  );
+
+  test('the same user accepting again changes nothing, even after expiry', () => {
+    const later = new Date(clock.getTime() + 10_000);
+    expect(isRepeatedAcceptance(accepted, { type: 'accept', userId: 'user-ana' })).toBe(true);
+    expect(transition(accepted, { type: 'accept', userId: 'user-ana' }, later)).toBe(accepted);
+  });
+
+  test('another user is refused', () => {
+    expect(isRepeatedAcceptance(accepted, { type: 'accept', userId: 'user-eve' })).toBe(false);
+    expect(() => transition(accepted, { type: 'accept', userId: 'user-eve' }, clock)).toThrow(
+      expect.objectContaining({ code: 'invitation_already_accepted' }),
+    );
   });
 });
