@@ -5,17 +5,23 @@ const OUTPUT_TAIL_LINES = 40;
 const STOP_GRACE_MS = 10_000;
 
 export class CommandFailedError extends Error {
+  readonly command: string;
+
   constructor(
-    readonly command: string,
+    executable: string,
+    args: readonly string[],
     readonly output: string,
     cause: ExecFileException,
   ) {
-    super(`\`${command}\` ${failureReason(cause)}${output ? `:\n${output}` : ''}`, { cause });
+    const command = [executable, ...args].join(' ');
+    super(`\`${command}\`: ${failureReason(executable, cause)}${output ? `\n${output}` : ''}`, { cause });
     this.name = 'CommandFailedError';
+    this.command = command;
   }
 }
 
 export interface RunOptions {
+  cwd?: string;
   env?: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
@@ -24,13 +30,14 @@ export interface RunOptions {
 
 /** Runs a command to completion and returns its stdout; a failure carries the command's own output. */
 export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  const { timeoutMs, ...processOptions } = options;
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
-      { env: options.env, uid: options.uid, gid: options.gid, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      { ...processOptions, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error) reject(new CommandFailedError([command, ...args].join(' '), tail(`${stdout}${stderr}`), error));
+        if (error) reject(new CommandFailedError(command, args, tail(`${stdout}${stderr}`), error));
         else resolve(stdout);
       },
     );
@@ -51,7 +58,7 @@ export interface ServiceProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-export interface ServiceOptions extends RunOptions {
+export interface ServiceOptions extends Pick<RunOptions, 'env' | 'uid' | 'gid'> {
   onLine?: (line: string) => void;
 }
 
@@ -103,9 +110,9 @@ export function spawnService(command: string, args: readonly string[], options: 
   };
 }
 
-function failureReason(error: ExecFileException): string {
-  if (error.code === 'ENOENT') return 'is not installed';
-  if (error.killed) return `was killed (${error.signal ?? 'timeout'})`;
+function failureReason(executable: string, error: ExecFileException): string {
+  if (error.code === 'ENOENT') return `${executable} not found`;
+  if (error.killed) return `killed by ${error.signal ?? 'timeout'}`;
   return `exited with code ${String(error.code)}`;
 }
 

@@ -82,7 +82,8 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   // sender already sees those, and an unhandled 'error' event would crash the host process.
   server.on('error', () => {});
   const address = server.server.address();
-  if (address === null || typeof address !== 'object') throw new Error(`Mail catcher has no TCP address: ${String(address)}`);
+  if (address === null || typeof address !== 'object')
+    throw new Error(`Mail catcher has no TCP address: ${String(address)}`);
 
   return {
     url: `smtp://${host}:${address.port}`,
@@ -104,7 +105,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             resolve(mail);
           } catch (error) {
             finish();
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
         };
         const timer = setTimeout(() => {
@@ -143,7 +144,10 @@ function flattenHeaders(parsed: ParsedMail): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const { key, line } of parsed.headerLines) {
     // `line` is the raw "Name: value" line, possibly folded across several lines.
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     const existing = headers[key];
     headers[key] = existing === undefined ? value : `${existing}, ${value}`;
   }

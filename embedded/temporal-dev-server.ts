@@ -81,20 +81,23 @@ async function waitUntilServing(address: string, namespace: string, exited: Abor
   let lastError: unknown;
   while (!exited.aborted) {
     if (Date.now() > deadline) {
-      throw new Error(`frontend at ${address} not serving after ${STARTUP_DEADLINE_MS / 1000} s: ${errorMessage(lastError)}`);
+      throw new Error(
+        `frontend at ${address} not serving after ${STARTUP_DEADLINE_MS / 1000} s: ${errorMessage(lastError)}`,
+      );
     }
+    // Not Connection.connect(): when it fails it leaves its gRPC channel open, and a
+    // channel per retry keeps the host process (e.g. a jest worker) from exiting.
+    const connection = Connection.lazy({ address, connectTimeout: 2_000 });
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
+      await connection.ensureConnected();
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
     } catch (error) {
       lastError = error;
-      await sleep(RETRY_INTERVAL_MS);
+    } finally {
+      await connection.close();
     }
+    await sleep(RETRY_INTERVAL_MS);
   }
   throw new Error('process exited');
 }
