@@ -26,7 +26,10 @@ export default tseslint.config(
         {
           paths: nodeBuiltins,
           patterns: [
-            { group: ['../activities/*', '../api/*', '../db/*', '../runtime/*', '../embedded/*'], message: 'workflows import only domain/ and workflow APIs' },
+            {
+              group: ['../activities/*', '../api/*', '../db/*', '../runtime/*', '../embedded/*'],
+              message: 'workflows import only domain/ and workflow APIs',
+            },
           ],
         },
       ],
@@ -47,5 +50,12 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
   },
 );

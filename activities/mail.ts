@@ -35,9 +35,13 @@ export function invitationMessageId(invitationId: string, sendNumber: number, ma
 function smtpFailure(error: unknown): ApplicationFailure {
   const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
   if (typeof responseCode === 'number' && responseCode >= 500) {
-    return ApplicationFailure.nonRetryable(`SMTP refused the invitation email with reply ${responseCode}`, 'smtp_rejected');
+    return ApplicationFailure.nonRetryable(
+      `SMTP refused the invitation email with reply ${responseCode}`,
+      'smtp_rejected',
+    );
   }
-  const reason = typeof responseCode === 'number' ? `reply ${responseCode}` : typeof code === 'string' ? code : 'no reply';
+  const reason =
+    typeof responseCode === 'number' ? `reply ${responseCode}` : typeof code === 'string' ? code : 'no reply';
   return ApplicationFailure.retryable(`SMTP could not take the invitation email (${reason})`, 'smtp_unavailable');
 }
 

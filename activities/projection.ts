@@ -99,7 +99,9 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
  */
 function databaseFailure(error: unknown): ApplicationFailure {
   const { name, code } = error as { name?: unknown; code?: unknown };
-  const what = [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? `SQLSTATE ${code}` : null].filter(Boolean).join(', ');
+  const what = [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? `SQLSTATE ${code}` : null]
+    .filter(Boolean)
+    .join(', ');
   return ApplicationFailure.retryable(`recording the invitation failed (${what})`, 'projection_failed');
 }
 
@@ -140,4 +142,3 @@ export function createProjectionActivities(deps: ProjectionDependencies) {
     },
   };
 }
-

@@ -3,7 +3,11 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { webhookDeliveryWorkflow, webhookDeliveryWorkflowId } from '../workflows/webhook-delivery';
 
 /** Starts one delivery workflow per message; one already started (or finished) is left alone. */
-export async function startWebhookDeliveries(temporal: Client, taskQueue: string, deliveryIds: string[]): Promise<void> {
+export async function startWebhookDeliveries(
+  temporal: Client,
+  taskQueue: string,
+  deliveryIds: string[],
+): Promise<void> {
   await Promise.all(
     deliveryIds.map(async (deliveryId) => {
       try {

@@ -67,11 +67,16 @@ export function createWebhookActivities(deps: WebhookDependencies) {
       const body = JSON.stringify(delivery.payload);
       const timestamp = new Date();
       const signature = new Webhook(deps.secrets.open(endpoint.secretCiphertext)).sign(deliveryId, timestamp, body);
-      const outcome = await post(doFetch, endpoint.url, {
-        'webhook-id': deliveryId,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': signature,
-      }, body);
+      const outcome = await post(
+        doFetch,
+        endpoint.url,
+        {
+          'webhook-id': deliveryId,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+      );
 
       const delivered = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
       em.create(WebhookAttemptSchema, { deliveryId, attemptedAt: timestamp, ...outcome });
@@ -91,7 +96,9 @@ export function createWebhookActivities(deps: WebhookDependencies) {
     },
 
     async markWebhookDeliveryFailed({ deliveryId }: { deliveryId: string }): Promise<void> {
-      await deps.orm.em.fork().nativeUpdate(WebhookDeliverySchema, { id: deliveryId, status: 'pending' }, { status: 'failed' });
+      await deps.orm.em
+        .fork()
+        .nativeUpdate(WebhookDeliverySchema, { id: deliveryId, status: 'pending' }, { status: 'failed' });
     },
   };
 }

@@ -31,7 +31,11 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
       },
       // Query strings carry invitation tokens: log the path only, and no headers (API keys).
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

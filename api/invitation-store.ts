@@ -56,7 +56,8 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(text: string): Cursor | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
+      return { createdAt, id };
   } catch {
     // falls through: not a cursor we issued
   }
@@ -88,6 +89,7 @@ export async function listInvitations(
   const last = page.at(-1);
   return {
     data: page.map((row) => view(row, [])),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }

@@ -5,7 +5,13 @@ import { repoRoot } from '../config/paths';
 import { joinMethods, memberStatuses } from '../db/entities/member';
 import { webhookDeliveryStatuses } from '../db/entities/webhook-delivery';
 import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
-import { checkCommand, createInvitation, invitationEventTypes, invitationStatuses, type InvitationCommand } from '../domain/invitation';
+import {
+  checkCommand,
+  createInvitation,
+  invitationEventTypes,
+  invitationStatuses,
+  type InvitationCommand,
+} from '../domain/invitation';
 import {
   acceptInvitationSchema,
   createInvitationSchema,
@@ -58,7 +64,6 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
 }
 
-
 const timestamp = z.iso.datetime();
 
 export const invitationViewSchema = z.object({
@@ -83,7 +88,14 @@ export const invitationViewSchema = z.object({
   acceptedAt: timestamp.nullable(),
   acceptedBy: z.string().nullable(),
   events: z
-    .array(z.object({ seq: z.number().int().min(1), type: z.enum(invitationEventTypes), at: timestamp, by: z.string().nullable() }))
+    .array(
+      z.object({
+        seq: z.number().int().min(1),
+        type: z.enum(invitationEventTypes),
+        at: timestamp,
+        by: z.string().nullable(),
+      }),
+    )
     .describe('The history, oldest first; empty in lists'),
 });
 
@@ -109,10 +121,17 @@ export const problemSchema = z.object({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
-  code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]).describe('Stable: match on this, not on the texts'),
+  code: z
+    .enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]])
+    .describe('Stable: match on this, not on the texts'),
   detail: z.string(),
   errors: z
-    .array(z.object({ field: z.string().describe('JSON pointer into the body (`/invitee/email`), or `query.<name>`'), message: z.string() }))
+    .array(
+      z.object({
+        field: z.string().describe('JSON pointer into the body (`/invitee/email`), or `query.<name>`'),
+        message: z.string(),
+      }),
+    )
     .optional(),
 });
 
@@ -170,7 +189,10 @@ const createdWebhookEndpointSchema = webhookEndpointViewSchema.extend({
   secret: z.string().describe('The `whsec_` signing secret: shown in this answer only'),
 });
 const webhookEndpointPageSchema = z.object({ data: z.array(webhookEndpointViewSchema), nextCursor: z.null() });
-const webhookDeliveryPageSchema = z.object({ data: z.array(webhookDeliverySchema).describe('The 100 newest'), nextCursor: z.null() });
+const webhookDeliveryPageSchema = z.object({
+  data: z.array(webhookDeliverySchema).describe('The 100 newest'),
+  nextCursor: z.null(),
+});
 const livenessSchema = z.object({ status: z.literal('ok') });
 
 /** Every answer schema, by its name under `components.schemas`. */
@@ -265,7 +287,12 @@ const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
 const invitationActions: RouteDoc[] = (
   [
     ['send', invitationActionSchema, 'Send a registered invitation', 'Starts its expiry clock.'],
-    ['resend', invitationActionSchema, 'Send a pending or expired invitation again', 'Restarts its expiry clock from now.'],
+    [
+      'resend',
+      invitationActionSchema,
+      'Send a pending or expired invitation again',
+      'Restarts its expiry clock from now.',
+    ],
     ['revoke', invitationActionSchema, 'Revoke an invitation', 'Its link stops working at once.'],
   ] as const
 ).map(([action, body, summary, description]) => ({
@@ -317,7 +344,12 @@ const routes: RouteDoc[] = [
       'Roles, channels and expiry default to the workspace settings; the inviter must hold one of its inviter roles.',
     body: createInvitationSchema,
     answers: [
-      { status: 201, description: 'Created', schema: invitationViewSchema, headers: { Location: 'The URL of the new invitation' } },
+      {
+        status: 201,
+        description: 'Created',
+        schema: invitationViewSchema,
+        headers: { Location: 'The URL of the new invitation' },
+      },
     ],
     errors: [...inWorkspace, 'inviter_not_allowed', 'unknown_role'],
   },
@@ -479,7 +511,9 @@ function componentSchemas(): Record<string, JsonSchema> {
     },
   });
   // `$id` would be a JSON pointer, which 2020-12 forbids there; the components' keys name them.
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...json }]) => [id, json]));
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...json }]) => [id, json]),
+  );
 }
 
 function parameters(route: RouteDoc): Parameter[] {
@@ -509,7 +543,9 @@ function problemAnswers(codes: ErrorCode[]): Record<string, Response> {
       {
         description: `Problem: ${list.map((code) => `\`${code}\``).join(', ')}`,
         content: {
-          'application/problem+json': { schema: { allOf: [ref(problemSchema), { properties: { code: { enum: list } } }] } },
+          'application/problem+json': {
+            schema: { allOf: [ref(problemSchema), { properties: { code: { enum: list } } }] },
+          },
         },
       },
     ]),
@@ -520,7 +556,9 @@ function answer({ description, schema, headers }: Answer): Response {
   return {
     description,
     ...(headers && {
-      headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])),
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }]),
+      ),
     }),
     ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
   };
@@ -535,7 +573,10 @@ function operation(route: RouteDoc): Operation {
     ...(validated ? ['validation_failed' as const] : []),
     ...(route.public ? [] : ['internal_error' as const]),
   ];
-  const responses = { ...Object.fromEntries(route.answers.map((a) => [a.status, answer(a)])), ...problemAnswers(errors) };
+  const responses = {
+    ...Object.fromEntries(route.answers.map((a) => [a.status, answer(a)])),
+    ...problemAnswers(errors),
+  };
   const params = parameters(route);
   return {
     operationId: route.operationId,
@@ -583,7 +624,11 @@ export function openApiDocument(): OpenApiDocument {
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'A platform or workspace API key: `Authorization: Bearer <key>`' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A platform or workspace API key: `Authorization: Bearer <key>`',
+        },
       },
     },
   };

@@ -10,4 +10,5 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
 }
 
 export const parseBody = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> => parse(schema, req.body, 'body');
-export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> => parse(schema, req.query, 'query');
+export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> =>
+  parse(schema, req.query, 'query');

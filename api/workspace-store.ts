@@ -20,7 +20,11 @@ export async function getWorkspace(orm: MikroORM, id: string): Promise<Workspace
 }
 
 /** Creates or replaces a workspace; answers whether it was created. */
-export async function upsertWorkspace(orm: MikroORM, id: string, input: UpsertWorkspace): Promise<{ workspace: Workspace; created: boolean }> {
+export async function upsertWorkspace(
+  orm: MikroORM,
+  id: string,
+  input: UpsertWorkspace,
+): Promise<{ workspace: Workspace; created: boolean }> {
   const em = orm.em.fork();
   const existing = await em.findOne(WorkspaceSchema, id);
   if (existing) {

@@ -38,7 +38,12 @@ function stopOnSignal(stack: Stack, log: Logger): void {
 }
 
 function productionEndpoints(config: Config, needs: 'api' | 'worker') {
-  const required = requireSettings(config, ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'INVITEFLOW_SECRET', ...(needs === 'api' ? (['INVITEFLOW_API_KEY'] as const) : (['SMTP_URL'] as const))]);
+  const required = requireSettings(config, [
+    'TEMPORAL_ADDRESS',
+    'DATABASE_URL',
+    'INVITEFLOW_SECRET',
+    ...(needs === 'api' ? (['INVITEFLOW_API_KEY'] as const) : (['SMTP_URL'] as const)),
+  ]);
   return {
     temporalAddress: required.TEMPORAL_ADDRESS,
     databaseUrl: required.DATABASE_URL,
@@ -69,7 +74,10 @@ async function main(command: string | undefined): Promise<void> {
     case 'worker': {
       const stack = new Stack(log);
       stopOnSignal(stack, log);
-      await runInviteflow(stack, config, productionEndpoints(config, command), log, { api: command === 'api', worker: command === 'worker' });
+      await runInviteflow(stack, config, productionEndpoints(config, command), log, {
+        api: command === 'api',
+        worker: command === 'worker',
+      });
       log.info({ command }, 'inviteflow is running');
       return;
     }
@@ -80,7 +88,9 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     case 'register-search-attributes': {
-      const connection = await Connection.connect({ address: requireSettings(config, ['TEMPORAL_ADDRESS']).TEMPORAL_ADDRESS });
+      const connection = await Connection.connect({
+        address: requireSettings(config, ['TEMPORAL_ADDRESS']).TEMPORAL_ADDRESS,
+      });
       const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       log.info({ added }, added.length > 0 ? 'search attributes registered' : 'search attributes already registered');
       await connection.close();

@@ -49,7 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The settings a production process (`inviteflow api|worker`) cannot run without. */
-export function requireSettings<K extends keyof Config>(config: Config, names: K[]): Config & Required<Pick<Config, K>> {
+export function requireSettings<K extends keyof Config>(
+  config: Config,
+  names: K[],
+): Config & Required<Pick<Config, K>> {
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')} must be set`);
   return config as Config & Required<Pick<Config, K>>;

@@ -24,7 +24,10 @@ export function isSubscribed(subscribed: readonly string[], type: WebhookEventTy
 
 export const createWebhookEndpointSchema = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2048),
-  events: z.array(z.union([z.enum(webhookEventTypes), z.literal('*')])).min(1).default(['*']),
+  events: z
+    .array(z.union([z.enum(webhookEventTypes), z.literal('*')]))
+    .min(1)
+    .default(['*']),
   workspaceId: z.string().min(1).max(64).nullable().default(null),
   description: z.string().max(500).optional(),
 });

@@ -9,7 +9,11 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(ctx: ApiContext, port: number, extraRoutes: RequestHandler[] = []): Promise<ApiServer> {
+export async function startApiServer(
+  ctx: ApiContext,
+  port: number,
+  extraRoutes: RequestHandler[] = [],
+): Promise<ApiServer> {
   const app = createApp(ctx, { extraRoutes });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(port, () => resolve(listening)).once('error', reject);

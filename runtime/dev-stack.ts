@@ -85,7 +85,8 @@ export async function startDevStack(config: Config, log: Logger): Promise<DevSta
       apiKey: config.INVITEFLOW_API_KEY ?? devApiKey,
       secret: config.INVITEFLOW_SECRET ?? devSecret(),
     };
-    if (!config.INVITEFLOW_API_KEY) log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
+    if (!config.INVITEFLOW_API_KEY)
+      log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
     const running = await runInviteflow(stack, config, endpoints, log, { api: true, worker: true, extraRoutes });
     const api = running.api!.url;
     Object.assign(urls, { API: api, 'API docs': `${api}/docs` });

@@ -77,7 +77,13 @@ export async function runInviteflow(
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   stack.add('Temporal client', () => connection.close());
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const shared = { orm, temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE, secret: endpoints.secret, publicBaseUrl: publicBaseUrl(config) };
+  const shared = {
+    orm,
+    temporal: client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    secret: endpoints.secret,
+    publicBaseUrl: publicBaseUrl(config),
+  };
 
   let worker: Worker | null = null;
   if (options.worker) {

@@ -12,7 +12,8 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 /** Sends the Temporal SDK's own logs (worker, workflows, activities) through pino, as JSON like the rest. */
 export function installTemporalLogging(log: Logger): void {
   const temporalLog = log.child({ component: 'temporal' });
-  const write = (level: LogLevel) => (message: string, meta?: LogMetadata) => temporalLog[levels[level]](meta ?? {}, message);
+  const write = (level: LogLevel) => (message: string, meta?: LogMetadata) =>
+    temporalLog[levels[level]](meta ?? {}, message);
   const logger: TemporalLogger = {
     log: (level, message, meta) => write(level)(message, meta),
     trace: write('TRACE'),

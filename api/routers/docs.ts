@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { openApiDocument, type Content, type JsonSchema, type OpenApiDocument, type Operation, type Parameter } from '../openapi';
+import {
+  openApiDocument,
+  type Content,
+  type JsonSchema,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+} from '../openapi';
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
+  );
 
 /** Escaped text with its `backtick` spans as code, the one markup the descriptions use. */
 const prose = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -25,15 +35,26 @@ function typeLabel(schema: JsonSchema): string {
   return [schema.type ?? ''].flat().map(String).map(escapeHtml).join(' | ');
 }
 
-const constraintKeys = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'];
+const constraintKeys = [
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+];
 
-const nonNullBranches = (schema: JsonSchema) => ((schema.anyOf ?? schema.oneOf ?? []) as JsonSchema[]).filter((branch) => branch.type !== 'null');
+const nonNullBranches = (schema: JsonSchema) =>
+  ((schema.anyOf ?? schema.oneOf ?? []) as JsonSchema[]).filter((branch) => branch.type !== 'null');
 
 /** The constraints of a field, a nullable one's included. */
 function notes(schema: JsonSchema): string {
   const list: string[] = [];
   if (typeof schema.description === 'string') list.push(prose(schema.description));
-  if (Array.isArray(schema.enum)) list.push(`one of ${schema.enum.map((value) => `<code>${escapeHtml(String(value))}</code>`).join(', ')}`);
+  if (Array.isArray(schema.enum))
+    list.push(`one of ${schema.enum.map((value) => `<code>${escapeHtml(String(value))}</code>`).join(', ')}`);
   if (typeof schema.format === 'string') list.push(`format ${escapeHtml(schema.format)}`);
   // A format says it better than the long pattern zod pairs with it.
   else if (typeof schema.pattern === 'string') list.push(`pattern <code>${escapeHtml(schema.pattern)}</code>`);
@@ -78,7 +99,9 @@ function operationSection(method: string, path: string, op: Operation): string {
   const responses = Object.entries(op.responses).map(([status, response]) => {
     const answer = bodyOf(response.content);
     const headers = Object.keys(response.headers ?? {}).map((name) => `header <code>${escapeHtml(name)}</code>`);
-    const shape = [...(answer ? [`${escapeHtml(answer[0])} ${typeLabel(answer[1].schema)}`] : []), ...headers].join('; ');
+    const shape = [...(answer ? [`${escapeHtml(answer[0])} ${typeLabel(answer[1].schema)}`] : []), ...headers].join(
+      '; ',
+    );
     return `<tr><td>${status}</td><td>${prose(response.description)}</td><td>${shape}</td></tr>`;
   });
   return `<section id="${escapeHtml(op.operationId)}">
@@ -120,11 +143,15 @@ function renderPage(document: OpenApiDocument): string {
   const nav = document.tags.map(({ name }) => {
     const links = operations
       .filter(({ op }) => op.tags.includes(name))
-      .map(({ method, path, op }) => `<li><a href="#${escapeHtml(op.operationId)}" title="${escapeHtml(path)}"><b>${method.toUpperCase()}</b> ${prose(op.summary)}</a></li>`);
+      .map(
+        ({ method, path, op }) =>
+          `<li><a href="#${escapeHtml(op.operationId)}" title="${escapeHtml(path)}"><b>${method.toUpperCase()}</b> ${prose(op.summary)}</a></li>`,
+      );
     return `<li>${escapeHtml(name)}<ul>${links.join('')}</ul></li>`;
   });
   const schemas = Object.entries(document.components.schemas).map(
-    ([name, schema]) => `<section id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${schemaTable(schema)}</section>`,
+    ([name, schema]) =>
+      `<section id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${schemaTable(schema)}</section>`,
   );
   const title = `${document.info.title} ${document.info.version}`;
   return `<!doctype html>
@@ -151,7 +178,11 @@ export function docsRouter(): Router {
 
   router.get('/docs', (_req, res) => {
     res
-      .set({ 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' })
+      .set({
+        'content-security-policy': contentSecurityPolicy,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      })
       .type('html')
       .send(page);
   });

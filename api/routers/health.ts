@@ -20,7 +20,9 @@ export function healthRouter({ orm, temporal }: ApiContext): Router {
         .catch(() => false),
     ]);
     const ready = database && temporalReady;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
   });
 
   return router;

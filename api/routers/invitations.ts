@@ -66,7 +66,9 @@ export function invitationsRouter(ctx: ApiContext): Router {
         { field: 'query.cursor', message: 'is not a cursor this API issued' },
       ]);
     }
-    res.json(await listInvitations(ctx.orm, { workspaceId: workspace.id, status: query.status, cursor, limit: query.limit }));
+    res.json(
+      await listInvitations(ctx.orm, { workspaceId: workspace.id, status: query.status, cursor, limit: query.limit }),
+    );
   });
 
   router.get(`${base}/:id`, async (req, res) => {

@@ -1,5 +1,9 @@
 import { Router, type Request } from 'express';
-import { acceptInvitationSchema, declineInvitationSchema, lookupInvitationQuerySchema } from '../../domain/invitation-input';
+import {
+  acceptInvitationSchema,
+  declineInvitationSchema,
+  lookupInvitationQuerySchema,
+} from '../../domain/invitation-input';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
 import type { ApiContext } from '../context';

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema, type WebhookEndpointRow } from '../../db/entities';
+import {
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+  type WebhookEndpointRow,
+} from '../../db/entities';
 import { newId } from '../../domain/ids';
 import { SecretBox } from '../../domain/secret-box';
 import { createWebhookEndpointSchema } from '../../domain/webhook-events';
@@ -66,7 +71,9 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
   router.get('/v1/webhook-endpoints', async (req, res) => {
     const caller = req.caller;
     const where = caller?.scope === 'workspace' ? { workspaceId: caller.workspaceId } : {};
-    const rows = await ctx.orm.em.fork().find(WebhookEndpointSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const rows = await ctx.orm.em
+      .fork()
+      .find(WebhookEndpointSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
     res.json({ data: rows.map(endpointView), nextCursor: null });
   });
 
@@ -83,7 +90,11 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
   router.get('/v1/webhook-endpoints/:id/deliveries', async (req, res) => {
     const endpoint = await endpointOf(req);
     const em = ctx.orm.em.fork();
-    const deliveries = await em.find(WebhookDeliverySchema, { endpointId: endpoint.id }, { orderBy: { createdAt: 'desc' }, limit: 100 });
+    const deliveries = await em.find(
+      WebhookDeliverySchema,
+      { endpointId: endpoint.id },
+      { orderBy: { createdAt: 'desc' }, limit: 100 },
+    );
     const attempts = await em.find(
       WebhookAttemptSchema,
       { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } },

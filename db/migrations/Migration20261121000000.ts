@@ -48,7 +48,9 @@ export class Migration20261121000000 extends Migration {
       'create index invitations_workspace_id_status_created_at_id_index on invitations (workspace_id, status, created_at desc, id)',
     );
     // Listing without a status filter.
-    this.addSql('create index invitations_workspace_id_created_at_id_index on invitations (workspace_id, created_at desc, id)');
+    this.addSql(
+      'create index invitations_workspace_id_created_at_id_index on invitations (workspace_id, created_at desc, id)',
+    );
     this.addSql('create index invitations_workspace_id_email_key_index on invitations (workspace_id, email_key)');
     this.addSql('create index invitations_phone_index on invitations (phone)');
 
@@ -117,7 +119,9 @@ export class Migration20261121000000 extends Migration {
         last_attempt_at timestamptz null,
         delivered_at timestamptz null
       )`);
-    this.addSql('create index webhook_deliveries_endpoint_id_created_at_index on webhook_deliveries (endpoint_id, created_at)');
+    this.addSql(
+      'create index webhook_deliveries_endpoint_id_created_at_index on webhook_deliveries (endpoint_id, created_at)',
+    );
 
     this.addSql(`
       create table webhook_attempts (
@@ -131,7 +135,9 @@ export class Migration20261121000000 extends Migration {
         error text null
       )`);
     // Also serves the cascade from deliveries, which would otherwise scan attempts.
-    this.addSql('create index webhook_attempts_delivery_id_attempted_at_index on webhook_attempts (delivery_id, attempted_at)');
+    this.addSql(
+      'create index webhook_attempts_delivery_id_attempted_at_index on webhook_attempts (delivery_id, attempted_at)',
+    );
   }
 
   override down(): void {

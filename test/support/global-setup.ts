@@ -23,7 +23,12 @@ export default async function globalSetup(): Promise<void> {
     ensureTemporalTestServer(),
   ]);
   await writeFile(workflowBundlePath, bundle.code);
-  publishTestServers({ temporalAddress: temporal.address, databaseUrl: postgres.url, workflowBundlePath, testServerPath });
+  publishTestServers({
+    temporalAddress: temporal.address,
+    databaseUrl: postgres.url,
+    workflowBundlePath,
+    testServerPath,
+  });
   globalThis.inviteflowTestServers = {
     stop: async () => {
       await Promise.allSettled([temporal.stop(), postgres.stop()]);

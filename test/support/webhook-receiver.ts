@@ -53,7 +53,8 @@ export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => n
     received,
     waitFor,
     /** Received webhooks of one type, parsed. */
-    ofType: (type: string) => received.map((hook) => JSON.parse(hook.body) as { type: string }).filter((body) => body.type === type),
+    ofType: (type: string) =>
+      received.map((hook) => JSON.parse(hook.body) as { type: string }).filter((body) => body.type === type),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -60,7 +60,10 @@ async function smtpAnswering(code: number) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 test('the invitation email carries the link, the details, a privacy notice and a stable Message-ID', async () => {
@@ -86,7 +89,9 @@ test('the invitation email carries the link, the details, a privacy notice and a
 test('a permanent SMTP refusal (5xx) fails at once, without the address in the message', async () => {
   const smtp = await smtpAnswering(550);
   try {
-    const failure = await activitiesFor(smtp.url).sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+    const failure = await activitiesFor(smtp.url)
+      .sendInvitationEmail({ invitation })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect((failure as ApplicationFailure).nonRetryable).toBe(true);
     expect((failure as ApplicationFailure).type).toBe('smtp_rejected');
@@ -99,7 +104,9 @@ test('a permanent SMTP refusal (5xx) fails at once, without the address in the m
 test('a temporary SMTP refusal (4xx) is retryable, and names no address either', async () => {
   const smtp = await smtpAnswering(451);
   try {
-    const failure = await activitiesFor(smtp.url).sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+    const failure = await activitiesFor(smtp.url)
+      .sendInvitationEmail({ invitation })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect((failure as ApplicationFailure).nonRetryable).toBe(false);
     expect((failure as ApplicationFailure).type).toBe('smtp_unavailable');
@@ -110,7 +117,9 @@ test('a temporary SMTP refusal (4xx) is retryable, and names no address either',
 });
 
 test('an SMTP server that is not there is retryable', async () => {
-  const failure = await activitiesFor('smtp://127.0.0.1:9').sendInvitationEmail({ invitation }).catch((error: unknown) => error);
+  const failure = await activitiesFor('smtp://127.0.0.1:9')
+    .sendInvitationEmail({ invitation })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(ApplicationFailure);
   expect((failure as ApplicationFailure).nonRetryable).toBe(false);
   expect((failure as Error).message).toMatch(/^SMTP could not take the invitation email \((ECONNECTION|ESOCKET)\)$/);

@@ -1,6 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createProjectionActivities } from '../../../activities/projection';
-import { InvitationEventSchema, InvitationSchema, MemberSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
+import {
+  InvitationEventSchema,
+  InvitationSchema,
+  MemberSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+} from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
 import { createInvitation, transition, type InvitationState } from '../../../domain/invitation';
 import { openTestDatabase } from '../../support/database';
@@ -11,13 +17,23 @@ const started: string[][] = [];
 beforeAll(async () => {
   orm = await openTestDatabase();
   const em = orm.em.fork();
-  await em.getConnection().execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{}'), ('w2', 'Other', '{}')`);
+  await em
+    .getConnection()
+    .execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{}'), ('w2', 'Other', '{}')`);
   for (const [id, workspaceId, events] of [
     ['whe_all', null, ['*']],
     ['whe_w1_accepted', 'w1', ['invitation.accepted']],
     ['whe_w2', 'w2', ['*']],
   ] as const) {
-    em.create(WebhookEndpointSchema, { id, url: 'http://127.0.0.1:9/hooks', events: [...events], workspaceId, description: null, secretCiphertext: 'sealed', disabledAt: null });
+    em.create(WebhookEndpointSchema, {
+      id,
+      url: 'http://127.0.0.1:9/hooks',
+      events: [...events],
+      workspaceId,
+      description: null,
+      secretCiphertext: 'sealed',
+      disabledAt: null,
+    });
   }
   await em.flush();
 });
@@ -27,7 +43,10 @@ afterAll(async () => {
 });
 
 function recordTransition(input: { invitation: InvitationState }): Promise<void> {
-  return createProjectionActivities({ orm, startWebhookDeliveries: async (ids) => void started.push(ids) }).recordTransition(input);
+  return createProjectionActivities({
+    orm,
+    startWebhookDeliveries: async (ids) => void started.push(ids),
+  }).recordTransition(input);
 }
 
 const clock = new Date('2026-03-01T10:00:00Z');
@@ -57,7 +76,13 @@ test('records the projection, its history and a delivery per subscribed endpoint
 
   const em = orm.em.fork();
   const row = await em.findOneOrFail(InvitationSchema, 'inv_a');
-  expect(row).toMatchObject({ status: 'pending', email: 'Ana+Team@Example.org', emailKey: 'ana+team@example.org', version: 2, sendCount: 1 });
+  expect(row).toMatchObject({
+    status: 'pending',
+    email: 'Ana+Team@Example.org',
+    emailKey: 'ana+team@example.org',
+    version: 2,
+    sendCount: 1,
+  });
   expect(await em.count(InvitationEventSchema, { invitationId: 'inv_a' })).toBe(2);
   const deliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.sent' });
   // Only the platform-wide endpoint listens to every event of w1.

@@ -57,10 +57,18 @@ test('a delivery is signed per Standard Webhooks and logged', async () => {
     timestamp: '2026-03-01T10:00:00.000Z',
     data: { invitation: { id: 'inv_1' } },
   });
-  expect(() => new Webhook(`whsec_${Buffer.from('another-secret-another-secret-!!').toString('base64')}`).verify(hook.body, headers)).toThrow();
+  expect(() =>
+    new Webhook(`whsec_${Buffer.from('another-secret-another-secret-!!').toString('base64')}`).verify(
+      hook.body,
+      headers,
+    ),
+  ).toThrow();
 
   const em = orm.em.fork();
-  expect(await em.findOneOrFail(WebhookDeliverySchema, 'msg_signed')).toMatchObject({ status: 'delivered', attemptCount: 1 });
+  expect(await em.findOneOrFail(WebhookDeliverySchema, 'msg_signed')).toMatchObject({
+    status: 'delivered',
+    attemptCount: 1,
+  });
   const [attempt] = await em.find(WebhookAttemptSchema, { deliveryId: 'msg_signed' });
   expect(attempt).toMatchObject({ statusCode: 204, error: null });
 });
@@ -68,7 +76,9 @@ test('a delivery is signed per Standard Webhooks and logged', async () => {
 test('anything but 2xx is a retryable failure, logged; the retry keeps the same webhook-id', async () => {
   answer = 500;
   await newDelivery('msg_retried');
-  const failure = await activities().attemptWebhookDelivery({ deliveryId: 'msg_retried' }).catch((error: unknown) => error);
+  const failure = await activities()
+    .attemptWebhookDelivery({ deliveryId: 'msg_retried' })
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(ApplicationFailure);
   expect((failure as ApplicationFailure).nonRetryable).toBe(false);
 
@@ -77,9 +87,16 @@ test('anything but 2xx is a retryable failure, logged; the retry keeps the same 
   expect(receiver.received.filter((hook) => hook.headers['webhook-id'] === 'msg_retried')).toHaveLength(2);
 
   const em = orm.em.fork();
-  const attempts = await em.find(WebhookAttemptSchema, { deliveryId: 'msg_retried' }, { orderBy: { attemptedAt: 'asc' } });
+  const attempts = await em.find(
+    WebhookAttemptSchema,
+    { deliveryId: 'msg_retried' },
+    { orderBy: { attemptedAt: 'asc' } },
+  );
   expect(attempts.map((attempt) => attempt.statusCode)).toEqual([500, 200]);
-  expect(await em.findOneOrFail(WebhookDeliverySchema, 'msg_retried')).toMatchObject({ status: 'delivered', attemptCount: 2 });
+  expect(await em.findOneOrFail(WebhookDeliverySchema, 'msg_retried')).toMatchObject({
+    status: 'delivered',
+    attemptCount: 2,
+  });
 });
 
 test('an endpoint that does not answer is logged with the error and retried', async () => {
@@ -102,7 +119,9 @@ test('an endpoint that does not answer is logged with the error and retried', as
     payload: { type: 'invitation.sent', timestamp: '2026-03-01T10:00:00.000Z', data: {} },
   });
   await em.flush();
-  await expect(activities().attemptWebhookDelivery({ deliveryId: 'msg_refused' })).rejects.toBeInstanceOf(ApplicationFailure);
+  await expect(activities().attemptWebhookDelivery({ deliveryId: 'msg_refused' })).rejects.toBeInstanceOf(
+    ApplicationFailure,
+  );
   const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: 'msg_refused' });
   expect(attempt!.statusCode).toBeNull();
   expect(attempt!.error).toMatch(/fetch failed|ECONNREFUSED/);

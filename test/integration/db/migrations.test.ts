@@ -33,9 +33,11 @@ afterAll(async () => {
 
 // One cluster for the file; the tests run in order and build on each other's state.
 async function publicTables(): Promise<string[]> {
-  const rows = await orm.em.getConnection().execute<{ table_name: string }[]>(
-    "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
-  );
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ table_name: string }[]>(
+      "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+    );
   return rows.map((row) => row.table_name);
 }
 

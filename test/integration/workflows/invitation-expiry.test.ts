@@ -21,12 +21,17 @@ let catcher: MailCatcher;
 beforeAll(async () => {
   const servers = testServers();
   [env, orm, catcher] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: servers.testServerPath } } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: servers.testServerPath } },
+    }),
     openTestDatabase(),
     startMailCatcher(),
   ]);
   await addSearchAttributes(env.connection, env.namespace ?? 'default');
-  await orm.em.fork().getConnection().execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{"acceptUrl": null}')`);
+  await orm.em
+    .fork()
+    .getConnection()
+    .execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{"acceptUrl": null}')`);
 });
 
 afterAll(async () => {

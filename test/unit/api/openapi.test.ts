@@ -6,7 +6,13 @@ import express, { type Express } from 'express';
 import { pino } from 'pino';
 import { z } from 'zod';
 import type { ApiContext } from '../../../api/context';
-import { openApiDocument, invitationViewSchema, problemSchema, workspaceViewSchema, type Operation } from '../../../api/openapi';
+import {
+  openApiDocument,
+  invitationViewSchema,
+  problemSchema,
+  workspaceViewSchema,
+  type Operation,
+} from '../../../api/openapi';
 import { Problem, problemHandler, sendProblem } from '../../../api/problem';
 import { docsRouter } from '../../../api/routers/docs';
 import { invitationsRouter } from '../../../api/routers/invitations';
@@ -14,7 +20,12 @@ import { inviteeRouter } from '../../../api/routers/invitee';
 import { repoRoot } from '../../../config/paths';
 import { errorCodes, type ErrorCode } from '../../../domain/error-codes';
 import { createInvitation, invitationStatuses } from '../../../domain/invitation';
-import { acceptInvitationSchema, createInvitationSchema, declineInvitationSchema, invitationActionSchema } from '../../../domain/invitation-input';
+import {
+  acceptInvitationSchema,
+  createInvitationSchema,
+  declineInvitationSchema,
+  invitationActionSchema,
+} from '../../../domain/invitation-input';
 import { invitationView, type InvitationView } from '../../../domain/invitation-view';
 import { createWebhookEndpointSchema } from '../../../domain/webhook-events';
 import { upsertWorkspaceSchema, workspaceSettingsSchema, type Workspace } from '../../../domain/workspace';
@@ -40,12 +51,15 @@ function parameter(operationId: string, name: string) {
 /** The `code` values a problem answer names, from the `allOf` that narrows the Problem schema. */
 function problemCodes(op: Operation, status: number): string[] | undefined {
   const schema = op.responses[status]?.content?.['application/problem+json']?.schema;
-  return (schema?.allOf as [unknown, { properties: { code: { enum: string[] } } }] | undefined)?.[1].properties.code.enum;
+  return (schema?.allOf as [unknown, { properties: { code: { enum: string[] } } }] | undefined)?.[1].properties.code
+    .enum;
 }
 
 async function listen(app: Express): Promise<{ url: string; server: Server }> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    );
   });
 }
 
@@ -73,7 +87,10 @@ describe('OpenAPI document', () => {
       const validator = new Validator();
       const result = await validator.validate(JSON.parse(await text(process.stdin)));
       process.stdout.write(JSON.stringify({ ...result, version: validator.version }));`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, input: JSON.stringify(document) });
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      input: JSON.stringify(document),
+    });
     expect(JSON.parse(output.toString())).toEqual({ valid: true, version: '3.1' });
   });
 
@@ -123,7 +140,10 @@ describe('OpenAPI document', () => {
     expect(invitation?.required).toBe(true);
     expect(invitation?.content['application/json']?.schema).toMatchObject({
       required: ['invitee', 'inviter'],
-      properties: { invitee: { properties: { email: { type: 'string', format: 'email', maxLength: 254 } } }, send: { default: true } },
+      properties: {
+        invitee: { properties: { email: { type: 'string', format: 'email', maxLength: 254 } } },
+        send: { default: true },
+      },
     });
     // Their routers read a missing body as `{}`.
     expect(operation('sendInvitation').requestBody?.required).toBe(false);
@@ -131,11 +151,28 @@ describe('OpenAPI document', () => {
   });
 
   it('documents path and query parameters with the constraints the routes check', () => {
-    expect(parameter('putWorkspace', 'ws')).toMatchObject({ in: 'path', required: true, schema: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } });
-    expect(parameter('getInvitation', 'id')).toEqual({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
-    expect(parameter('listInvitations', 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+    expect(parameter('putWorkspace', 'ws')).toMatchObject({
+      in: 'path',
+      required: true,
+      schema: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
+    });
+    expect(parameter('getInvitation', 'id')).toEqual({
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    });
+    expect(parameter('listInvitations', 'limit')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    });
     expect(parameter('listInvitations', 'status').schema.enum).toEqual([...invitationStatuses]);
-    expect(parameter('lookupInvitation', 'token')).toMatchObject({ in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 512 } });
+    expect(parameter('lookupInvitation', 'token')).toMatchObject({
+      in: 'query',
+      required: true,
+      schema: { type: 'string', minLength: 1, maxLength: 512 },
+    });
   });
 
   it('lists the problem codes of each operation under the HTTP status they answer with', () => {
@@ -143,15 +180,26 @@ describe('OpenAPI document', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         const codes = problemCodes(op, Number(status));
         if (!codes) continue;
-        expect({ route, status, codes: codes.map((code) => errorCodes[code as ErrorCode]) }).toEqual({ route, status, codes: codes.map(() => Number(status)) });
+        expect({ route, status, codes: codes.map((code) => errorCodes[code as ErrorCode]) }).toEqual({
+          route,
+          status,
+          codes: codes.map(() => Number(status)),
+        });
         expect(response.description).toContain(`\`${codes[0]}\``);
       }
       const isPublic = op.security !== undefined;
-      expect({ route, unauthorized: problemCodes(op, 401) }).toEqual({ route, unauthorized: isPublic ? undefined : ['unauthorized'] });
+      expect({ route, unauthorized: problemCodes(op, 401) }).toEqual({
+        route,
+        unauthorized: isPublic ? undefined : ['unauthorized'],
+      });
     }
     expect(problemCodes(operation('createInvitation'), 403)).toEqual(['forbidden', 'inviter_not_allowed']);
     expect(problemCodes(operation('createInvitation'), 422)).toEqual(['unknown_role', 'validation_failed']);
-    expect(problemCodes(operation('revokeInvitation'), 409)).toEqual(['invitation_already_accepted', 'invitation_declined', 'invitation_revoked']);
+    expect(problemCodes(operation('revokeInvitation'), 409)).toEqual([
+      'invitation_already_accepted',
+      'invitation_declined',
+      'invitation_revoked',
+    ]);
     expect(problemCodes(operation('sendInvitation'), 409)).toContain('invitation_already_sent');
     // The clock refuses an expired link before the expiry timer has fired.
     expect(problemCodes(operation('acceptInvitation'), 409)).toContain('invitation_expired');
@@ -186,7 +234,13 @@ describe('OpenAPI document', () => {
 });
 
 describe('routers whose schemas are private to them', () => {
-  const workspaceRow = { id: 'acme', name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: new Date(), updatedAt: new Date() };
+  const workspaceRow = {
+    id: 'acme',
+    name: 'Acme',
+    settings: workspaceSettingsSchema.parse({}),
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
   // Enough of a context to get each handler past validation; what fails after it is a 500, not a 422.
   const ctx = {
     orm: { em: { fork: () => ({ findOne: async () => workspaceRow, find: async () => [] }) } },
@@ -212,7 +266,12 @@ describe('routers whose schemas are private to them', () => {
 
   /** The fields a 422 names, or none when the request got past validation. */
   async function refusedFields(path: string, body?: unknown): Promise<string[]> {
-    const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${url}${path}`,
+      body === undefined
+        ? {}
+        : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     const answer = (await res.json()) as { errors?: { field: string }[] };
     return res.status === 422 ? (answer.errors ?? []).map((error) => error.field) : [];
   }
@@ -233,7 +292,9 @@ describe('routers whose schemas are private to them', () => {
       ['/v1/invitations/lookup', undefined, ['query.token']],
     ];
     for (const action of ['sendInvitation', 'resendInvitation', 'revokeInvitation']) {
-      const by = operation(action).requestBody?.content['application/json']?.schema as { properties: { by: { maxLength: number } } };
+      const by = operation(action).requestBody?.content['application/json']?.schema as {
+        properties: { by: { maxLength: number } };
+      };
       const path = `/v1/workspaces/acme/invitations/inv_1/${action.replace('Invitation', '')}`;
       cases.push([path, {}, []], [path, { by: 'x'.repeat(by.properties.by.maxLength) }, []]);
       cases.push([path, { by: 'x'.repeat(by.properties.by.maxLength + 1) }, ['/by']], [path, { by: 5 }, ['/by']]);

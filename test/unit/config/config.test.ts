@@ -81,9 +81,12 @@ describe('loadConfig', () => {
     }
   });
 
-  test.each(['postgres://u@localhost/db', 'postgresql://u:p@localhost:5432/db'])('DATABASE_URL %s is accepted', (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
-  });
+  test.each(['postgres://u@localhost/db', 'postgresql://u:p@localhost:5432/db'])(
+    'DATABASE_URL %s is accepted',
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    },
+  );
 
   test.each(['0', '65535'])('PORT %s is accepted', (port) => {
     expect(loadConfig({ PORT: port }).PORT).toBe(Number(port));
@@ -127,11 +130,17 @@ describe('loadConfig', () => {
     });
 
     test('every wrong variable is named, one per line', () => {
-      const error = configErrorOf(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', INVITEFLOW_SECRET: 'short' }));
+      const error = configErrorOf(() =>
+        loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', INVITEFLOW_SECRET: 'short' }),
+      );
       const lines = error.message.split('\n');
 
       expect(lines[0]).toBe('invalid configuration:');
-      expect(lines.slice(1).map((line) => line.split(':')[0]!.trim())).toEqual(['PORT', 'DATABASE_URL', 'INVITEFLOW_SECRET']);
+      expect(lines.slice(1).map((line) => line.split(':')[0]!.trim())).toEqual([
+        'PORT',
+        'DATABASE_URL',
+        'INVITEFLOW_SECRET',
+      ]);
     });
 
     test('a right value beside a wrong one is not named', () => {
@@ -159,7 +168,9 @@ describe('requireSettings', () => {
   test('names every missing setting, in the order asked', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233' });
 
-    const error = configErrorOf(() => requireSettings(config, ['INVITEFLOW_SECRET', 'TEMPORAL_ADDRESS', 'DATABASE_URL']));
+    const error = configErrorOf(() =>
+      requireSettings(config, ['INVITEFLOW_SECRET', 'TEMPORAL_ADDRESS', 'DATABASE_URL']),
+    );
 
     expect(error.message).toBe('missing configuration: INVITEFLOW_SECRET, DATABASE_URL must be set');
   });
@@ -167,7 +178,9 @@ describe('requireSettings', () => {
   test('a setting given as an empty string is missing', () => {
     const config = loadConfig({ DATABASE_URL: '' });
 
-    expect(configErrorOf(() => requireSettings(config, ['DATABASE_URL'])).message).toBe('missing configuration: DATABASE_URL must be set');
+    expect(configErrorOf(() => requireSettings(config, ['DATABASE_URL'])).message).toBe(
+      'missing configuration: DATABASE_URL must be set',
+    );
   });
 
   test('settings with defaults are never missing', () => {

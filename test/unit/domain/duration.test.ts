@@ -21,9 +21,12 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(value);
   });
 
-  test.each(['soon', 'd7', '7 days later', '0d', '0', '-1d', '-5', ' ', '1'.repeat(101)])('%j is not a duration', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  test.each(['soon', 'd7', '7 days later', '0d', '0', '-1d', '-5', ' ', '1'.repeat(101)])(
+    '%j is not a duration',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 
   test('the empty string is not a duration (undefined, no exception)', () => {
     expect(parseDuration('')).toBeUndefined();

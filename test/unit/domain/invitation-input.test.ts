@@ -83,7 +83,9 @@ describe('createInvitationSchema', () => {
     });
 
     test('a name alone is not enough', () => {
-      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { name: 'Ana' }, inviter }))).toEqual([['invitee']]);
+      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { name: 'Ana' }, inviter }))).toEqual([
+        ['invitee'],
+      ]);
     });
 
     test.each([
@@ -104,7 +106,10 @@ describe('createInvitationSchema', () => {
       const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}.org`;
       expect(email.length).toBeGreaterThan(254);
 
-      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { email }, inviter }))).toContainEqual(['invitee', 'email']);
+      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { email }, inviter }))).toContainEqual([
+        'invitee',
+        'email',
+      ]);
     });
 
     test('a phone number is normalised to E.164', () => {
@@ -133,21 +138,33 @@ describe('createInvitationSchema', () => {
 
   describe('channels', () => {
     test('the email channel needs an invitee email', () => {
-      const result = createInvitationSchema.safeParse({ invitee: { phone: '+33612345678' }, channels: ['email'], inviter });
+      const result = createInvitationSchema.safeParse({
+        invitee: { phone: '+33612345678' },
+        channels: ['email'],
+        inviter,
+      });
 
       expect(issuePaths(result)).toEqual([['invitee', 'email']]);
       expect(result.error?.issues[0]?.message).toBe('is required to send by email');
     });
 
     test('the sms channel needs an invitee phone', () => {
-      const result = createInvitationSchema.safeParse({ invitee: { email: 'ana@example.org' }, channels: ['sms'], inviter });
+      const result = createInvitationSchema.safeParse({
+        invitee: { email: 'ana@example.org' },
+        channels: ['sms'],
+        inviter,
+      });
 
       expect(issuePaths(result)).toEqual([['invitee', 'phone']]);
       expect(result.error?.issues[0]?.message).toBe('is required to send by SMS');
     });
 
     test('both channels with only a userId report both missing fields', () => {
-      const result = createInvitationSchema.safeParse({ invitee: { userId: 'u' }, channels: ['email', 'sms'], inviter });
+      const result = createInvitationSchema.safeParse({
+        invitee: { userId: 'u' },
+        channels: ['email', 'sms'],
+        inviter,
+      });
 
       expect(issuePaths(result)).toEqual([
         ['invitee', 'email'],
@@ -170,7 +187,9 @@ describe('createInvitationSchema', () => {
     });
 
     test('an unknown channel is refused', () => {
-      expect(issuePaths(createInvitationSchema.safeParse({ ...minimal, channels: ['fax'] }))).toEqual([['channels', 0]]);
+      expect(issuePaths(createInvitationSchema.safeParse({ ...minimal, channels: ['fax'] }))).toEqual([
+        ['channels', 0],
+      ]);
     });
   });
 
@@ -214,7 +233,9 @@ describe('createInvitationSchema', () => {
     });
 
     test('the inviter is required', () => {
-      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { email: 'ana@example.org' } }))).toContainEqual(['inviter']);
+      expect(issuePaths(createInvitationSchema.safeParse({ invitee: { email: 'ana@example.org' } }))).toContainEqual([
+        'inviter',
+      ]);
     });
 
     test('the inviter needs a userId', () => {
@@ -231,17 +252,26 @@ describe('createInvitationSchema', () => {
 
 describe('acceptInvitationSchema', () => {
   test('accepts a token and a userId, trimming the userId', () => {
-    expect(acceptInvitationSchema.parse({ token: 'inv_x.mac', userId: ' user-ana ' })).toEqual({ token: 'inv_x.mac', userId: 'user-ana' });
+    expect(acceptInvitationSchema.parse({ token: 'inv_x.mac', userId: ' user-ana ' })).toEqual({
+      token: 'inv_x.mac',
+      userId: 'user-ana',
+    });
   });
 
   test('accepts an optional free-form profile', () => {
-    const data = acceptInvitationSchema.parse({ token: 't', userId: 'u', profile: { name: 'Ana', age: 30, tags: ['a'] } });
+    const data = acceptInvitationSchema.parse({
+      token: 't',
+      userId: 'u',
+      profile: { name: 'Ana', age: 30, tags: ['a'] },
+    });
 
     expect(data.profile).toEqual({ name: 'Ana', age: 30, tags: ['a'] });
   });
 
   test('refuses a profile that is not an object', () => {
-    expect(issuePaths(acceptInvitationSchema.safeParse({ token: 't', userId: 'u', profile: 'Ana' }))).toEqual([['profile']]);
+    expect(issuePaths(acceptInvitationSchema.safeParse({ token: 't', userId: 'u', profile: 'Ana' }))).toEqual([
+      ['profile'],
+    ]);
   });
 
   test('refuses a missing or empty token', () => {

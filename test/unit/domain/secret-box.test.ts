@@ -18,9 +18,12 @@ function flipFirstByte(part: string): string {
 }
 
 describe('SecretBox', () => {
-  test.each(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'héllo wörld ✓ 🔐', 'x'.repeat(10_000), ''])('round trip of %#', (plaintext) => {
-    expect(box.open(box.seal(plaintext))).toBe(plaintext);
-  });
+  test.each(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'héllo wörld ✓ 🔐', 'x'.repeat(10_000), ''])(
+    'round trip of %#',
+    (plaintext) => {
+      expect(box.open(box.seal(plaintext))).toBe(plaintext);
+    },
+  );
 
   test('sealed values are "v1.<iv>.<tag>.<body>" in base64url and do not show the plaintext', () => {
     const plaintext = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

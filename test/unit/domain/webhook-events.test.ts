@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { invitationEventTypes } from '../../../domain/invitation';
-import { createWebhookEndpointSchema, invitationWebhookType, isSubscribed, webhookEventTypes } from '../../../domain/webhook-events';
+import {
+  createWebhookEndpointSchema,
+  invitationWebhookType,
+  isSubscribed,
+  webhookEventTypes,
+} from '../../../domain/webhook-events';
 
 /** The issue paths of a failed parse; fails the test when the parse succeeds. */
 function issuePaths(result: z.ZodSafeParseResult<unknown>): PropertyKey[][] {
@@ -81,12 +86,16 @@ describe('createWebhookEndpointSchema', () => {
     expect(createWebhookEndpointSchema.parse(input)).toEqual(input);
   });
 
-  test.each(['ftp://hooks.example.com/x', 'javascript:alert(1)', 'file:///etc/passwd', 'mailto:ops@example.com', 'hooks.example.com', 'not a url'])(
-    'the URL %j is refused',
-    (url) => {
-      expect(issuePaths(createWebhookEndpointSchema.safeParse({ url }))).toEqual([['url']]);
-    },
-  );
+  test.each([
+    'ftp://hooks.example.com/x',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'mailto:ops@example.com',
+    'hooks.example.com',
+    'not a url',
+  ])('the URL %j is refused', (url) => {
+    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url }))).toEqual([['url']]);
+  });
 
   test('a URL over 2048 characters is refused', () => {
     const url = `https://hooks.example.com/${'a'.repeat(2048)}`;
@@ -95,27 +104,36 @@ describe('createWebhookEndpointSchema', () => {
   });
 
   test('an unknown event type is refused at its index', () => {
-    const result = createWebhookEndpointSchema.safeParse({ url: 'https://x.example', events: ['invitation.accepted', 'invitation.opened'] });
+    const result = createWebhookEndpointSchema.safeParse({
+      url: 'https://x.example',
+      events: ['invitation.accepted', 'invitation.opened'],
+    });
 
     expect(issuePaths(result)).toEqual([['events', 1]]);
   });
 
   test('wildcard prefixes are not event types', () => {
-    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', events: ['invitation.*'] }))).toEqual([['events', 0]]);
+    expect(
+      issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', events: ['invitation.*'] })),
+    ).toEqual([['events', 0]]);
   });
 
   test('an empty event list is refused', () => {
-    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', events: [] }))).toEqual([['events']]);
+    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', events: [] }))).toEqual([
+      ['events'],
+    ]);
   });
 
   test('an empty workspaceId is refused, null is kept', () => {
-    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', workspaceId: '' }))).toEqual([['workspaceId']]);
+    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', workspaceId: '' }))).toEqual([
+      ['workspaceId'],
+    ]);
     expect(createWebhookEndpointSchema.parse({ url: 'https://x.example', workspaceId: null }).workspaceId).toBeNull();
   });
 
   test('a description over 500 characters is refused', () => {
-    expect(issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', description: 'd'.repeat(501) }))).toEqual([
-      ['description'],
-    ]);
+    expect(
+      issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', description: 'd'.repeat(501) })),
+    ).toEqual([['description']]);
   });
 });

@@ -65,13 +65,19 @@ describe('workspaceSettingsSchema', () => {
       expect(result.error?.issues[0]?.message).toBe('must contain {token}');
     });
 
-    test.each(['https://app.example.com/join?token={token}', 'http://localhost:8080/i/{token}'])('%s is accepted as given', (acceptUrl) => {
-      expect(workspaceSettingsSchema.parse({ acceptUrl }).acceptUrl).toBe(acceptUrl);
-    });
+    test.each(['https://app.example.com/join?token={token}', 'http://localhost:8080/i/{token}'])(
+      '%s is accepted as given',
+      (acceptUrl) => {
+        expect(workspaceSettingsSchema.parse({ acceptUrl }).acceptUrl).toBe(acceptUrl);
+      },
+    );
 
-    test.each(['ftp://example.com/{token}', 'javascript:alert("{token}")', 'not a url {token}'])('%s is refused', (acceptUrl) => {
-      expect(issuePaths(workspaceSettingsSchema.safeParse({ acceptUrl }))).toContainEqual(['acceptUrl']);
-    });
+    test.each(['ftp://example.com/{token}', 'javascript:alert("{token}")', 'not a url {token}'])(
+      '%s is refused',
+      (acceptUrl) => {
+        expect(issuePaths(workspaceSettingsSchema.safeParse({ acceptUrl }))).toContainEqual(['acceptUrl']);
+      },
+    );
 
     test('an explicit null means "use the public base URL"', () => {
       expect(workspaceSettingsSchema.parse({ acceptUrl: null }).acceptUrl).toBeNull();
@@ -91,14 +97,22 @@ describe('workspaceSettingsSchema', () => {
     });
 
     test('custom roles without "member" need their own defaultRole and codeJoinRole', () => {
-      expect(issuePaths(workspaceSettingsSchema.safeParse({ roles: ['owner', 'guest'] }))).toEqual([['defaultRole'], ['codeJoinRole']]);
-      expect(workspaceSettingsSchema.safeParse({ roles: ['owner', 'guest'], defaultRole: 'guest', codeJoinRole: 'guest' }).success).toBe(
-        true,
-      );
+      expect(issuePaths(workspaceSettingsSchema.safeParse({ roles: ['owner', 'guest'] }))).toEqual([
+        ['defaultRole'],
+        ['codeJoinRole'],
+      ]);
+      expect(
+        workspaceSettingsSchema.safeParse({ roles: ['owner', 'guest'], defaultRole: 'guest', codeJoinRole: 'guest' })
+          .success,
+      ).toBe(true);
     });
 
     test('role names are trimmed before the comparison', () => {
-      const settings = workspaceSettingsSchema.parse({ roles: [' owner ', 'guest'], defaultRole: 'owner ', codeJoinRole: ' guest' });
+      const settings = workspaceSettingsSchema.parse({
+        roles: [' owner ', 'guest'],
+        defaultRole: 'owner ',
+        codeJoinRole: ' guest',
+      });
 
       expect(settings.roles).toEqual(['owner', 'guest']);
       expect(settings.defaultRole).toBe('owner');
@@ -155,12 +169,15 @@ describe('workspaceIdSchema', () => {
     expect(workspaceIdSchema.safeParse(id).success).toBe(true);
   });
 
-  test.each(['', '-acme', '_acme', '.acme', 'ac me', 'acme/1', 'acmé', 'ana@example.org', 'x'.repeat(65)])('%j is refused', (id) => {
-    const result = workspaceIdSchema.safeParse(id);
+  test.each(['', '-acme', '_acme', '.acme', 'ac me', 'acme/1', 'acmé', 'ana@example.org', 'x'.repeat(65)])(
+    '%j is refused',
+    (id) => {
+      const result = workspaceIdSchema.safeParse(id);
 
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe('must be 1-64 letters, digits, "_", "-" or "."');
-  });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toBe('must be 1-64 letters, digits, "_", "-" or "."');
+    },
+  );
 });
 
 describe('upsertWorkspaceSchema', () => {
@@ -201,7 +218,9 @@ describe('acceptLink', () => {
   test('a custom template replaces {token} and ignores the public base URL', () => {
     const settings = workspaceSettingsSchema.parse({ acceptUrl: 'https://app.example.com/join/{token}?src=invite' });
 
-    expect(acceptLink(settings, 'https://invites.example.com', 'inv_1.mac')).toBe('https://app.example.com/join/inv_1.mac?src=invite');
+    expect(acceptLink(settings, 'https://invites.example.com', 'inv_1.mac')).toBe(
+      'https://app.example.com/join/inv_1.mac?src=invite',
+    );
   });
 
   test('every {token} in the template is replaced', () => {
@@ -221,6 +240,8 @@ describe('acceptLink', () => {
   test('a real base64url token passes through unchanged', () => {
     const token = 'inv_AbC-dEf_123.Zm9v-YmFy_YmF6';
 
-    expect(acceptLink(defaults(), 'https://x.example', token)).toBe(`https://x.example/invitations/accept?token=${token}`);
+    expect(acceptLink(defaults(), 'https://x.example', token)).toBe(
+      `https://x.example/invitations/accept?token=${token}`,
+    );
   });
 });
