@@ -7,6 +7,8 @@ export interface ApiContext {
   orm: MikroORM;
   temporal: Client;
   taskQueue: string;
+  /** How long a request waits on Temporal before answering 503. */
+  temporalTimeoutMs: number;
   log: Logger;
   /** INVITEFLOW_SECRET: signs invitation tokens and seals webhook secrets. */
   secret: string;

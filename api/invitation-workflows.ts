@@ -16,17 +16,19 @@ import { Problem } from './problem';
 
 /** Starts an invitation's workflow and answers once its first state is recorded. */
 export async function startInvitation(
-  { temporal, taskQueue }: Pick<ApiContext, 'temporal' | 'taskQueue'>,
+  { temporal, taskQueue, temporalTimeoutMs }: Pick<ApiContext, 'temporal' | 'taskQueue' | 'temporalTimeoutMs'>,
   invitation: InvitationState,
   send: boolean,
 ): Promise<InvitationView> {
-  const handle = await temporal.workflow.start(invitationWorkflow, {
-    taskQueue,
-    workflowId: invitationWorkflowId(invitation.id),
-    args: [{ invitation, send }],
-    staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+  return temporal.withDeadline(Date.now() + temporalTimeoutMs, async () => {
+    const handle = await temporal.workflow.start(invitationWorkflow, {
+      taskQueue,
+      workflowId: invitationWorkflowId(invitation.id),
+      args: [{ invitation, send }],
+      staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+    });
+    return invitationView(await handle.executeUpdate(openedUpdate));
   });
-  return invitationView(await handle.executeUpdate(openedUpdate));
 }
 
 /**
@@ -35,14 +37,17 @@ export async function startInvitation(
  * the projection's final status.
  */
 export async function runInvitationUpdate<Input>(
-  ctx: Pick<ApiContext, 'temporal' | 'orm'>,
+  ctx: Pick<ApiContext, 'temporal' | 'orm' | 'temporalTimeoutMs'>,
   invitationId: string,
   update: UpdateDefinition<InvitationState, [Input]>,
   input: Input,
 ): Promise<InvitationView> {
   try {
     const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitationId));
-    return invitationView(await handle.executeUpdate(update, { args: [input] }));
+    const state = await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
+      handle.executeUpdate(update, { args: [input] }),
+    );
+    return invitationView(state);
   } catch (error) {
     if (
       error instanceof WorkflowUpdateFailedError &&

@@ -567,11 +567,11 @@ function answer({ description, schema, headers }: Answer): Response {
 function operation(route: RouteDoc): Operation {
   const validated = Boolean(route.body ?? route.query ?? route.params);
   const errors: ErrorCode[] = [
-    ...(route.body ? ['malformed_request' as const] : []),
+    ...(route.body ? (['malformed_request', 'payload_too_large'] as const) : []),
     ...(route.public ? [] : ['unauthorized' as const]),
     ...route.errors,
     ...(validated ? ['validation_failed' as const] : []),
-    ...(route.public ? [] : ['internal_error' as const]),
+    ...(route.public ? [] : (['internal_error', 'unavailable'] as const)),
   ];
   const responses = {
     ...Object.fromEntries(route.answers.map((a) => [a.status, answer(a)])),

@@ -1,3 +1,5 @@
+import { ConnectionException } from '@mikro-orm/core';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type {} from 'pino-http';
@@ -66,6 +68,16 @@ export function sendProblem(res: Response, problem: Problem): void {
     );
 }
 
+// gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and UNAVAILABLE.
+const unavailableGrpcCodes = new Set([4, 8, 14]);
+
+/** Temporal or PostgreSQL out of reach: the request may succeed if retried, so 503 rather than 500. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && unavailableGrpcCodes.has(cause.code);
+}
+
 /** The one place errors become HTTP answers; anything unknown is a logged 500 without internals. */
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -75,11 +87,22 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     }
     if (error instanceof Problem) return sendProblem(res, error);
     if (error instanceof RuleViolation) return sendProblem(res, Problem.fromRule(error));
-    const status = (error as { status?: unknown; type?: unknown }).status;
+    const status = (error as { status?: unknown }).status;
     // body-parser's own errors: malformed JSON, too large, wrong charset.
+    if (status === 413)
+      return sendProblem(res, new Problem('payload_too_large', 'the request body is larger than 1 MB'));
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = status === 413 ? 'the request body is too large' : 'the request body is not valid JSON';
+      const message = 'the request body is not valid JSON';
       return sendProblem(res, new Problem('malformed_request', message, [{ field: '/', message }]));
+    }
+    if (isUnavailable(error)) {
+      log.warn({ err: error, requestId: req.id }, 'a dependency is unavailable');
+      return sendProblem(
+        res,
+        new Problem('unavailable', 'a service inviteflow depends on is unavailable; retry shortly', [], {
+          'retry-after': '5',
+        }),
+      );
     }
     log.error({ err: error, requestId: req.id }, 'unhandled error');
     sendProblem(res, new Problem('internal_error', 'an unexpected error occurred; it was logged'));

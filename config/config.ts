@@ -21,6 +21,13 @@ export const configSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('inviteflow'),
+  /** How long an API request waits on Temporal before answering 503. */
+  TEMPORAL_REQUEST_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a number of milliseconds')
+    .transform(Number)
+    .pipe(z.number().int().min(100).max(120_000))
+    .default(10_000),
   DATABASE_URL: url(/^postgres(ql)?$/).optional(),
   SMTP_URL: url(/^smtps?$/).optional(),
   MAIL_FROM: z.string().min(3).default('inviteflow <no-reply@inviteflow.local>'),

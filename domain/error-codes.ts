@@ -5,6 +5,7 @@
 export const errorCodes = {
   validation_failed: 422,
   malformed_request: 400,
+  payload_too_large: 413,
   unauthorized: 401,
   forbidden: 403,
   inviter_not_allowed: 403,

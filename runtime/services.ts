@@ -74,13 +74,15 @@ export async function runInviteflow(
   options: RunOptions,
 ): Promise<Running> {
   const orm = await openDatabase(stack, endpoints.databaseUrl, log);
-  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
+  const connection = Connection.lazy({ address: endpoints.temporalAddress });
   stack.add('Temporal client', () => connection.close());
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const shared = {
     orm,
     temporal: client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    temporalTimeoutMs: config.TEMPORAL_REQUEST_TIMEOUT_MS,
     secret: endpoints.secret,
     publicBaseUrl: publicBaseUrl(config),
   };

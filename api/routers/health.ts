@@ -2,6 +2,9 @@ import { Router } from 'express';
 import { isDatabaseReady } from '../../db/orm';
 import type { ApiContext } from '../context';
 
+/** Readiness answers fast: a probe that waits on a dead dependency tells nothing. */
+const readinessDeadlineMs = 2_000;
+
 export function healthRouter({ orm, temporal }: ApiContext): Router {
   const router = Router();
 
@@ -14,8 +17,8 @@ export function healthRouter({ orm, temporal }: ApiContext): Router {
   router.get('/readyz', async (_req, res) => {
     const [database, temporalReady] = await Promise.all([
       isDatabaseReady(orm),
-      temporal.workflowService
-        .getSystemInfo({})
+      temporal
+        .withDeadline(Date.now() + readinessDeadlineMs, () => temporal.workflowService.getSystemInfo({}))
         .then(() => true)
         .catch(() => false),
     ]);

@@ -185,3 +185,17 @@ test('register first, send later', async () => {
     'invitation_already_sent',
   );
 });
+
+test('operators find the run by its search attributes; its ID and attributes carry no personal data', async () => {
+  const invitation = await invite('findme@example.org');
+  const query = `InvitationStatus = 'pending' AND WorkspaceId = 'acme' AND WorkflowId = 'invitation-${invitation.id}'`;
+  let found: { workflowId: string; searchAttributes: Record<string, unknown> } | undefined;
+  for (let attempt = 0; attempt < 50 && !found; attempt += 1) {
+    for await (const run of app.client.workflow.list({ query })) found = run;
+    if (!found) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(found?.workflowId).toBe(`invitation-${invitation.id}`);
+  const described = JSON.stringify([found!.workflowId, found!.searchAttributes]);
+  expect(described).not.toContain('findme');
+  expect(described).toContain('pending');
+});

@@ -21,7 +21,10 @@ export interface TestInviteflow extends Running {
  * inviteflow's API and worker, in this process, against the run's Temporal
  * and PostgreSQL, a fresh database, its own task queue and a real SMTP catcher.
  */
-export async function startTestInviteflow(settings: Record<string, string> = {}): Promise<TestInviteflow> {
+export async function startTestInviteflow(
+  settings: Record<string, string> = {},
+  overrides: { temporalAddress?: string; worker?: boolean } = {},
+): Promise<TestInviteflow> {
   const servers = testServers();
   const apiKey = `test-key-${randomUUID()}`;
   const secret = randomBytes(32).toString('base64url');
@@ -33,9 +36,15 @@ export async function startTestInviteflow(settings: Record<string, string> = {})
   const running = await runInviteflow(
     stack,
     config,
-    { temporalAddress: servers.temporalAddress, databaseUrl, smtpUrl: catcher.url, apiKey, secret },
+    {
+      temporalAddress: overrides.temporalAddress ?? servers.temporalAddress,
+      databaseUrl,
+      smtpUrl: catcher.url,
+      apiKey,
+      secret,
+    },
     createLogger(config.LOG_LEVEL),
-    { api: true, worker: true, workflowBundlePath: servers.workflowBundlePath },
+    { api: true, worker: overrides.worker ?? true, workflowBundlePath: servers.workflowBundlePath },
   );
   const apiUrl = running.api!.url;
   return {

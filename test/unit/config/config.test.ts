@@ -19,18 +19,20 @@ describe('loadConfig', () => {
       PORT: 3000,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'inviteflow',
+      TEMPORAL_REQUEST_TIMEOUT_MS: 10_000,
       MAIL_FROM: 'inviteflow <no-reply@inviteflow.local>',
       LOG_LEVEL: 'info',
     });
   });
 
-  test('reads every setting it knows, with PORT as a number', () => {
+  test('reads every setting it knows, with numbers as numbers', () => {
     const env = {
       PORT: '8080',
       PUBLIC_BASE_URL: 'https://invites.example.com',
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_NAMESPACE: 'prod',
       TEMPORAL_TASK_QUEUE: 'invites',
+      TEMPORAL_REQUEST_TIMEOUT_MS: '2500',
       DATABASE_URL: 'postgres://inviteflow:pw@db.internal:5432/inviteflow',
       SMTP_URL: 'smtps://user:pw@smtp.example.com:465',
       MAIL_FROM: 'Acme <invites@acme.example>',
@@ -43,7 +45,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     };
 
-    expect(loadConfig(env)).toEqual({ ...env, PORT: 8080 });
+    expect(loadConfig(env)).toEqual({ ...env, PORT: 8080, TEMPORAL_REQUEST_TIMEOUT_MS: 2500 });
   });
 
   test('ignores variables it does not know', () => {
