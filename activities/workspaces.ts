@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { WorkspaceSchema } from '../db/entities';
+import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import type { Workspace } from '../domain/workspace';
 
 export interface WorkspaceReader {
@@ -10,14 +10,7 @@ export interface WorkspaceReader {
 export function createWorkspaceReader(orm: MikroORM): WorkspaceReader {
   return {
     async get(id) {
-      const row = await orm.em.fork().findOneOrFail(WorkspaceSchema, id);
-      return {
-        id: row.id,
-        name: row.name,
-        settings: row.settings,
-        createdAt: row.createdAt.toISOString(),
-        updatedAt: row.updatedAt.toISOString(),
-      };
+      return toWorkspace(await orm.em.fork().findOneOrFail(WorkspaceSchema, id));
     },
   };
 }

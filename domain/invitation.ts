@@ -52,10 +52,10 @@ export interface InvitationEvent {
   by: string | null;
 }
 
-export interface InvitationState {
+/** What the creator decides; everything else starts from the lifecycle. */
+export interface NewInvitation {
   id: string;
   workspaceId: string;
-  status: InvitationStatus;
   invitee: Invitee;
   roles: string[];
   groups: string[];
@@ -64,6 +64,10 @@ export interface InvitationState {
   locale: string | null;
   /** How long each send stays valid; fixed at creation from the workspace TTL or the override. */
   ttlMs: number;
+}
+
+export interface InvitationState extends NewInvitation {
+  status: InvitationStatus;
   sendCount: number;
   lastSentAt: string | null;
   expiresAt: string | null;
@@ -80,18 +84,6 @@ export type InvitationCommand =
   | { type: 'decline'; by?: string }
   | { type: 'revoke'; by?: string }
   | { type: 'expire' };
-
-export interface NewInvitation {
-  id: string;
-  workspaceId: string;
-  invitee: Invitee;
-  roles: string[];
-  groups: string[];
-  channels: Channel[];
-  inviter: Inviter;
-  locale: string | null;
-  ttlMs: number;
-}
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();

@@ -1,5 +1,5 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
-import type { WorkspaceSettings } from '../../domain/workspace';
+import type { Workspace, WorkspaceSettings } from '../../domain/workspace';
 
 export interface WorkspaceRow {
   /** Host-given: the id the host application already uses for the workspace. */
@@ -21,3 +21,14 @@ export const WorkspaceSchema = new EntitySchema<WorkspaceRow>({
     updatedAt: { type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() },
   },
 });
+
+/** The domain's workspace, as the API shows it and activities read it. */
+export function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    settings: row.settings,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -15,10 +15,18 @@ let answer = 204;
 
 beforeAll(async () => {
   [orm, receiver] = await Promise.all([openTestDatabase(), startWebhookReceiver(() => answer)]);
+  await newEndpoint('whe_1', receiver.url);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([orm?.close(), receiver?.close()]);
+});
+
+async function newEndpoint(id: string, url: string): Promise<void> {
   const em = orm.em.fork();
   em.create(WebhookEndpointSchema, {
-    id: 'whe_1',
-    url: receiver.url,
+    id,
+    url,
     events: ['*'],
     workspaceId: null,
     description: null,
@@ -26,17 +34,13 @@ beforeAll(async () => {
     disabledAt: null,
   });
   await em.flush();
-});
+}
 
-afterAll(async () => {
-  await Promise.allSettled([orm?.close(), receiver?.close()]);
-});
-
-async function newDelivery(id: string): Promise<void> {
+async function newDelivery(id: string, endpointId = 'whe_1'): Promise<void> {
   const em = orm.em.fork();
   em.create(WebhookDeliverySchema, {
     id,
-    endpointId: 'whe_1',
+    endpointId,
     eventType: 'invitation.sent',
     payload: { type: 'invitation.sent', timestamp: '2026-03-01T10:00:00.000Z', data: { invitation: { id: 'inv_1' } } },
   });
@@ -100,25 +104,8 @@ test('anything but 2xx is a retryable failure, logged; the retry keeps the same 
 });
 
 test('an endpoint that does not answer is logged with the error and retried', async () => {
-  const em = orm.em.fork();
-  em.create(WebhookEndpointSchema, {
-    id: 'whe_closed',
-    url: 'http://127.0.0.1:9/hooks',
-    events: ['*'],
-    workspaceId: null,
-    description: null,
-    secretCiphertext: secrets.seal(signingSecret),
-    disabledAt: null,
-  });
-  // Entities carry no relations, so MikroORM cannot order the inserts by foreign key.
-  await em.flush();
-  em.create(WebhookDeliverySchema, {
-    id: 'msg_refused',
-    endpointId: 'whe_closed',
-    eventType: 'invitation.sent',
-    payload: { type: 'invitation.sent', timestamp: '2026-03-01T10:00:00.000Z', data: {} },
-  });
-  await em.flush();
+  await newEndpoint('whe_closed', 'http://127.0.0.1:9/hooks');
+  await newDelivery('msg_refused', 'whe_closed');
   await expect(activities().attemptWebhookDelivery({ deliveryId: 'msg_refused' })).rejects.toBeInstanceOf(
     ApplicationFailure,
   );
