@@ -588,39 +588,16 @@ describe('invitationWorkflowId', () => {
 });
 
 describe('repeated acceptance', () => {
-  const clock = new Date('2026-01-01T00:00:00Z');
-  const accepted = transition(
-    transition(
-      createInvitation(
-        {
-          id: 'inv_repeat',
-          workspaceId: 'w1',
-          invitee: { email: 'ana@example.org', phone: null, name: null, userId: null },
-          roles: ['member'],
-          groups: [],
-          channels: ['email'],
-          inviter: { userId: 'u1', roles: ['admin'] },
-          locale: null,
-          ttlMs: 1000,
-        },
-        clock,
-      ),
-      { type: 'send' },
-      clock,
-    ),
-    { type: 'accept', userId: 'user-ana' },
-    clock,
-  );
+  const accepted = stateIn('accepted');
 
   test('the same user accepting again changes nothing, even after expiry', () => {
-    const later = new Date(clock.getTime() + 10_000);
     expect(isRepeatedAcceptance(accepted, { type: 'accept', userId: 'user-ana' })).toBe(true);
-    expect(transition(accepted, { type: 'accept', userId: 'user-ana' }, later)).toBe(accepted);
+    expect(transition(accepted, { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT + DAY))).toBe(accepted);
   });
 
   test('another user is refused', () => {
     expect(isRepeatedAcceptance(accepted, { type: 'accept', userId: 'user-eve' })).toBe(false);
-    expect(() => transition(accepted, { type: 'accept', userId: 'user-eve' }, clock)).toThrow(
+    expect(() => transition(accepted, { type: 'accept', userId: 'user-eve' }, at(SENT_AT + 2 * HOUR))).toThrow(
       expect.objectContaining({ code: 'invitation_already_accepted' }),
     );
   });
