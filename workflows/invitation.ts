@@ -78,6 +78,15 @@ class Invitation {
     }
   }
 
+  allows(command: InvitationCommand): boolean {
+    try {
+      checkCommand(this.state, command, new Date());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Applies at once (so a concurrent command sees the new state), then records in order. */
   async apply(command: InvitationCommand): Promise<InvitationState> {
     const previous = this.state;
@@ -182,7 +191,8 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     }
     if (await condition(woken, Math.max(deadline - Date.now(), 1))) continue;
     if (invitation.state.status === 'expired') break;
-    await invitation.apply({ type: 'expire' });
+    // An update handled in the same activation as the timer may have ended the invitation already.
+    if (invitation.allows({ type: 'expire' })) await invitation.apply({ type: 'expire' });
   }
 
   await condition(allHandlersFinished);
