@@ -125,7 +125,7 @@ nav ul{list-style:none;padding-left:.5rem}nav li{overflow-wrap:anywhere}nav a{te
 section{border-top:1px solid #d8dbe0;padding:.5rem 0 1rem}table{border-collapse:collapse;margin:.5rem 0;width:100%}
 td,th{border:1px solid #d8dbe0;padding:.25rem .5rem;text-align:left;vertical-align:top}td:first-child{white-space:nowrap}code{font-size:90%;overflow-wrap:anywhere}
 pre{background:#f4f5f7;padding:.5rem;overflow:auto}.method{padding:0 .4rem;border-radius:3px;color:#fff;background:#5b6472}
-.get{background:#2f7d4f}.post{background:#2d5fa8}.put{background:#9a6a14}.delete{background:#a83232}`;
+.get{background:#2f7d4f}.post{background:#2d5fa8}.put{background:#9a6a14}.patch{background:#6b4fa0}.delete{background:#a83232}`;
 
 /** No script at all: the page is the document rendered once, so nothing but this stylesheet may load. */
 const contentSecurityPolicy = [

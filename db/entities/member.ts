@@ -1,10 +1,5 @@
 import { EntitySchema, type PrimaryKeyProp } from '@mikro-orm/core';
-
-export const memberStatuses = ['active', 'disabled'] as const;
-export type MemberStatus = (typeof memberStatuses)[number];
-
-export const joinMethods = ['invitation', 'code', 'match'] as const;
-export type JoinMethod = (typeof joinMethods)[number];
+import type { JoinMethod, MemberStatus } from '../../domain/member';
 
 export interface MemberRow {
   [PrimaryKeyProp]?: ['workspaceId', 'userId'];

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { memberStatuses } from './member';
+
+const roleName = z.string().trim().min(1).max(64);
+const groupName = z.string().trim().min(1).max(100);
+
+export const updateMemberSchema = z
+  .object({
+    roles: z.array(roleName).min(1).max(32).optional(),
+    groups: z.array(groupName).max(100).optional(),
+    status: z.enum(memberStatuses).optional(),
+  })
+  .refine((patch) => patch.roles !== undefined || patch.groups !== undefined || patch.status !== undefined, {
+    message: 'needs at least one of roles, groups or status',
+  });
+
+export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
+
+export const listMembersQuerySchema = z.object({
+  status: z.enum(memberStatuses).optional(),
+  role: roleName.optional(),
+  group: groupName.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -1,0 +1,34 @@
+export const memberStatuses = ['active', 'disabled'] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+export const joinMethods = ['invitation', 'code', 'match'] as const;
+export type JoinMethod = (typeof joinMethods)[number];
+
+/** What hosts see of a member, in the API and in webhooks. */
+export interface MemberView {
+  workspaceId: string;
+  userId: string;
+  roles: string[];
+  groups: string[];
+  status: MemberStatus;
+  joinedVia: JoinMethod;
+  joinedAt: string;
+}
+
+/** The parts of a membership the host may change. */
+export type MemberPatch = Partial<Pick<MemberView, 'roles' | 'groups' | 'status'>>;
+
+/** Each changed field with its value before and after: what `member.updated` tells the host. */
+export type MemberChanges = { [Field in keyof MemberPatch]?: { from: MemberView[Field]; to: MemberView[Field] } };
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((item, index) => item === b[index]);
+
+/** The fields a patch really changes; empty when it sets every field to the value it already has. */
+export function memberChanges(member: MemberView, patch: MemberPatch): MemberChanges {
+  const changes: MemberChanges = {};
+  if (patch.roles && !sameList(member.roles, patch.roles)) changes.roles = { from: member.roles, to: patch.roles };
+  if (patch.groups && !sameList(member.groups, patch.groups))
+    changes.groups = { from: member.groups, to: patch.groups };
+  if (patch.status && patch.status !== member.status) changes.status = { from: member.status, to: patch.status };
+  return changes;
+}
