@@ -13,6 +13,14 @@ export interface InvitationEmailModel {
   isResend: boolean;
 }
 
+/** A reminder repeats the invitation; it is never a resend. */
+export type ReminderEmailModel = Omit<InvitationEmailModel, 'isResend'>;
+
+interface EmailModels {
+  invitation: InvitationEmailModel;
+  reminder: ReminderEmailModel;
+}
+
 export interface RenderedEmail {
   subject: string;
   html: string;
@@ -30,7 +38,7 @@ export class EmailTemplates {
     this.handlebars.registerHelper('join', (items: unknown) => (Array.isArray(items) ? items.join(', ') : ''));
   }
 
-  render(name: 'invitation', model: InvitationEmailModel): RenderedEmail {
+  render<Name extends keyof EmailModels>(name: Name, model: EmailModels[Name]): RenderedEmail {
     const part = (kind: Part) => this.template(name, kind)(model).trim();
     return { subject: part('subject'), html: part('html'), text: part('text') };
   }

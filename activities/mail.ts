@@ -2,9 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import nodemailer from 'nodemailer';
 import { acceptLink } from '../domain/workspace';
-import type { InvitationState } from '../domain/invitation';
+import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
 import { invitationToken } from '../domain/tokens';
-import type { EmailTemplates } from './email-templates';
+import type { EmailTemplates, RenderedEmail, ReminderEmailModel } from './email-templates';
 import type { WorkspaceReader } from './workspaces';
 
 export function createMailTransport(smtpUrl: string): Transporter {
@@ -20,10 +20,23 @@ export interface MailDependencies {
   publicBaseUrl: string;
 }
 
+function messageIdDomain(mailFrom: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'inviteflow.local';
+}
+
 /** A stable Message-ID per invitation and send, so a retried send is recognisable downstream. */
 export function invitationMessageId(invitationId: string, sendNumber: number, mailFrom: string): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'inviteflow.local';
-  return `<${invitationId}.${sendNumber}@${domain}>`;
+  return `<${invitationId}.${sendNumber}@${messageIdDomain(mailFrom)}>`;
+}
+
+/** A stable Message-ID per reminder of a send, distinct from the send's own. */
+export function reminderMessageId(
+  invitationId: string,
+  sendNumber: number,
+  reminderNumber: number,
+  mailFrom: string,
+): string {
+  return `<${invitationId}.${sendNumber}.r${reminderNumber}@${messageIdDomain(mailFrom)}>`;
 }
 
 /**
@@ -45,34 +58,59 @@ function smtpFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.retryable(`SMTP could not take the invitation email (${reason})`, 'smtp_unavailable');
 }
 
+type Recipient = string | { name: string; address: string };
+
+/** Where the invitee's emails go; `undefined` without an address (another channel reaches them). */
+function recipientOf({ email, name }: InvitationState['invitee']): Recipient | undefined {
+  if (!email) return undefined;
+  return name ? { name, address: email } : email;
+}
+
 export function createMailActivities(deps: MailDependencies) {
+  /** What the invitation and its reminders show: who invites to what, the link and the expiry. */
+  async function invitationDetails(invitation: InvitationState): Promise<ReminderEmailModel> {
+    const workspace = await deps.workspaces.get(invitation.workspaceId);
+    return {
+      workspaceName: workspace.name,
+      inviterName: invitation.inviter.name ?? 'A teammate',
+      inviteeName: invitation.invitee.name,
+      roles: invitation.roles,
+      link: acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id)),
+      expiresOn: invitation.expiresAt ? new Date(invitation.expiresAt).toUTCString() : 'never',
+    };
+  }
+
+  async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
+    try {
+      await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
+    } catch (error) {
+      throw smtpFailure(error);
+    }
+  }
+
   return {
     async sendInvitationEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
-      const { invitee } = invitation;
-      if (!invitee.email) return;
-      const workspace = await deps.workspaces.get(invitation.workspaceId);
-      const link = acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id));
+      const to = recipientOf(invitation.invitee);
+      if (!to) return;
       const rendered = deps.templates.render('invitation', {
-        workspaceName: workspace.name,
-        inviterName: invitation.inviter.name ?? 'A teammate',
-        inviteeName: invitee.name,
-        roles: invitation.roles,
-        link,
-        expiresOn: invitation.expiresAt ? new Date(invitation.expiresAt).toUTCString() : 'never',
+        ...(await invitationDetails(invitation)),
         isResend: invitation.sendCount > 1,
       });
-      try {
-        await deps.transport.sendMail({
-          from: deps.mailFrom,
-          to: invitee.name ? { name: invitee.name, address: invitee.email } : invitee.email,
-          messageId: invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom),
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
-        });
-      } catch (error) {
-        throw smtpFailure(error);
-      }
+      await deliver(to, invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom), rendered);
+    },
+
+    /** The reminder of the latest send, for a state whose last event is that reminder. */
+    async sendReminderEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
+      const to = recipientOf(invitation.invitee);
+      if (!to) return;
+      const rendered = deps.templates.render('reminder', await invitationDetails(invitation));
+      const messageId = reminderMessageId(
+        invitation.id,
+        invitation.sendCount,
+        remindersSinceLastSend(invitation),
+        deps.mailFrom,
+      );
+      await deliver(to, messageId, rendered);
     },
   };
 }

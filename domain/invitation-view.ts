@@ -1,9 +1,9 @@
 import type { InvitationState } from './invitation';
 
-/** What hosts see of an invitation, in the API and in webhooks. */
-export type InvitationView = Omit<InvitationState, 'ttlMs'>;
+/** What hosts see of an invitation, in the API and in webhooks: not the timings it keeps from its workspace. */
+export type InvitationView = Omit<InvitationState, 'ttlMs' | 'resendIntervalMs' | 'reminderOffsetsMs'>;
 
 export function invitationView(state: InvitationState): InvitationView {
-  const { ttlMs: _ttlMs, ...view } = state;
+  const { ttlMs: _ttlMs, resendIntervalMs: _resendIntervalMs, reminderOffsetsMs: _reminderOffsetsMs, ...view } = state;
   return view;
 }

@@ -1,3 +1,4 @@
+import { MINUTE } from './duration';
 import { RuleViolation } from './error-codes';
 import type { Channel } from './workspace';
 
@@ -19,6 +20,13 @@ export function isFinal(status: InvitationStatus): boolean {
   return finalStatuses.includes(status);
 }
 
+/** Statuses that hold a person's place: a second invitation for them returns this one. */
+export const openStatuses: readonly InvitationStatus[] = ['requested', 'registered', 'pending'];
+
+export function isOpen(status: InvitationStatus): boolean {
+  return openStatuses.includes(status);
+}
+
 export interface Invitee {
   email: string | null;
   phone: string | null;
@@ -37,6 +45,7 @@ export const invitationEventTypes = [
   'created',
   'sent',
   'resent',
+  'reminded',
   'accepted',
   'declined',
   'expired',
@@ -64,7 +73,22 @@ export interface NewInvitation {
   locale: string | null;
   /** How long each send stays valid; fixed at creation from the workspace TTL or the override. */
   ttlMs: number;
+  /**
+   * The least time between two sends, fixed at creation from the workspace's
+   * `resendInterval`; 0 means no limit. States started before the setting
+   * existed lack it and get `defaultResendIntervalMs`.
+   */
+  resendIntervalMs?: number;
+  /**
+   * When to remind a pending invitee, ascending, each measured from the latest
+   * send; fixed at creation from the workspace's `reminders`. States started
+   * before the setting existed lack it and get no reminders.
+   */
+  reminderOffsetsMs?: number[];
 }
+
+/** The workspace default, also for states started before the setting existed. */
+export const defaultResendIntervalMs = MINUTE;
 
 export interface InvitationState extends NewInvitation {
   status: InvitationStatus;
@@ -83,7 +107,8 @@ export type InvitationCommand =
   | { type: 'accept'; userId: string }
   | { type: 'decline'; by?: string }
   | { type: 'revoke'; by?: string }
-  | { type: 'expire' };
+  | { type: 'expire' }
+  | { type: 'remind' };
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();
@@ -131,6 +156,7 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   decline: ['registered', 'pending'],
   revoke: ['requested', 'registered', 'pending', 'expired'],
   expire: ['pending'],
+  remind: ['pending'],
 };
 
 function isPastExpiry(state: InvitationState, now: Date): boolean {
@@ -142,12 +168,74 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
   if (isRepeatedAcceptance(state, command)) return;
   if (!allowedFrom[command.type].includes(state.status)) throw refusal(state.status, command.type);
   // The timer may not have fired yet; the clock decides, not the timer.
-  if ((command.type === 'accept' || command.type === 'decline') && isPastExpiry(state, now)) {
+  if (
+    (command.type === 'accept' || command.type === 'decline' || command.type === 'remind') &&
+    isPastExpiry(state, now)
+  ) {
     throw refusal('expired', command.type);
   }
   if (command.type === 'expire' && !isPastExpiry(state, now)) {
     throw new RuleViolation('invitation_already_sent', 'the invitation has not reached its expiry yet');
   }
+  if (command.type === 'remind') {
+    const due = nextReminderAt(state);
+    if (due === undefined || now.getTime() < due) {
+      throw new RuleViolation('invitation_already_sent', 'no reminder of the invitation is due yet');
+    }
+  }
+  if (command.type === 'resend') {
+    // Protects the invitee's inbox from a host retrying in a loop, whatever the status.
+    const waitMs = resendWaitMs(state, now);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new RuleViolation(
+        'resend_too_soon',
+        `the invitation was sent too recently; it can be resent in ${seconds} s`,
+        undefined,
+        seconds,
+      );
+    }
+  }
+}
+
+/** How long until the invitation may be sent again: 0 when it may be now. */
+function resendWaitMs(state: InvitationState, now: Date): number {
+  if (state.lastSentAt === null) return 0;
+  const interval = state.resendIntervalMs ?? defaultResendIntervalMs;
+  return Math.max(Date.parse(state.lastSentAt) + interval - now.getTime(), 0);
+}
+
+/** How many reminders followed the latest send: a resend starts the schedule again. */
+export function remindersSinceLastSend(state: Pick<InvitationState, 'events'>): number {
+  let count = 0;
+  for (const event of [...state.events].reverse()) {
+    if (event.type === 'sent' || event.type === 'resent') break;
+    if (event.type === 'reminded') count += 1;
+  }
+  return count;
+}
+
+/** When the next reminder is due (ms since the epoch); `undefined` when none is left before the expiry. */
+export function nextReminderAt(state: InvitationState): number | undefined {
+  if (state.status !== 'pending' || state.lastSentAt === null || state.expiresAt === null) return undefined;
+  const offset = state.reminderOffsetsMs?.[remindersSinceLastSend(state)];
+  if (offset === undefined) return undefined;
+  const at = Date.parse(state.lastSentAt) + offset;
+  // A reminder at or after the expiry would point to a dead link; the expiry comes first.
+  return at < Date.parse(state.expiresAt) ? at : undefined;
+}
+
+/**
+ * Whether the email of a snapshot taken at a send or a reminder is still worth
+ * delivering: not once the invitation left `pending`, nor once a newer send
+ * or reminder has its own email on the way.
+ */
+export function isLatestMessage(state: InvitationState, snapshot: InvitationState): boolean {
+  return (
+    state.status === 'pending' &&
+    state.sendCount === snapshot.sendCount &&
+    remindersSinceLastSend(state) === remindersSinceLastSend(snapshot)
+  );
 }
 
 const eventOf: Record<InvitationCommand['type'], InvitationEventType> = {
@@ -157,6 +245,7 @@ const eventOf: Record<InvitationCommand['type'], InvitationEventType> = {
   decline: 'declined',
   revoke: 'revoked',
   expire: 'expired',
+  remind: 'reminded',
 };
 
 function actorOf(state: InvitationState, command: InvitationCommand): string | null {
@@ -166,6 +255,7 @@ function actorOf(state: InvitationState, command: InvitationCommand): string | n
     case 'decline':
       return command.by ?? state.invitee.userId;
     case 'expire':
+    case 'remind':
       return null;
     default:
       return command.by ?? null;
@@ -213,6 +303,8 @@ export function transition(state: InvitationState, command: InvitationCommand, n
       return { ...next, status: 'revoked' };
     case 'expire':
       return { ...next, status: 'expired' };
+    case 'remind':
+      return next;
   }
 }
 

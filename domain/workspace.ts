@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { defaultResendIntervalMs, type NewInvitation } from './invitation';
 
 export const channels = ['email', 'sms'] as const;
 export const channelSchema = z.enum(channels);
@@ -12,9 +13,32 @@ const durationText = z
   .trim()
   .refine((text) => parseDuration(text) !== undefined, { message: 'must be a duration such as "7d", "36h" or "90m"' });
 
+const intervalText = z
+  .string()
+  .trim()
+  .refine((text) => parseDuration(text, { allowZero: true }) !== undefined, {
+    message: 'must be a duration such as "1m" or "30s", or "0s" for none',
+  });
+
+/** More would be nagging rather than reminding. */
+export const maxReminders = 5;
+
+function isAscending(durations: string[]): boolean {
+  const values = durations.map((text) => parseDuration(text) ?? 0);
+  return values.every((value, index) => index === 0 || value > (values[index - 1] ?? 0));
+}
+
 export const workspaceSettingsSchema = z
   .object({
     invitationTtl: durationText.default('7d'),
+    /** The least time between two sends of one invitation ("0s": no limit); the same as `defaultResendIntervalMs`. */
+    resendInterval: intervalText.default('1m'),
+    /** Reminder emails while pending, each this long after the latest send; those at or after the expiry never go. */
+    reminders: z
+      .array(durationText)
+      .max(maxReminders)
+      .refine(isAscending, { message: 'must be in ascending order, each once' })
+      .default([]),
     inviterRoles: z.array(roleName).min(1).default(['admin']),
     roles: z.array(roleName).min(1).default(['admin', 'member']),
     defaultRole: roleName.default('member'),
@@ -28,6 +52,8 @@ export const workspaceSettingsSchema = z
       .default(null),
     locale: z.string().trim().min(2).max(16).default('en'),
     channels: z.array(channelSchema).default(['email']),
+    /** Only a user whose verified email is the invited address may accept (the host vouches for it). */
+    requireEmailMatch: z.boolean().default(false),
   })
   .superRefine((settings, ctx) => {
     for (const [field, role] of [
@@ -59,6 +85,21 @@ export interface Workspace {
   settings: WorkspaceSettings;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The workspace's pacing of sends, which an invitation keeps from its
+ * creation. Workspaces stored before these settings existed lack them.
+ */
+export function invitationPacing(
+  settings: Partial<Pick<WorkspaceSettings, 'resendInterval' | 'reminders'>>,
+): Required<Pick<NewInvitation, 'resendIntervalMs' | 'reminderOffsetsMs'>> {
+  const resendIntervalMs =
+    settings.resendInterval === undefined ? undefined : parseDuration(settings.resendInterval, { allowZero: true });
+  return {
+    resendIntervalMs: resendIntervalMs ?? defaultResendIntervalMs,
+    reminderOffsetsMs: (settings.reminders ?? []).flatMap((text) => parseDuration(text) ?? []),
+  };
 }
 
 export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {

@@ -19,7 +19,9 @@ import { DAY } from '../domain/duration';
 import {
   checkCommand,
   isFinal,
+  isLatestMessage,
   lastEvent,
+  nextReminderAt,
   transition,
   type InvitationCommand,
   type InvitationState,
@@ -51,21 +53,27 @@ const { recordTransition } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const { sendInvitationEmail } = proxyActivities<Activities>({
+const { sendInvitationEmail, sendReminderEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+/** The API reads `details` back to answer with a `Retry-After` when the refusal lifts with time. */
 function asFailure(error: unknown): unknown {
-  return error instanceof RuleViolation
-    ? ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true })
-    : error;
+  if (!(error instanceof RuleViolation)) return error;
+  const { code, message, retryAfterSeconds } = error;
+  return ApplicationFailure.create({
+    type: code,
+    message,
+    nonRetryable: true,
+    details: retryAfterSeconds === undefined ? undefined : [{ retryAfterSeconds }],
+  });
 }
 
 /** The invitation's state and the order in which its changes are recorded and delivered. */
 class Invitation {
   private recorded = Promise.resolve();
-  /** Snapshots taken at each send, delivered in order by the main loop so an update never waits on SMTP. */
+  /** Snapshots taken at each send and reminder, delivered in order by the main loop so an update never waits on SMTP. */
   readonly deliveries: InvitationState[] = [];
 
   constructor(public state: InvitationState) {}
@@ -98,7 +106,8 @@ class Invitation {
     if (this.state === previous) return previous;
     const snapshot = this.state;
     const event = lastEvent(snapshot);
-    if ((event.type === 'sent' || event.type === 'resent') && snapshot.channels.includes('email')) {
+    const emailed = event.type === 'sent' || event.type === 'resent' || event.type === 'reminded';
+    if (emailed && snapshot.channels.includes('email')) {
       this.deliveries.push(snapshot);
     }
     this.publishSearchAttributes();
@@ -121,11 +130,11 @@ class Invitation {
     ]);
   }
 
-  /** When the clock next matters: the expiry while pending, the end of retention once expired. */
+  /** When the clock next matters: the next reminder or the expiry while pending, the end of retention once expired. */
   deadline(): number | undefined {
     const { status, expiresAt } = this.state;
     if (expiresAt === null) return undefined;
-    if (status === 'pending') return Date.parse(expiresAt);
+    if (status === 'pending') return Math.min(nextReminderAt(this.state) ?? Infinity, Date.parse(expiresAt));
     if (status === 'expired') return Date.parse(expiresAt) + expiredRetentionMs;
     return undefined;
   }
@@ -165,14 +174,18 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   for (;;) {
     const delivery = invitation.deliveries.shift();
     if (delivery !== undefined) {
-      // A send overtaken by acceptance, revocation or another resend is stale.
-      if (invitation.state.status === 'pending' && invitation.state.sendCount === delivery.sendCount) {
+      // A send or reminder overtaken by acceptance, revocation, expiry or a newer send or reminder is stale.
+      if (isLatestMessage(invitation.state, delivery)) {
+        const reminder = lastEvent(delivery).type === 'reminded';
         try {
-          await sendInvitationEmail({ invitation: delivery });
+          await (reminder ? sendReminderEmail : sendInvitationEmail)({ invitation: delivery });
         } catch (error) {
           // A permanent failure must not end the invitation: it stays pending and can be resent.
           if (!(error instanceof ActivityFailure)) throw error;
-          log.warn('invitation email not delivered', { invitationId: delivery.id, sendNumber: delivery.sendCount });
+          log.warn(`invitation ${reminder ? 'reminder' : 'email'} not delivered`, {
+            invitationId: delivery.id,
+            sendNumber: delivery.sendCount,
+          });
         }
       }
       continue;
@@ -192,7 +205,9 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     if (await condition(woken, Math.max(deadline - Date.now(), 1))) continue;
     if (invitation.state.status === 'expired') break;
     // An update handled in the same activation as the timer may have ended the invitation already.
-    if (invitation.allows({ type: 'expire' })) await invitation.apply({ type: 'expire' });
+    // A reminder is due strictly before the expiry, so at most one of the two applies.
+    if (invitation.allows({ type: 'remind' })) await invitation.apply({ type: 'remind' });
+    else if (invitation.allows({ type: 'expire' })) await invitation.apply({ type: 'expire' });
   }
 
   await condition(allHandlersFinished);

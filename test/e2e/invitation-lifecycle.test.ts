@@ -10,9 +10,20 @@ const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
-  expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
+  // No resend interval where the tests resend right after sending; `paced` keeps one.
   expect(
-    (await app.call('PUT', '/v1/workspaces/short', { name: 'Short', settings: { invitationTtl: '2s' } })).status,
+    (await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme', settings: { resendInterval: '0s' } })).status,
+  ).toBe(201);
+  expect(
+    (
+      await app.call('PUT', '/v1/workspaces/short', {
+        name: 'Short',
+        settings: { invitationTtl: '2s', resendInterval: '0s' },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await app.call('PUT', '/v1/workspaces/paced', { name: 'Paced', settings: { resendInterval: '1m' } })).status,
   ).toBe(201);
   const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
   expect(endpoint.status).toBe(201);
@@ -151,6 +162,28 @@ test('resend: same link, a fresh expiry, and the link still accepts', async () =
   await webhookFor(invitation.id, 'invitation.resent');
   const accepted = await app.call('POST', '/v1/invitations/accept', { token: firstToken, userId: 'user-again' });
   expect(accepted.body.invitation.status).toBe('accepted');
+});
+
+test('a resend sooner than the workspace resendInterval: 429 with Retry-After, and nothing sent', async () => {
+  const invitation = await invite('paced@example.org', {}, 'paced');
+  await tokenFromEmail('paced@example.org', 1);
+
+  const refused = await app.call('POST', `/v1/workspaces/paced/invitations/${invitation.id}/resend`, {});
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('content-type')).toContain('application/problem+json');
+  expect(refused.body).toMatchObject({ status: 429, code: 'resend_too_soon' });
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(refused.body.detail).toContain(`resent in ${retryAfter} s`);
+
+  // Asking again at once changes nothing either.
+  expect((await app.call('POST', `/v1/workspaces/paced/invitations/${invitation.id}/resend`, {})).status).toBe(429);
+  const detail = await app.call('GET', `/v1/workspaces/paced/invitations/${invitation.id}`);
+  expect(detail.body.sendCount).toBe(1);
+  expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual(['created', 'sent']);
+  expect(app.catcher.messages().filter((mail) => mail.to.includes('paced@example.org'))).toHaveLength(1);
 });
 
 test('expiry fires from the durable timer; a resend revives the same link', async () => {

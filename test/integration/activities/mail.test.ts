@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { EmailTemplates } from '../../../activities/email-templates';
-import { createMailActivities, invitationMessageId } from '../../../activities/mail';
+import { createMailActivities, invitationMessageId, reminderMessageId } from '../../../activities/mail';
 import type { WorkspaceReader } from '../../../activities/workspaces';
 import { DAY } from '../../../domain/duration';
 import { createInvitation, transition } from '../../../domain/invitation';
@@ -123,4 +123,30 @@ test('an SMTP server that is not there is retryable', async () => {
   expect(failure).toBeInstanceOf(ApplicationFailure);
   expect((failure as ApplicationFailure).nonRetryable).toBe(false);
   expect((failure as Error).message).toMatch(/^SMTP could not take the invitation email \((ECONNECTION|ESOCKET)\)$/);
+});
+
+test('a reminder repeats the link and the privacy notice, with a Message-ID of its own per send and reminder', async () => {
+  const catcher = await startMailCatcher();
+  try {
+    const paced = { ...invitation, reminderOffsetsMs: [DAY, 2 * DAY] };
+    const first = transition(paced, { type: 'remind' }, new Date(clock.getTime() + DAY));
+    const second = transition(first, { type: 'remind' }, new Date(clock.getTime() + 2 * DAY));
+    await activitiesFor(catcher.url).sendInvitationEmail({ invitation });
+    await activitiesFor(catcher.url).sendReminderEmail({ invitation: first });
+    await activitiesFor(catcher.url).sendReminderEmail({ invitation: second });
+
+    const [sent, reminded, remindedAgain] = catcher.messages();
+    expect(reminded!.subject).toBe('Reminder: your invitation to join Acme is waiting');
+    expect(reminded!.messageId).toBe('<inv_mail.1.r1@acme.example>');
+    expect(reminded!.messageId).toBe(reminderMessageId('inv_mail', 1, 1, 'Acme invitations <invites@acme.example>'));
+    expect(remindedAgain!.messageId).toBe('<inv_mail.1.r2@acme.example>');
+    expect(new Set([sent, reminded, remindedAgain].map((mail) => mail!.messageId)).size).toBe(3);
+    expect(linkIn(reminded!.text).href).toBe(linkIn(sent!.text).href);
+    expect(reminded!.text).toContain('A reminder: Bob invited you to join Acme as member');
+    expect(reminded!.text).toContain(`This invitation expires on ${new Date(invitation.expiresAt!).toUTCString()}.`);
+    expect(reminded!.text).toContain('did not give it to us yourself');
+    expect(reminded!.html).toContain('did not give it to us yourself');
+  } finally {
+    await catcher.stop();
+  }
 });

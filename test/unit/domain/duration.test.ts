@@ -1,7 +1,8 @@
-import { DAY, HOUR, parseDuration } from '../../../domain/duration';
+import { DAY, HOUR, MINUTE, parseDuration } from '../../../domain/duration';
 
 describe('constants', () => {
   test('HOUR and DAY are in milliseconds', () => {
+    expect(MINUTE).toBe(60_000);
     expect(HOUR).toBe(3_600_000);
     expect(DAY).toBe(86_400_000);
   });
@@ -30,5 +31,21 @@ describe('parseDuration', () => {
 
   test('the empty string is not a duration (undefined, no exception)', () => {
     expect(parseDuration('')).toBeUndefined();
+  });
+});
+
+describe('parseDuration with allowZero', () => {
+  test.each([
+    ['0', 0],
+    ['0s', 0],
+    ['0d', 0],
+    ['30s', 30_000],
+    ['1m', MINUTE],
+  ])('%j → %d ms', (text, value) => {
+    expect(parseDuration(text, { allowZero: true })).toBe(value);
+  });
+
+  test.each(['', ' ', 'soon', '-1m', '-5'])('%j is still not a duration', (text) => {
+    expect(parseDuration(text, { allowZero: true })).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ describe('errorCodes', () => {
     ['invitation_already_accepted', 409],
     ['invitation_expired', 409],
     ['validation_failed', 422],
+    ['resend_too_soon', 429],
   ] as const)('%s answers %d', (code, status) => {
     expect(errorCodes[code]).toBe(status);
   });
@@ -47,5 +48,10 @@ describe('RuleViolation', () => {
 
   test('the field is optional', () => {
     expect(new RuleViolation('forbidden', 'no').field).toBeUndefined();
+  });
+
+  test('can say how many seconds until the same request can succeed', () => {
+    expect(new RuleViolation('resend_too_soon', 'wait', undefined, 42).retryAfterSeconds).toBe(42);
+    expect(new RuleViolation('forbidden', 'no').retryAfterSeconds).toBeUndefined();
   });
 });

@@ -49,6 +49,14 @@ describe('invitationView', () => {
     });
   });
 
+  test('drops the resend interval and reminder offsets the invitation keeps from its workspace', () => {
+    const paced = { ...state, resendIntervalMs: 60_000, reminderOffsetsMs: [3 * DAY] };
+
+    expect(invitationView(paced)).toEqual(invitationView(state));
+    expect(Object.keys(invitationView(paced))).not.toEqual(expect.arrayContaining(['resendIntervalMs']));
+    expect(Object.keys(invitationView(paced))).not.toEqual(expect.arrayContaining(['reminderOffsetsMs']));
+  });
+
   test('leaves the state itself untouched', () => {
     invitationView(state);
 

@@ -1,15 +1,19 @@
-import { RuleViolation, type ErrorCode } from '../../../domain/error-codes';
-import { DAY, HOUR } from '../../../domain/duration';
+import { errorCodes, RuleViolation, type ErrorCode } from '../../../domain/error-codes';
+import { DAY, HOUR, MINUTE } from '../../../domain/duration';
 import {
   checkCommand,
   createInvitation,
+  defaultResendIntervalMs,
   finalStatuses,
   invitationStatuses,
   invitationWorkflowId,
   isFinal,
+  isLatestMessage,
   isRepeatedAcceptance,
   lastEvent,
+  nextReminderAt,
   refusal,
+  remindersSinceLastSend,
   transition,
   type InvitationCommand,
   type InvitationState,
@@ -69,7 +73,8 @@ function stateIn(status: InvitationStatus): InvitationState {
 
 // Accepts come from someone other than whoever accepted the `accepted` state: a repeat by the same user is a no-op.
 function commandOf(type: InvitationCommand['type']): InvitationCommand {
-  return type === 'accept' ? { type, userId: 'user-eve' } : type === 'expire' ? { type } : { type, by: 'user-bob' };
+  if (type === 'accept') return { type, userId: 'user-eve' };
+  return type === 'expire' || type === 'remind' ? { type } : { type, by: 'user-bob' };
 }
 
 /** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
@@ -148,6 +153,7 @@ describe('isFinal', () => {
 describe('transition: the full status × command table', () => {
   // What each command does from each status. `expire` is tried at the expiry
   // instant (so it can apply); the other commands before a pending invitation's expiry.
+  // `remind` has no reminder due here (the fixture has none): see the reminder tests below.
   type Outcome = InvitationStatus | { refused: ErrorCode };
   const table: Record<InvitationStatus, Record<InvitationCommand['type'], Outcome>> = {
     requested: {
@@ -157,6 +163,7 @@ describe('transition: the full status × command table', () => {
       decline: { refused: 'invitation_not_sent' },
       revoke: 'revoked',
       expire: { refused: 'invitation_not_sent' },
+      remind: { refused: 'invitation_not_sent' },
     },
     registered: {
       send: 'pending',
@@ -165,6 +172,7 @@ describe('transition: the full status × command table', () => {
       decline: 'declined',
       revoke: 'revoked',
       expire: { refused: 'invitation_not_sent' },
+      remind: { refused: 'invitation_not_sent' },
     },
     pending: {
       send: { refused: 'invitation_already_sent' },
@@ -173,6 +181,7 @@ describe('transition: the full status × command table', () => {
       decline: 'declined',
       revoke: 'revoked',
       expire: 'expired',
+      remind: { refused: 'invitation_already_sent' },
     },
     accepted: {
       send: { refused: 'invitation_already_accepted' },
@@ -181,6 +190,7 @@ describe('transition: the full status × command table', () => {
       decline: { refused: 'invitation_already_accepted' },
       revoke: { refused: 'invitation_already_accepted' },
       expire: { refused: 'invitation_already_accepted' },
+      remind: { refused: 'invitation_already_accepted' },
     },
     declined: {
       send: { refused: 'invitation_declined' },
@@ -189,6 +199,7 @@ describe('transition: the full status × command table', () => {
       decline: { refused: 'invitation_declined' },
       revoke: { refused: 'invitation_declined' },
       expire: { refused: 'invitation_declined' },
+      remind: { refused: 'invitation_declined' },
     },
     revoked: {
       send: { refused: 'invitation_revoked' },
@@ -197,6 +208,7 @@ describe('transition: the full status × command table', () => {
       decline: { refused: 'invitation_revoked' },
       revoke: { refused: 'invitation_revoked' },
       expire: { refused: 'invitation_revoked' },
+      remind: { refused: 'invitation_revoked' },
     },
     expired: {
       send: { refused: 'invitation_expired' },
@@ -205,6 +217,7 @@ describe('transition: the full status × command table', () => {
       decline: { refused: 'invitation_expired' },
       revoke: 'revoked',
       expire: { refused: 'invitation_expired' },
+      remind: { refused: 'invitation_expired' },
     },
   };
 
@@ -215,7 +228,7 @@ describe('transition: the full status × command table', () => {
   );
 
   test('covers every status and every command', () => {
-    expect(cases).toHaveLength(invitationStatuses.length * 6);
+    expect(cases).toHaveLength(invitationStatuses.length * 7);
   });
 
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
@@ -600,5 +613,229 @@ describe('repeated acceptance', () => {
     expect(() => transition(accepted, { type: 'accept', userId: 'user-eve' }, at(SENT_AT + 2 * HOUR))).toThrow(
       expect.objectContaining({ code: 'invitation_already_accepted' }),
     );
+  });
+});
+
+describe('resend interval', () => {
+  const resendAt = (state: InvitationState, offsetMs: number) => transition(state, { type: 'resend' }, at(offsetMs));
+
+  test('without a resendIntervalMs (a state from before the setting), one minute applies', () => {
+    expect(pending().resendIntervalMs).toBeUndefined();
+    expect(defaultResendIntervalMs).toBe(MINUTE);
+    expect(violationOf(() => resendAt(pending(), SENT_AT + MINUTE - 1)).code).toBe('resend_too_soon');
+    expect(resendAt(pending(), SENT_AT + MINUTE).sendCount).toBe(2);
+  });
+
+  test('one millisecond before the interval ends: refused, asking to wait one second (rounded up, never 0)', () => {
+    const violation = violationOf(() => resendAt(pending(), SENT_AT + MINUTE - 1));
+
+    expect(violation.code).toBe('resend_too_soon');
+    expect(errorCodes[violation.code]).toBe(429);
+    expect(violation.retryAfterSeconds).toBe(1);
+    expect(violation.message).toBe('the invitation was sent too recently; it can be resent in 1 s');
+  });
+
+  test('the wait is what is left of the invitation’s own interval', () => {
+    const state = transition(registered({ resendIntervalMs: 10 * MINUTE }), { type: 'send' }, at(SENT_AT));
+
+    expect(violationOf(() => resendAt(state, SENT_AT)).retryAfterSeconds).toBe(600);
+    expect(violationOf(() => resendAt(state, SENT_AT + 4 * MINUTE + 500)).retryAfterSeconds).toBe(360);
+    expect(violationOf(() => resendAt(state, SENT_AT + 10 * MINUTE - 1)).retryAfterSeconds).toBe(1);
+    expect(resendAt(state, SENT_AT + 10 * MINUTE).status).toBe('pending');
+  });
+
+  test('0 means no limit: a resend in the same millisecond as the send is allowed', () => {
+    const state = transition(registered({ resendIntervalMs: 0 }), { type: 'send' }, at(SENT_AT));
+
+    expect(resendAt(resendAt(state, SENT_AT), SENT_AT).sendCount).toBe(3);
+  });
+
+  test('is measured from the latest send, resends included', () => {
+    const resent = resendAt(pending(), SENT_AT + 2 * MINUTE);
+
+    expect(violationOf(() => resendAt(resent, SENT_AT + 2 * MINUTE + 30_000)).retryAfterSeconds).toBe(30);
+    expect(resendAt(resent, SENT_AT + 3 * MINUTE).sendCount).toBe(3);
+  });
+
+  test('applies to an expired invitation too', () => {
+    const sent = transition(registered({ ttlMs: 30_000 }), { type: 'send' }, at(0));
+    const lapsed = transition(sent, { type: 'expire' }, at(30_000));
+
+    expect(violationOf(() => resendAt(lapsed, 45_000))).toMatchObject({
+      code: 'resend_too_soon',
+      retryAfterSeconds: 15,
+    });
+    expect(resendAt(lapsed, MINUTE).status).toBe('pending');
+  });
+
+  test('the status refusal comes first: resending a revoked invitation at once says revoked', () => {
+    const revoked = transition(pending(), { type: 'revoke' }, at(SENT_AT + 1));
+
+    expect(violationOf(() => resendAt(revoked, SENT_AT + 2)).code).toBe('invitation_revoked');
+  });
+
+  test('other commands are not paced: send, accept, decline and revoke right after a send', () => {
+    const justSent = at(SENT_AT + 1);
+
+    expect(transition(pending(), { type: 'accept', userId: 'user-ana' }, justSent).status).toBe('accepted');
+    expect(transition(pending(), { type: 'decline' }, justSent).status).toBe('declined');
+    expect(transition(pending(), { type: 'revoke' }, justSent).status).toBe('revoked');
+    expect(transition(registered(), { type: 'send' }, at(1)).status).toBe('pending');
+  });
+
+  test('other refusals carry no wait', () => {
+    expect(
+      violationOf(() => transition(pending(), { type: 'send' }, at(SENT_AT + 1))).retryAfterSeconds,
+    ).toBeUndefined();
+  });
+});
+
+describe('reminders', () => {
+  const THREE_DAYS = 3 * DAY;
+  const SIX_DAYS = 6 * DAY;
+  /** Pending, sent at SENT_AT, reminded 3 and 6 days after each send, expiring 7 days after it. */
+  const reminding = (offsets = [THREE_DAYS, SIX_DAYS]): InvitationState =>
+    transition(registered({ reminderOffsetsMs: offsets }), { type: 'send' }, at(SENT_AT));
+  const remind = (state: InvitationState, offsetMs: number) => transition(state, { type: 'remind' }, at(offsetMs));
+
+  describe('nextReminderAt', () => {
+    test('the first offset after the send, then the next after each reminder, then none', () => {
+      const first = reminding();
+      const second = remind(first, SENT_AT + THREE_DAYS);
+      const done = remind(second, SENT_AT + SIX_DAYS);
+
+      expect(nextReminderAt(first)).toBe(at(SENT_AT + THREE_DAYS).getTime());
+      expect(nextReminderAt(second)).toBe(at(SENT_AT + SIX_DAYS).getTime());
+      expect(nextReminderAt(done)).toBeUndefined();
+    });
+
+    test('a late reminder does not move the next one: offsets count from the send', () => {
+      const late = remind(reminding(), SENT_AT + 5 * DAY);
+
+      expect(nextReminderAt(late)).toBe(at(SENT_AT + SIX_DAYS).getTime());
+    });
+
+    test('none without reminders: an empty list, or a state from before the setting', () => {
+      expect(nextReminderAt(reminding([]))).toBeUndefined();
+      expect(pending().reminderOffsetsMs).toBeUndefined();
+      expect(nextReminderAt(pending())).toBeUndefined();
+    });
+
+    test('a reminder at the expiry or after it never comes; one a millisecond before does', () => {
+      expect(nextReminderAt(reminding([TTL]))).toBeUndefined();
+      expect(nextReminderAt(reminding([TTL + DAY]))).toBeUndefined();
+      expect(nextReminderAt(reminding([TTL - 1]))).toBe(at(EXPIRES_AT - 1).getTime());
+    });
+
+    test.each(['registered', 'accepted', 'declined', 'revoked', 'expired'] as const)(
+      'none once the invitation is not pending (%s)',
+      (status) => {
+        const state: InvitationState = { ...stateIn(status), reminderOffsetsMs: [HOUR] };
+
+        expect(nextReminderAt(state)).toBeUndefined();
+      },
+    );
+
+    test('a resend restarts the schedule from the resend', () => {
+      const reminded = remind(reminding(), SENT_AT + THREE_DAYS);
+      const resent = transition(reminded, { type: 'resend' }, at(SENT_AT + 4 * DAY));
+
+      expect(remindersSinceLastSend(reminded)).toBe(1);
+      expect(remindersSinceLastSend(resent)).toBe(0);
+      expect(nextReminderAt(resent)).toBe(at(SENT_AT + 4 * DAY + THREE_DAYS).getTime());
+    });
+
+    test('a resend of an expired invitation restarts it too', () => {
+      let state = remind(reminding(), SENT_AT + THREE_DAYS);
+      state = remind(state, SENT_AT + SIX_DAYS);
+      state = transition(state, { type: 'expire' }, at(EXPIRES_AT));
+      state = transition(state, { type: 'resend' }, at(EXPIRES_AT + DAY));
+
+      expect(nextReminderAt(state)).toBe(at(EXPIRES_AT + DAY + THREE_DAYS).getTime());
+    });
+  });
+
+  describe('remind', () => {
+    test('when due: records "reminded" with no actor and changes nothing else', () => {
+      const state = reminding();
+      const next = remind(state, SENT_AT + THREE_DAYS);
+
+      expect(lastEvent(next)).toEqual({ seq: 3, type: 'reminded', at: iso(SENT_AT + THREE_DAYS), by: null });
+      expect({ ...next, events: state.events }).toEqual(state);
+    });
+
+    test('one millisecond before it is due: refused', () => {
+      const violation = violationOf(() => remind(reminding(), SENT_AT + THREE_DAYS - 1));
+
+      expect(violation.code).toBe('invitation_already_sent');
+      expect(violation.message).toBe('no reminder of the invitation is due yet');
+    });
+
+    test('refused when every reminder of the send has gone', () => {
+      const done = remind(remind(reminding(), SENT_AT + THREE_DAYS), SENT_AT + SIX_DAYS);
+
+      expect(violationOf(() => remind(done, SENT_AT + SIX_DAYS + HOUR)).code).toBe('invitation_already_sent');
+    });
+
+    test('refused without reminders', () => {
+      expect(violationOf(() => remind(pending(), SENT_AT + THREE_DAYS)).code).toBe('invitation_already_sent');
+    });
+
+    test('at the expiry instant, before the timer fired: refused as expired', () => {
+      expect(violationOf(() => remind(reminding([TTL - 1]), EXPIRES_AT)).code).toBe('invitation_expired');
+    });
+
+    test.each([
+      ['registered', 'invitation_not_sent'],
+      ['accepted', 'invitation_already_accepted'],
+      ['declined', 'invitation_declined'],
+      ['revoked', 'invitation_revoked'],
+      ['expired', 'invitation_expired'],
+    ] as const)('refused once %s (%s)', (status, code) => {
+      const state: InvitationState = { ...stateIn(status), reminderOffsetsMs: [HOUR] };
+
+      expect(violationOf(() => remind(state, EXPIRES_AT + HOUR)).code).toBe(code);
+    });
+
+    test('changes neither the status nor the expiry, so accepting still works until the expiry', () => {
+      const reminded = remind(reminding(), SENT_AT + SIX_DAYS);
+
+      expect(transition(reminded, { type: 'accept', userId: 'user-ana' }, at(EXPIRES_AT - 1)).status).toBe('accepted');
+    });
+  });
+
+  describe('isLatestMessage', () => {
+    test('the send’s email is the latest until a reminder; the reminder’s then is', () => {
+      const sent = reminding();
+      const reminded = remind(sent, SENT_AT + THREE_DAYS);
+
+      expect(isLatestMessage(sent, sent)).toBe(true);
+      expect(isLatestMessage(reminded, sent)).toBe(false);
+      expect(isLatestMessage(reminded, reminded)).toBe(true);
+    });
+
+    test('a reminder is stale after a resend, and the resend’s email is not', () => {
+      const reminded = remind(reminding(), SENT_AT + THREE_DAYS);
+      const resent = transition(reminded, { type: 'resend' }, at(SENT_AT + 4 * DAY));
+
+      expect(isLatestMessage(resent, reminded)).toBe(false);
+      expect(isLatestMessage(resent, resent)).toBe(true);
+    });
+
+    test.each([
+      ['accept', { type: 'accept', userId: 'user-ana' }],
+      ['revoke', { type: 'revoke' }],
+      ['decline', { type: 'decline' }],
+    ] as const)('nothing is worth sending after %s', (_, command) => {
+      const reminded = remind(reminding(), SENT_AT + THREE_DAYS);
+
+      expect(isLatestMessage(transition(reminded, command, at(SENT_AT + 4 * DAY)), reminded)).toBe(false);
+    });
+
+    test('nothing is worth sending after the expiry', () => {
+      const sent = reminding();
+
+      expect(isLatestMessage(transition(sent, { type: 'expire' }, at(EXPIRES_AT)), sent)).toBe(false);
+    });
   });
 });

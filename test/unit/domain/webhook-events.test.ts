@@ -19,6 +19,7 @@ describe('webhookEventTypes', () => {
       'invitation.created',
       'invitation.sent',
       'invitation.resent',
+      'invitation.reminded',
       'invitation.accepted',
       'invitation.declined',
       'invitation.expired',

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
+import { DAY, MINUTE, parseDuration } from '../../../domain/duration';
+import { defaultResendIntervalMs } from '../../../domain/invitation';
 import {
   acceptLink,
   channelSchema,
+  invitationPacing,
+  maxReminders,
   upsertWorkspaceSchema,
   workspaceIdSchema,
   workspaceSettingsSchema,
@@ -20,6 +24,8 @@ describe('workspaceSettingsSchema', () => {
   test('an empty object gets every default', () => {
     expect(workspaceSettingsSchema.parse({})).toEqual({
       invitationTtl: '7d',
+      resendInterval: '1m',
+      reminders: [],
       inviterRoles: ['admin'],
       roles: ['admin', 'member'],
       defaultRole: 'member',
@@ -28,12 +34,15 @@ describe('workspaceSettingsSchema', () => {
       acceptUrl: null,
       locale: 'en',
       channels: ['email'],
+      requireEmailMatch: false,
     });
   });
 
   test('given values replace the defaults', () => {
     const settings = workspaceSettingsSchema.parse({
       invitationTtl: '36h',
+      resendInterval: '0s',
+      reminders: ['3d', '6d'],
       inviterRoles: ['owner', 'manager'],
       roles: ['owner', 'manager', 'guest'],
       defaultRole: 'guest',
@@ -46,6 +55,8 @@ describe('workspaceSettingsSchema', () => {
 
     expect(settings).toEqual({
       invitationTtl: '36h',
+      resendInterval: '0s',
+      reminders: ['3d', '6d'],
       inviterRoles: ['owner', 'manager'],
       roles: ['owner', 'manager', 'guest'],
       defaultRole: 'guest',
@@ -54,6 +65,7 @@ describe('workspaceSettingsSchema', () => {
       acceptUrl: 'https://app.example.com/join/{token}',
       locale: 'fr',
       channels: ['email', 'sms'],
+      requireEmailMatch: false,
     });
   });
 
@@ -243,5 +255,78 @@ describe('acceptLink', () => {
     expect(acceptLink(defaults(), 'https://x.example', token)).toBe(
       `https://x.example/invitations/accept?token=${token}`,
     );
+  });
+});
+
+describe('resendInterval', () => {
+  test('defaults to one minute, the same interval invitations started without it get', () => {
+    expect(defaults().resendInterval).toBe('1m');
+    expect(parseDuration(defaults().resendInterval)).toBe(defaultResendIntervalMs);
+  });
+
+  test.each(['0s', '0', '30s', '2h'])('%j is accepted', (resendInterval) => {
+    expect(workspaceSettingsSchema.parse({ resendInterval }).resendInterval).toBe(resendInterval);
+  });
+
+  test.each(['soon', '-1m', '', ' '])('%j is refused, reported at resendInterval', (resendInterval) => {
+    const result = workspaceSettingsSchema.safeParse({ resendInterval });
+
+    expect(issuePaths(result)).toEqual([['resendInterval']]);
+    expect(result.error?.issues[0]?.message).toBe('must be a duration such as "1m" or "30s", or "0s" for none');
+  });
+});
+
+describe('reminders', () => {
+  test('default to none', () => {
+    expect(defaults().reminders).toEqual([]);
+  });
+
+  test('ascending durations are accepted as given', () => {
+    expect(workspaceSettingsSchema.parse({ reminders: ['36h', '3d', '6d'] }).reminders).toEqual(['36h', '3d', '6d']);
+  });
+
+  test.each([
+    ['out of order', ['6d', '3d']],
+    ['repeated', ['3d', '3d']],
+    ['the same duration spelled twice', ['1d', '24h']],
+  ])('%s is refused', (_, reminders) => {
+    const result = workspaceSettingsSchema.safeParse({ reminders });
+
+    expect(issuePaths(result)).toEqual([['reminders']]);
+    expect(result.error?.issues[0]?.message).toBe('must be in ascending order, each once');
+  });
+
+  test(`at most ${maxReminders}`, () => {
+    const reminders = ['1d', '2d', '3d', '4d', '5d', '6d'];
+
+    expect(workspaceSettingsSchema.safeParse({ reminders: reminders.slice(0, maxReminders) }).success).toBe(true);
+    expect(issuePaths(workspaceSettingsSchema.safeParse({ reminders: reminders.slice(0, maxReminders + 1) }))).toEqual([
+      ['reminders'],
+    ]);
+  });
+
+  test.each(['soon', '0d', '0s'])('a reminder of %j is refused, reported at its index', (text) => {
+    expect(issuePaths(workspaceSettingsSchema.safeParse({ reminders: ['1d', text] }))).toContainEqual(['reminders', 1]);
+  });
+});
+
+describe('invitationPacing', () => {
+  test('turns the settings into the milliseconds an invitation keeps', () => {
+    expect(invitationPacing(workspaceSettingsSchema.parse({ resendInterval: '5m', reminders: ['3d', '6d'] }))).toEqual({
+      resendIntervalMs: 5 * MINUTE,
+      reminderOffsetsMs: [3 * DAY, 6 * DAY],
+    });
+  });
+
+  test('"0s" is no limit', () => {
+    expect(invitationPacing(workspaceSettingsSchema.parse({ resendInterval: '0s' })).resendIntervalMs).toBe(0);
+  });
+
+  test('the defaults give one minute and no reminders', () => {
+    expect(invitationPacing(defaults())).toEqual({ resendIntervalMs: MINUTE, reminderOffsetsMs: [] });
+  });
+
+  test('a workspace stored before these settings existed gets the defaults', () => {
+    expect(invitationPacing({})).toEqual({ resendIntervalMs: defaultResendIntervalMs, reminderOffsetsMs: [] });
   });
 });
