@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { emailKey } from '../domain/contact';
-import type { InvitationState } from '../domain/invitation';
+import { emailKey, personKeys } from '../domain/contact';
+import { isOpen, type InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
 import { invitationWebhookType } from '../domain/webhook-events';
 import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
@@ -105,9 +105,36 @@ function databaseFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.retryable(`recording the invitation failed (${what})`, 'projection_failed');
 }
 
+/**
+ * An invitation holds its person's place while open and frees it when it
+ * ends; a resend of an expired one takes the place back if it is still free.
+ * Only the state the projection now holds may change claims, never a late
+ * write of an older one.
+ */
+async function updateClaims(em: EntityManager, state: InvitationState): Promise<void> {
+  const current = 'exists (select 1 from invitations where id = ? and version = ?)';
+  if (!isOpen(state.status)) {
+    await em.execute(`delete from open_invitations where invitation_id = ? and ${current}`, [
+      state.id,
+      state.id,
+      state.events.length,
+    ]);
+    return;
+  }
+  const keys = personKeys(state.invitee);
+  if (keys.length === 0) return;
+  await em.execute(
+    `insert into open_invitations (workspace_id, person_key, invitation_id)
+     select ?, person.key, ? from (values ${keys.map(() => '(?)').join(', ')}) as person (key) where ${current}
+     on conflict do nothing`,
+    [state.workspaceId, state.id, ...keys, state.id, state.events.length],
+  );
+}
+
 function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<string[]> {
   return orm.em.fork().transactional(async (em) => {
     await upsertProjection(em, invitation);
+    await updateClaims(em, invitation);
     if (invitation.status === 'accepted' && invitation.acceptedBy) {
       await em.execute(insertMemberSql, [
         invitation.workspaceId,

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth';
+import { idempotency } from './idempotency';
 import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
 import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { inviteeRouter } from './routers/invitee';
+import { membersRouter } from './routers/members';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints';
 import { workspacesRouter } from './routers/workspaces';
 
@@ -47,9 +49,11 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   for (const routes of options.extraRoutes ?? []) app.use(routes);
 
   app.use('/v1', authenticate(ctx.orm));
+  app.use('/v1', idempotency(ctx.orm, ctx.log));
   app.use(workspacesRouter(ctx));
   app.use(invitationsRouter(ctx));
   app.use(inviteeRouter(ctx));
+  app.use(membersRouter(ctx));
   app.use(webhookEndpointsRouter(ctx));
 
   app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));

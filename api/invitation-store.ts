@@ -29,9 +29,19 @@ function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
 
 /** One invitation as projected, with its history; 404 when it is not in that workspace. */
 export async function getInvitation(orm: MikroORM, id: string, workspaceId?: string): Promise<InvitationView> {
+  const invitation = await findInvitation(orm, id, workspaceId);
+  if (!invitation) throw new Problem('invitation_not_found', `no invitation "${id}" in this workspace`);
+  return invitation;
+}
+
+export async function findInvitation(
+  orm: MikroORM,
+  id: string,
+  workspaceId?: string,
+): Promise<InvitationView | undefined> {
   const em = orm.em.fork();
   const row = await em.findOne(InvitationSchema, workspaceId ? { id, workspaceId } : { id });
-  if (!row) throw new Problem('invitation_not_found', `no invitation "${id}" in this workspace`);
+  if (!row) return undefined;
   const events = await em.find(InvitationEventSchema, { invitationId: id }, { orderBy: { seq: 'asc' } });
   return view(
     row,

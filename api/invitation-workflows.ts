@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { isErrorCode } from '../domain/error-codes';
+import { isErrorCode, RuleViolation } from '../domain/error-codes';
 import {
   invitationWorkflowId,
   isRepeatedAcceptance,
@@ -19,16 +19,30 @@ export async function startInvitation(
   { temporal, taskQueue, temporalTimeoutMs }: Pick<ApiContext, 'temporal' | 'taskQueue' | 'temporalTimeoutMs'>,
   invitation: InvitationState,
   send: boolean,
+  /** Undoes what the caller prepared when the run did not start; once it has, the run owns the invitation. */
+  onNotStarted: () => Promise<void>,
 ): Promise<InvitationView> {
   return temporal.withDeadline(Date.now() + temporalTimeoutMs, async () => {
-    const handle = await temporal.workflow.start(invitationWorkflow, {
-      taskQueue,
-      workflowId: invitationWorkflowId(invitation.id),
-      args: [{ invitation, send }],
-      staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
-    });
+    const handle = await temporal.workflow
+      .start(invitationWorkflow, {
+        taskQueue,
+        workflowId: invitationWorkflowId(invitation.id),
+        args: [{ invitation, send }],
+        staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+      })
+      .catch(async (error: unknown) => {
+        await onNotStarted();
+        throw error;
+      });
     return invitationView(await handle.executeUpdate(openedUpdate));
   });
+}
+
+/** The wait a refusal that lifts with time carries in its details (see the workflow's `asFailure`). */
+function retryAfterOf(failure: ApplicationFailure): number | undefined {
+  const [detail] = failure.details ?? [];
+  const seconds = (detail as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
 }
 
 /**
@@ -54,7 +68,9 @@ export async function runInvitationUpdate<Input>(
       error.cause instanceof ApplicationFailure &&
       isErrorCode(error.cause.type)
     ) {
-      throw new Problem(error.cause.type, error.cause.message);
+      throw Problem.fromRule(
+        new RuleViolation(error.cause.type, error.cause.message, undefined, retryAfterOf(error.cause)),
+      );
     }
     if (error instanceof WorkflowNotFoundError) {
       // The run has closed: its final state is in the projection.

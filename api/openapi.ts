@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../config/paths';
-import { joinMethods, memberStatuses } from '../db/entities/member';
 import { webhookDeliveryStatuses } from '../db/entities/webhook-delivery';
 import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
 import {
@@ -20,6 +19,8 @@ import {
   listInvitationsQuerySchema,
   lookupInvitationQuerySchema,
 } from '../domain/invitation-input';
+import { joinMethods, memberStatuses } from '../domain/member';
+import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
 
@@ -143,17 +144,19 @@ export const invitationLookupSchema = z.object({
   workspace: workspaceViewSchema.pick({ id: true, name: true }),
 });
 
+const memberViewSchema = z.object({
+  workspaceId: z.string(),
+  userId: z.string(),
+  roles: z.array(z.string()),
+  groups: z.array(z.string()),
+  status: z.enum(memberStatuses),
+  joinedVia: z.enum(joinMethods),
+  joinedAt: timestamp,
+});
+
 const acceptedInvitationSchema = z.object({
   invitation: invitationViewSchema,
-  member: z.object({
-    workspaceId: z.string(),
-    userId: z.string(),
-    roles: z.array(z.string()),
-    groups: z.array(z.string()),
-    status: z.enum(memberStatuses),
-    joinedVia: z.enum(joinMethods),
-    joinedAt: timestamp,
-  }),
+  member: memberViewSchema,
 });
 
 const webhookDeliverySchema = z.object({
@@ -184,6 +187,10 @@ const invitationPageSchema = z.object({
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; `null` on the last one'),
 });
 const invitationLinkSchema = z.object({ url: z.url() });
+const memberPageSchema = z.object({
+  data: z.array(memberViewSchema),
+  nextCursor: invitationPageSchema.shape.nextCursor,
+});
 const declinedInvitationSchema = z.object({ invitation: invitationViewSchema });
 const createdWebhookEndpointSchema = webhookEndpointViewSchema.extend({
   secret: z.string().describe('The `whsec_` signing secret: shown in this answer only'),
@@ -204,6 +211,8 @@ for (const [id, schema] of Object.entries({
   InvitationLookup: invitationLookupSchema,
   AcceptedInvitation: acceptedInvitationSchema,
   DeclinedInvitation: declinedInvitationSchema,
+  Member: memberViewSchema,
+  MemberPage: memberPageSchema,
   Workspace: workspaceViewSchema,
   WebhookEndpoint: webhookEndpointViewSchema,
   CreatedWebhookEndpoint: createdWebhookEndpointSchema,
@@ -225,7 +234,7 @@ interface Answer {
 }
 
 interface RouteDoc {
-  method: 'get' | 'put' | 'post' | 'delete';
+  method: 'get' | 'put' | 'patch' | 'post' | 'delete';
   /** As the router declares it, `:name` parameters and all. */
   path: string;
   operationId: string;
@@ -246,10 +255,12 @@ interface RouteDoc {
 /**
  * The codes an invitation command is refused with, asked of the domain's
  * rules so the reference follows them. The sample is past its expiry, which
- * accept and decline refuse whatever the status says.
+ * accept and decline refuse whatever the status says, and was last sent just
+ * now, which a resend refuses.
  */
-function refusals(type: Exclude<InvitationCommand['type'], 'expire'>): ErrorCode[] {
+function refusals(type: Exclude<InvitationCommand['type'], 'expire' | 'remind'>): ErrorCode[] {
   const epoch = new Date(0);
+  const now = new Date();
   const sample = createInvitation(
     {
       id: 'inv_sample',
@@ -268,7 +279,7 @@ function refusals(type: Exclude<InvitationCommand['type'], 'expire'>): ErrorCode
   const codes = new Set<ErrorCode>();
   for (const status of invitationStatuses) {
     try {
-      checkCommand({ ...sample, status, expiresAt: epoch.toISOString() }, command, new Date());
+      checkCommand({ ...sample, status, expiresAt: epoch.toISOString(), lastSentAt: now.toISOString() }, command, now);
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error;
       codes.add(error.code);
@@ -282,6 +293,9 @@ const invitationsPath = `${workspacePath}/invitations`;
 const invitationPath = `${invitationsPath}/:id`;
 const inWorkspace: ErrorCode[] = ['forbidden', 'workspace_not_found'];
 const ofInvitation: ErrorCode[] = [...inWorkspace, 'invitation_not_found'];
+const membersPath = `${workspacePath}/members`;
+const memberPath = `${membersPath}/:userId`;
+const ofMember: ErrorCode[] = [...inWorkspace, 'member_not_found'];
 const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
 
 const invitationActions: RouteDoc[] = (
@@ -414,6 +428,51 @@ const routes: RouteDoc[] = [
     body: declineInvitationSchema,
     answers: [{ status: 200, description: 'Declined', schema: declinedInvitationSchema }],
     errors: ['invalid_token', ...refusals('decline')],
+  },
+  {
+    method: 'get',
+    path: membersPath,
+    operationId: 'listMembers',
+    tag: 'Members',
+    summary: 'List members, newest first',
+    description:
+      '`role` and `group` match members holding that role or in that group. Follow `nextCursor` for the next page.',
+    query: listMembersQuerySchema,
+    answers: [{ status: 200, description: 'One page', schema: memberPageSchema }],
+    errors: inWorkspace,
+  },
+  {
+    method: 'get',
+    path: memberPath,
+    operationId: 'getMember',
+    tag: 'Members',
+    summary: 'Get a member',
+    answers: [{ status: 200, description: 'The member', schema: memberViewSchema }],
+    errors: ofMember,
+  },
+  {
+    method: 'patch',
+    path: memberPath,
+    operationId: 'updateMember',
+    tag: 'Members',
+    summary: "Change a member's roles, groups or status",
+    description:
+      'Fields left out keep their value; roles must be workspace roles. A real change is announced as ' +
+      '`member.updated` with each changed field before and after; a patch that changes nothing announces nothing. ' +
+      'Disabling a member is the moment to end their sessions.',
+    body: updateMemberSchema,
+    answers: [{ status: 200, description: 'The member after the change', schema: memberViewSchema }],
+    errors: [...ofMember, 'unknown_role'],
+  },
+  {
+    method: 'delete',
+    path: memberPath,
+    operationId: 'removeMember',
+    tag: 'Members',
+    summary: 'Remove a member from the workspace',
+    description: 'Announced as `member.removed`, with the member as it was: the moment to end their sessions.',
+    answers: [{ status: 204, description: 'Removed' }],
+    errors: ofMember,
   },
   {
     method: 'post',

@@ -43,6 +43,7 @@ export class Problem extends Error {
       violation.code,
       violation.message,
       violation.field ? [{ field: violation.field, message: violation.message }] : [],
+      violation.retryAfterSeconds === undefined ? {} : { 'retry-after': String(violation.retryAfterSeconds) },
     );
   }
 }

@@ -13,3 +13,17 @@ export function normalisePhone(phone: string): string | undefined {
   const parsed = parsePhoneNumberFromString(phone.trim());
   return parsed?.isValid() ? parsed.number : undefined;
 }
+
+/**
+ * The keys that say two invitations are for the same person: any shared email
+ * key, phone number or host user id. Sorted, so concurrent claims lock in one order.
+ */
+export function personKeys(person: { email: string | null; phone: string | null; userId: string | null }): string[] {
+  return [
+    person.email && `email:${emailKey(person.email)}`,
+    person.phone && `phone:${person.phone}`,
+    person.userId && `user:${person.userId}`,
+  ]
+    .filter((key): key is string => Boolean(key))
+    .sort();
+}

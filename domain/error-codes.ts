@@ -12,6 +12,7 @@ export const errorCodes = {
   unknown_role: 422,
   workspace_not_found: 404,
   invitation_not_found: 404,
+  member_not_found: 404,
   webhook_endpoint_not_found: 404,
   invalid_token: 404,
   invitation_not_sent: 409,
@@ -21,7 +22,14 @@ export const errorCodes = {
   invitation_revoked: 409,
   invitation_expired: 409,
   invitation_closed: 409,
+  resend_too_soon: 429,
   not_found: 404,
+  idempotency_key_reused: 422,
+  wrong_account: 403,
+  email_mismatch: 403,
+  already_member: 409,
+  seat_limit_reached: 409,
+  idempotency_key_in_use: 409,
   unavailable: 503,
   internal_error: 500,
 } as const;
@@ -37,6 +45,8 @@ export class RuleViolation extends Error {
     message: string,
     /** The request field at fault, when there is one (JSON pointer style, e.g. `/roles/0`). */
     readonly field?: string,
+    /** For a refusal that lifts with time: how many seconds until the same request can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

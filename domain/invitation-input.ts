@@ -74,6 +74,8 @@ export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
 export const acceptInvitationSchema = z.object({
   token: z.string().min(1).max(512),
   userId: z.string().trim().min(1).max(200),
+  /** The accepting user's email, as the host verified it; compared when the workspace requires a match. */
+  email: z.email().max(254).optional(),
   profile: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,5 +1,6 @@
 import { RuleViolation } from './error-codes';
-import type { Inviter } from './invitation';
+import { emailKey } from './contact';
+import type { Invitee, Inviter } from './invitation';
 import type { WorkspaceSettings } from './workspace';
 
 /**
@@ -14,9 +15,35 @@ export function checkMayInvite(settings: WorkspaceSettings, inviter: Inviter, ro
       '/inviter/roles',
     );
   }
+  checkKnownRoles(settings, roles);
+}
+
+/** Only the workspace's own roles can be granted; the first unknown one is named by its place in `/roles`. */
+export function checkKnownRoles(settings: WorkspaceSettings, roles: string[]): void {
   roles.forEach((role, index) => {
     if (!settings.roles.includes(role)) {
       throw new RuleViolation('unknown_role', `role "${role}" does not exist in this workspace`, `/roles/${index}`);
     }
   });
+}
+
+/**
+ * Who may accept an invitation. One made for a known account (Kommo: the
+ * invitee already has a user id) is that account's alone; with
+ * `requireEmailMatch`, the accepting user's verified email must be the
+ * invited one. A refusal leaves the invitation usable by the right person.
+ */
+export function checkMayAccept(
+  settings: WorkspaceSettings,
+  invitee: Invitee,
+  acceptor: { userId: string; email?: string },
+): void {
+  if (invitee.userId !== null && invitee.userId !== acceptor.userId) {
+    throw new RuleViolation('wrong_account', 'this invitation was made for another account', '/userId');
+  }
+  if (settings.requireEmailMatch && invitee.email !== null) {
+    if (!acceptor.email || emailKey(acceptor.email) !== emailKey(invitee.email)) {
+      throw new RuleViolation('email_mismatch', "the accepting user's verified email is not the invited one", '/email');
+    }
+  }
 }

@@ -9,12 +9,13 @@ import {
 } from '../../domain/invitation-input';
 import { checkMayInvite } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
-import { acceptLink } from '../../domain/workspace';
+import { acceptLink, invitationPacing } from '../../domain/workspace';
 import { resendUpdate, revokeUpdate, sendUpdate } from '../../workflows/invitation';
 import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { getInvitation, listInvitations, decodeCursor } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
+import { claimOrFindOpen, releaseClaims } from '../open-invitations';
 import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { getWorkspace } from '../workspace-store';
@@ -50,11 +51,25 @@ export function invitationsRouter(ctx: ApiContext): Router {
         inviter: input.inviter,
         locale: input.locale ?? null,
         ttlMs: parseDuration(input.expiresIn ?? workspace.settings.invitationTtl) ?? 0,
+        ...invitationPacing(workspace.settings),
       },
       new Date(),
     );
-    const view = await startInvitation(ctx, invitation, input.send);
-    res.status(201).location(`${req.baseUrl}/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
+    const open = await claimOrFindOpen(
+      ctx.orm,
+      workspace.id,
+      invitation.invitee,
+      invitation.id,
+      workspace.settings.seatLimit,
+      ctx.temporalTimeoutMs,
+    );
+    if (open) {
+      // One open invitation per person: inviting them again answers the one they have.
+      res.status(200).location(`/v1/workspaces/${workspace.id}/invitations/${open.id}`).json(open);
+      return;
+    }
+    const view = await startInvitation(ctx, invitation, input.send, () => releaseClaims(ctx.orm, invitation.id));
+    res.status(201).location(`/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
   });
 
   router.get(base, async (req, res) => {

@@ -4,6 +4,8 @@ import {
   declineInvitationSchema,
   lookupInvitationQuerySchema,
 } from '../../domain/invitation-input';
+import { MemberSchema } from '../../db/entities';
+import { checkMayAccept } from '../../domain/policies';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
 import type { ApiContext } from '../context';
@@ -54,6 +56,14 @@ export function inviteeRouter(ctx: ApiContext): Router {
   router.post('/v1/invitations/accept', async (req, res) => {
     const input = parseBody(acceptInvitationSchema, req);
     const invitation = await invitationOf(req, input.token);
+    const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
+    checkMayAccept(workspace.settings, invitation.invitee, input);
+    const membership = await ctx.orm.em
+      .fork()
+      .findOne(MemberSchema, { workspaceId: invitation.workspaceId, userId: input.userId });
+    if (membership && membership.invitationId !== invitation.id) {
+      throw new Problem('already_member', 'this user is already a member of the workspace');
+    }
     const accepted = await runInvitationUpdate(ctx, invitation.id, acceptUpdate, { userId: input.userId });
     res.json({
       invitation: accepted,

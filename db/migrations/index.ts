@@ -1,8 +1,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000 } from './Migration20261121000000';
+import { Migration20261122000000 } from './Migration20261122000000';
+import { Migration20261123000000 } from './Migration20261123000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
  * compiled .js, and names stay stable whichever one runs.
  */
-export const migrationsList: MigrationObject[] = [{ name: 'Migration20261121000000', class: Migration20261121000000 }];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261121000000', class: Migration20261121000000 },
+  { name: 'Migration20261122000000', class: Migration20261122000000 },
+  { name: 'Migration20261123000000', class: Migration20261123000000 },
+];

@@ -13,7 +13,12 @@ export interface TestInviteflow extends Running {
   taskQueue: string;
   catcher: MailCatcher;
   /** `fetch` against the API with the platform key. */
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -54,10 +59,11 @@ export async function startTestInviteflow(
     secret,
     taskQueue,
     catcher,
-    async call(method, path, body) {
+    async call(method, path, body, headers = {}) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,
         headers: {
+          ...headers,
           authorization: `Bearer ${apiKey}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

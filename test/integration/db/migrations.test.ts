@@ -6,12 +6,16 @@ import { createOrm, isDatabaseReady, migrate } from '../../../db/orm';
 import { freePort } from '../../../embedded/free-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
 
+const migrations = ['Migration20261121000000', 'Migration20261122000000', 'Migration20261123000000'];
+
 const tables = [
   'api_keys',
+  'idempotency_keys',
   'invitation_events',
   'invitations',
   'members',
   'mikro_orm_migrations',
+  'open_invitations',
   'webhook_attempts',
   'webhook_deliveries',
   'webhook_endpoints',
@@ -42,7 +46,7 @@ async function publicTables(): Promise<string[]> {
 }
 
 test('the first migrate applies the initial migration', async () => {
-  expect(await migrate(orm)).toEqual(['Migration20261121000000']);
+  expect(await migrate(orm)).toEqual(migrations);
 });
 
 test('a second migrate applies nothing', async () => {
@@ -149,11 +153,11 @@ test('an invitation cannot point at a workspace that does not exist', async () =
 });
 
 test('down drops everything but the migrations table, and up brings it back', async () => {
-  const reverted = await orm.getMigrator().down();
-  expect(reverted.map((migration) => migration.name)).toEqual(['Migration20261121000000']);
+  const reverted = await orm.getMigrator().down({ to: 0 });
+  expect(reverted.map((migration) => migration.name)).toEqual([...migrations].reverse());
   expect(await publicTables()).toEqual(['mikro_orm_migrations']);
 
-  expect(await migrate(orm)).toEqual(['Migration20261121000000']);
+  expect(await migrate(orm)).toEqual(migrations);
   expect(await publicTables()).toEqual(tables);
 });
 

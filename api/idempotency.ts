@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { Problem } from './problem';
+
+const keyPattern = /^[\x21-\x7e]{1,255}$/;
+
+/** How long a key is remembered: long enough for any client's retries. */
+const retention = '24 hours';
+
+/**
+ * `Idempotency-Key` on POST: the first request with a key runs, and every
+ * retry with the same key and body gets the first answer again, so a client
+ * that lost a response can retry without doing the thing twice. Keys belong
+ * to the API key that sent them. Server errors are not remembered: those may
+ * be retried for real.
+ */
+export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
+  return async (req, res, next) => {
+    const key = req.get('idempotency-key');
+    if (req.method !== 'POST' || key === undefined) return next();
+    if (!keyPattern.test(key)) {
+      const message = 'must be 1 to 255 visible ASCII characters';
+      throw new Problem('validation_failed', `invalid header: Idempotency-Key ${message}`, [
+        { field: 'header.Idempotency-Key', message },
+      ]);
+    }
+    const apiKeyId = req.caller!.keyId;
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      .digest('hex');
+
+    const em = orm.em.fork();
+    await em.execute(
+      `delete from idempotency_keys where api_key_id = ? and created_at < now() - interval '${retention}'`,
+      [apiKeyId],
+    );
+    const claimed = await em.execute<unknown[]>(
+      `insert into idempotency_keys (api_key_id, key, request_hash) values (?, ?, ?)
+       on conflict do nothing returning key`,
+      [apiKeyId, key, requestHash],
+    );
+    if (claimed.length === 0) {
+      const [first] = await em.execute<{ request_hash: string; status_code: number | null; response_body: unknown }[]>(
+        'select request_hash, status_code, response_body from idempotency_keys where api_key_id = ? and key = ?',
+        [apiKeyId, key],
+      );
+      if (!first || first.request_hash !== requestHash) {
+        throw new Problem('idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
+          { field: 'header.Idempotency-Key', message: 'was used for a different request' },
+        ]);
+      }
+      if (first.status_code === null) {
+        throw new Problem('idempotency_key_in_use', 'a request with this Idempotency-Key is still running', [], {
+          'retry-after': '1',
+        });
+      }
+      res
+        .status(first.status_code)
+        .set({
+          'idempotent-replayed': 'true',
+          'content-type': first.status_code >= 400 ? 'application/problem+json' : 'application/json',
+        })
+        .send(JSON.stringify(first.response_body));
+      return;
+    }
+
+    let body: unknown;
+    const send = res.send.bind(res);
+    res.send = (chunk: unknown) => {
+      body = chunk;
+      return send(chunk);
+    };
+    res.on('finish', () => {
+      const remember =
+        res.statusCode < 500
+          ? orm.em
+              .fork()
+              .execute(
+                'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
+                [res.statusCode, typeof body === 'string' && body !== '' ? body : 'null', apiKeyId, key],
+              )
+          : orm.em.fork().execute('delete from idempotency_keys where api_key_id = ? and key = ?', [apiKeyId, key]);
+      remember.catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'));
+    });
+    next();
+  };
+}

@@ -1,0 +1,127 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { personKeys } from '../domain/contact';
+import { isOpen, type Invitee } from '../domain/invitation';
+import type { InvitationView } from '../domain/invitation-view';
+import { findInvitation } from './invitation-store';
+import { Problem } from './problem';
+
+class ClaimedElsewhere extends Error {
+  constructor(
+    readonly invitationId: string,
+    readonly claimedAt: Date,
+  ) {
+    super(`the person already has invitation ${invitationId}`);
+  }
+}
+
+/**
+ * Claims a person's place in a workspace for a new invitation: all of their
+ * keys or none. A conflict names the invitation that holds the place.
+ */
+async function claim(
+  orm: MikroORM,
+  workspaceId: string,
+  invitee: Invitee,
+  invitationId: string,
+  seatLimit: number | null,
+): Promise<ClaimedElsewhere | undefined> {
+  const keys = personKeys(invitee);
+  if (keys.length === 0) return undefined;
+  try {
+    await orm.em.fork().transactional(async (em) => {
+      // Seats are counted and taken under one lock per workspace, so parallel invitations cannot overbook.
+      if (seatLimit !== null) await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`seats:${workspaceId}`]);
+      const inserted = await em.execute<{ person_key: string }[]>(
+        `insert into open_invitations (workspace_id, person_key, invitation_id)
+         values ${keys.map(() => '(?, ?, ?)').join(', ')}
+         on conflict do nothing returning person_key`,
+        keys.flatMap((key) => [workspaceId, key, invitationId]),
+      );
+      if (inserted.length === keys.length) {
+        if (seatLimit !== null) await checkSeats(em, workspaceId, seatLimit);
+        return;
+      }
+      const [holder] = await em.execute<{ invitation_id: string; claimed_at: Date }[]>(
+        `select invitation_id, claimed_at from open_invitations
+         where workspace_id = ? and person_key in (${keys.map(() => '?').join(', ')}) and invitation_id <> ?
+         limit 1`,
+        [workspaceId, ...keys, invitationId],
+      );
+      // Rolls the partial claim back.
+      throw new ClaimedElsewhere(holder!.invitation_id, new Date(holder!.claimed_at));
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ClaimedElsewhere) return error;
+    throw error;
+  }
+}
+
+/** Active members and open invitations (this one included) each take a seat. */
+async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
+  const [taken] = await em.execute<{ seats: string }[]>(
+    `select (select count(*) from members where workspace_id = ? and status = 'active')
+          + (select count(distinct invitation_id) from open_invitations where workspace_id = ?) as seats`,
+    [workspaceId, workspaceId],
+  );
+  if (Number(taken!.seats) > seatLimit) {
+    throw new Problem('seat_limit_reached', `the workspace has used all of its ${seatLimit} seats`);
+  }
+}
+
+export async function releaseClaims(orm: MikroORM, invitationId: string): Promise<void> {
+  await orm.em.fork().execute('delete from open_invitations where invitation_id = ?', [invitationId]);
+}
+
+const pollMs = 100;
+
+/**
+ * The open invitation that holds the place, waiting for one still being
+ * created. A claim whose invitation ended, or never appeared in time (its
+ * creator died), is released so the caller can claim again.
+ */
+async function holderOf(
+  orm: MikroORM,
+  conflict: ClaimedElsewhere,
+  waitMs: number,
+): Promise<InvitationView | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const holder = await findInvitation(orm, conflict.invitationId);
+    if (holder && isOpen(holder.status)) return holder;
+    const abandoned = !holder && Date.now() - conflict.claimedAt.getTime() > waitMs;
+    if (holder || abandoned) {
+      await releaseClaims(orm, conflict.invitationId);
+      return undefined;
+    }
+    if (Date.now() > deadline) {
+      throw new Problem('unavailable', 'an invitation for this person is still being created; retry shortly', [], {
+        'retry-after': '1',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
+ * Either claims the person's place, and a seat, for `invitationId` (answering
+ * `undefined`) or answers the open invitation that already holds it.
+ */
+export async function claimOrFindOpen(
+  orm: MikroORM,
+  workspaceId: string,
+  invitee: Invitee,
+  invitationId: string,
+  seatLimit: number | null,
+  waitMs: number,
+): Promise<InvitationView | undefined> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const conflict = await claim(orm, workspaceId, invitee, invitationId, seatLimit);
+    if (!conflict) return undefined;
+    const holder = await holderOf(orm, conflict, waitMs);
+    if (holder) return holder;
+  }
+  throw new Problem('unavailable', 'invitations for this person kept changing; retry shortly', [], {
+    'retry-after': '1',
+  });
+}

@@ -1,0 +1,61 @@
+import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+
+let app: TestInviteflow;
+const inviter = { userId: 'u-admin', roles: ['admin'] };
+
+beforeAll(async () => {
+  app = await startTestInviteflow();
+  expect((await app.call('PUT', '/v1/workspaces/open', { name: 'Open' })).status).toBe(201);
+  const strict = await app.call('PUT', '/v1/workspaces/strict', {
+    name: 'Strict',
+    settings: { requireEmailMatch: true },
+  });
+  expect(strict.status).toBe(201);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** Invites by email and answers the invitation's id and the token from the email. */
+async function invited(workspace: string, invitee: Record<string, string>): Promise<{ id: string; token: string }> {
+  const created = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, { invitee, inviter });
+  expect(created.status).toBe(201);
+  const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(created.body.id));
+  return { id: created.body.id, token: linkIn(mail.text).searchParams.get('token')! };
+}
+
+const accept = (body: Record<string, string>) => app.call('POST', '/v1/invitations/accept', body);
+
+test('an invitation for a known account (Kommo) is that account’s alone', async () => {
+  const { token } = await invited('open', { email: 'kim@example.org', userId: 'user-kim' });
+  const wrong = await accept({ token, userId: 'user-eve' });
+  expect(wrong.status).toBe(403);
+  expect(wrong.body.code).toBe('wrong_account');
+  expect(wrong.body.errors).toEqual([{ field: '/userId', message: 'this invitation was made for another account' }]);
+  expect((await accept({ token, userId: 'user-kim' })).status).toBe(200);
+});
+
+test('with requireEmailMatch, only the verified invited address accepts; a refusal leaves the link usable', async () => {
+  const { id, token } = await invited('strict', { email: 'Lea@Example.org' });
+  expect((await accept({ token, userId: 'user-lea' })).body.code).toBe('email_mismatch');
+  const other = await accept({ token, userId: 'user-lea', email: 'someone@example.org' });
+  expect(other.status).toBe(403);
+  expect(other.body.code).toBe('email_mismatch');
+  expect((await app.call('GET', `/v1/workspaces/strict/invitations/${id}`)).body.status).toBe('pending');
+
+  const right = await accept({ token, userId: 'user-lea', email: 'lea@example.ORG' });
+  expect(right.status).toBe(200);
+  expect(right.body.invitation.status).toBe('accepted');
+});
+
+test('a user who is already a member cannot accept a second invitation', async () => {
+  const first = await invited('open', { email: 'max@example.org' });
+  expect((await accept({ token: first.token, userId: 'user-max' })).status).toBe(200);
+  const second = await invited('open', { email: 'max.other@example.org' });
+  const refused = await accept({ token: second.token, userId: 'user-max' });
+  expect(refused.status).toBe(409);
+  expect(refused.body.code).toBe('already_member');
+  // The first acceptance, repeated, is still answered as before.
+  expect((await accept({ token: first.token, userId: 'user-max' })).status).toBe(200);
+});
