@@ -18,7 +18,7 @@ import { Problem } from './problem';
 export async function startInvitation(
   { temporal, taskQueue, temporalTimeoutMs }: Pick<ApiContext, 'temporal' | 'taskQueue' | 'temporalTimeoutMs'>,
   invitation: InvitationState,
-  send: boolean,
+  start: { send: boolean; request: boolean },
   /** Undoes what the caller prepared when the run did not start; once it has, the run owns the invitation. */
   onNotStarted: () => Promise<void>,
 ): Promise<InvitationView> {
@@ -27,7 +27,7 @@ export async function startInvitation(
       .start(invitationWorkflow, {
         taskQueue,
         workflowId: invitationWorkflowId(invitation.id),
-        args: [{ invitation, send }],
+        args: [{ invitation, ...start }],
         staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
       })
       .catch(async (error: unknown) => {

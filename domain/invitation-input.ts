@@ -21,6 +21,7 @@ const phoneSchema = z
   });
 
 const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
+const groupList = z.array(z.string().trim().min(1).max(100)).max(100);
 
 export const inviteeSchema = z.object({
   email: z.email().max(254).optional(),
@@ -39,7 +40,7 @@ export const createInvitationSchema = z
   .object({
     invitee: inviteeSchema,
     roles: roleList.min(1).optional(),
-    groups: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+    groups: groupList.default([]),
     channels: z.array(channelSchema).optional(),
     inviter: inviterSchema,
     send: z.boolean().default(true),
@@ -87,6 +88,21 @@ export const declineInvitationSchema = z.object({
 export const invitationActionSchema = z.object({
   by: z.string().trim().min(1).max(200).optional(),
 });
+
+/** approve and reject: the approver must hold an inviter role, as an inviter must. */
+export const invitationDecisionSchema = z.object({
+  approver: inviterSchema,
+});
+
+export const changeInvitationSchema = z
+  .object({
+    roles: roleList.min(1).optional(),
+    groups: groupList.optional(),
+    by: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((input) => input.roles !== undefined || input.groups !== undefined, {
+    message: 'needs roles or groups, or both',
+  });
 
 export const listInvitationsQuerySchema = z.object({
   status: z.enum(invitationStatuses).optional(),

@@ -43,6 +43,7 @@ export interface Inviter {
 
 export const invitationEventTypes = [
   'created',
+  'requested',
   'sent',
   'resent',
   'reminded',
@@ -50,6 +51,8 @@ export const invitationEventTypes = [
   'declined',
   'expired',
   'revoked',
+  'rejected',
+  'changed',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -108,7 +111,14 @@ export type InvitationCommand =
   | { type: 'decline'; by?: string }
   | { type: 'revoke'; by?: string }
   | { type: 'expire' }
-  | { type: 'remind' };
+  | { type: 'remind' }
+  /** The workflow's own, right after creation, when the inviter may only ask: a `requested` event after `created`. */
+  | { type: 'request'; by?: string }
+  /** Sends a requested invitation: a `sent` event whose actor is the approver. */
+  | { type: 'approve'; by?: string }
+  | { type: 'reject'; by?: string }
+  /** Fields left out keep their value. */
+  | { type: 'change'; roles?: string[]; groups?: string[]; by?: string };
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();
@@ -127,6 +137,9 @@ export function createInvitation(input: NewInvitation, now: Date): InvitationSta
 
 /** Why a command cannot apply in a status, in the words the API answers with. */
 export function refusal(status: InvitationStatus, command: InvitationCommand['type']): RuleViolation {
+  if ((command === 'approve' || command === 'reject') && !isFinal(status)) {
+    return new RuleViolation('invitation_not_requested', `cannot ${command} an invitation that nobody asked for`);
+  }
   switch (status) {
     case 'accepted':
       return new RuleViolation('invitation_already_accepted', 'the invitation was already accepted');
@@ -157,6 +170,11 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   revoke: ['requested', 'registered', 'pending', 'expired'],
   expire: ['pending'],
   remind: ['pending'],
+  request: ['registered'],
+  approve: ['requested'],
+  reject: ['requested'],
+  // Until someone accepts, what they are invited to can still be corrected.
+  change: ['requested', 'registered', 'pending', 'expired'],
 };
 
 function isPastExpiry(state: InvitationState, now: Date): boolean {
@@ -246,6 +264,11 @@ const eventOf: Record<InvitationCommand['type'], InvitationEventType> = {
   revoke: 'revoked',
   expire: 'expired',
   remind: 'reminded',
+  request: 'requested',
+  // Approving is sending: consumers of `invitation.sent`, the email and the reminders need nothing new.
+  approve: 'sent',
+  reject: 'rejected',
+  change: 'changed',
 };
 
 function actorOf(state: InvitationState, command: InvitationCommand): string | null {
@@ -273,10 +296,20 @@ export function isRepeatedAcceptance(
   return command.type === 'accept' && state.status === 'accepted' && state.acceptedBy === command.userId;
 }
 
-/** Applies a command: the next state, with the event it produced appended (a repeated acceptance changes nothing). */
+/** A change to the roles and groups the invitation already has changes nothing, and is not recorded. */
+function changesNothing(state: InvitationState, command: InvitationCommand): boolean {
+  if (command.type !== 'change') return false;
+  const same = (a: string[] | undefined, b: string[]) => a === undefined || JSON.stringify(a) === JSON.stringify(b);
+  return same(command.roles, state.roles) && same(command.groups, state.groups);
+}
+
+/**
+ * Applies a command: the next state, with the event it produced appended (a
+ * repeated acceptance, or a change to what is already there, changes nothing).
+ */
 export function transition(state: InvitationState, command: InvitationCommand, now: Date): InvitationState {
   checkCommand(state, command, now);
-  if (isRepeatedAcceptance(state, command)) return state;
+  if (isRepeatedAcceptance(state, command) || changesNothing(state, command)) return state;
   const at = now.toISOString();
   const event: InvitationEvent = {
     seq: state.events.length + 1,
@@ -288,6 +321,7 @@ export function transition(state: InvitationState, command: InvitationCommand, n
   switch (command.type) {
     case 'send':
     case 'resend':
+    case 'approve':
       return {
         ...next,
         status: 'pending',
@@ -300,7 +334,12 @@ export function transition(state: InvitationState, command: InvitationCommand, n
     case 'decline':
       return { ...next, status: 'declined' };
     case 'revoke':
+    case 'reject':
       return { ...next, status: 'revoked' };
+    case 'request':
+      return { ...next, status: 'requested' };
+    case 'change':
+      return { ...next, roles: command.roles ?? state.roles, groups: command.groups ?? state.groups };
     case 'expire':
       return { ...next, status: 'expired' };
     case 'remind':

@@ -32,6 +32,8 @@ export interface InvitationWorkflowInput {
   invitation: InvitationState;
   /** Send at once (`send: true` on create); only on the first run, not after continue-as-new. */
   send: boolean;
+  /** Wait for approval instead (an inviter who may only ask); absent from runs started before requests existed. */
+  request?: boolean;
 }
 
 // Updates, not signals: the HTTP caller waits for the answer, and validators
@@ -41,6 +43,11 @@ export const resendUpdate = defineUpdate<InvitationState, [{ by?: string }]>('re
 export const acceptUpdate = defineUpdate<InvitationState, [{ userId: string }]>('accept');
 export const declineUpdate = defineUpdate<InvitationState, [{ by?: string }]>('decline');
 export const revokeUpdate = defineUpdate<InvitationState, [{ by?: string }]>('revoke');
+export const approveUpdate = defineUpdate<InvitationState, [{ by?: string }]>('approve');
+export const rejectUpdate = defineUpdate<InvitationState, [{ by?: string }]>('reject');
+export const changeUpdate = defineUpdate<InvitationState, [{ roles?: string[]; groups?: string[]; by?: string }]>(
+  'change',
+);
 /** Completes once the invitation is recorded, so the creator can read its own write. */
 export const openedUpdate = defineUpdate<InvitationState, []>('opened');
 export const stateQuery = defineQuery<InvitationState>('state');
@@ -163,11 +170,16 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   handleCommand(acceptUpdate, ({ userId }) => ({ type: 'accept', userId }));
   handleCommand(declineUpdate, ({ by }) => ({ type: 'decline', by }));
   handleCommand(revokeUpdate, ({ by }) => ({ type: 'revoke', by }));
+  handleCommand(approveUpdate, ({ by }) => ({ type: 'approve', by }));
+  handleCommand(rejectUpdate, ({ by }) => ({ type: 'reject', by }));
+  handleCommand(changeUpdate, ({ roles, groups, by }) => ({ type: 'change', roles, groups, by }));
 
   if (workflowInfo().continuedFromExecutionRunId === undefined) {
     invitation.publishSearchAttributes();
     await invitation.record(invitation.state);
-    if (input.send) await invitation.apply({ type: 'send', by: input.invitation.inviter.userId });
+    // `request` is only ever set on runs started since requests exist, so older histories replay as before.
+    if (input.request) await invitation.apply({ type: 'request', by: input.invitation.inviter.userId });
+    else if (input.send) await invitation.apply({ type: 'send', by: input.invitation.inviter.userId });
   }
   opened = true;
 

@@ -3,14 +3,24 @@ import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
 import { createInvitation } from '../../domain/invitation';
 import {
+  changeInvitationSchema,
   createInvitationSchema,
   invitationActionSchema,
+  invitationDecisionSchema,
   listInvitationsQuerySchema,
 } from '../../domain/invitation-input';
-import { checkMayInvite } from '../../domain/policies';
+import { checkMayApprove, inviteOrRequest } from '../../domain/invite-requests';
+import { checkKnownRoles } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
 import { acceptLink, invitationPacing } from '../../domain/workspace';
-import { resendUpdate, revokeUpdate, sendUpdate } from '../../workflows/invitation';
+import {
+  approveUpdate,
+  changeUpdate,
+  rejectUpdate,
+  resendUpdate,
+  revokeUpdate,
+  sendUpdate,
+} from '../../workflows/invitation';
 import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { getInvitation, listInvitations, decodeCursor } from '../invitation-store';
@@ -34,7 +44,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     const workspace = await workspaceOf(req);
     const input = parseBody(createInvitationSchema, req);
     const roles = input.roles ?? [workspace.settings.defaultRole];
-    checkMayInvite(workspace.settings, input.inviter, roles);
+    const request = inviteOrRequest(workspace.settings, input.inviter, roles) === 'request';
     const invitation = createInvitation(
       {
         id: newId('inv'),
@@ -68,7 +78,9 @@ export function invitationsRouter(ctx: ApiContext): Router {
       res.status(200).location(`/v1/workspaces/${workspace.id}/invitations/${open.id}`).json(open);
       return;
     }
-    const view = await startInvitation(ctx, invitation, input.send, () => releaseClaims(ctx.orm, invitation.id));
+    const view = await startInvitation(ctx, invitation, { send: input.send, request }, () =>
+      releaseClaims(ctx.orm, invitation.id),
+    );
     res.status(201).location(`/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
   });
 
@@ -91,6 +103,15 @@ export function invitationsRouter(ctx: ApiContext): Router {
     res.json(await getInvitation(ctx.orm, req.params.id, workspace.id));
   });
 
+  // Until acceptance; the roles must be the workspace's own.
+  router.patch(`${base}/:id`, async (req, res) => {
+    const workspace = await workspaceOf(req);
+    const input = parseBody(changeInvitationSchema, req);
+    if (input.roles) checkKnownRoles(workspace.settings, input.roles);
+    await getInvitation(ctx.orm, req.params.id, workspace.id);
+    res.json(await runInvitationUpdate(ctx, req.params.id, changeUpdate, input));
+  });
+
   router.get(`${base}/:id/link`, async (req, res) => {
     const workspace = await workspaceOf(req);
     const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
@@ -107,6 +128,19 @@ export function invitationsRouter(ctx: ApiContext): Router {
       const input = parseBody(invitationActionSchema, req);
       await getInvitation(ctx.orm, req.params.id, workspace.id);
       res.json(await runInvitationUpdate(ctx, req.params.id, update, input));
+    });
+  }
+
+  for (const [action, update] of [
+    ['approve', approveUpdate],
+    ['reject', rejectUpdate],
+  ] as const) {
+    router.post(`${base}/:id/${action}`, async (req, res) => {
+      const workspace = await workspaceOf(req);
+      const { approver } = parseBody(invitationDecisionSchema, req);
+      const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
+      checkMayApprove(workspace.settings, approver, invitation.roles);
+      res.json(await runInvitationUpdate(ctx, req.params.id, update, { by: approver.userId }));
     });
   }
 

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000 } from './Migration20261121000000';
 import { Migration20261122000000 } from './Migration20261122000000';
 import { Migration20261123000000 } from './Migration20261123000000';
+import { Migration20261124000000 } from './Migration20261124000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
@@ -11,4 +12,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000', class: Migration20261121000000 },
   { name: 'Migration20261122000000', class: Migration20261122000000 },
   { name: 'Migration20261123000000', class: Migration20261123000000 },
+  { name: 'Migration20261124000000', class: Migration20261124000000 },
 ];

@@ -6,7 +6,12 @@ import { createOrm, isDatabaseReady, migrate } from '../../../db/orm';
 import { freePort } from '../../../embedded/free-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
 
-const migrations = ['Migration20261121000000', 'Migration20261122000000', 'Migration20261123000000'];
+const migrations = [
+  'Migration20261121000000',
+  'Migration20261122000000',
+  'Migration20261123000000',
+  'Migration20261124000000',
+];
 
 const tables = [
   'api_keys',

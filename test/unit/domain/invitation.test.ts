@@ -49,13 +49,15 @@ const registered = (overrides: Partial<NewInvitation> = {}): InvitationState =>
   createInvitation(newInvitation(overrides), T0);
 const pending = (): InvitationState => transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
 const expired = (): InvitationState => transition(pending(), { type: 'expire' }, at(EXPIRES_AT));
+/** A member's invitation waiting for approval: created and requested in the same instant, as the workflow does. */
+const requested = (): InvitationState =>
+  transition(registered({ inviter: { userId: 'user-mo', roles: ['member'] } }), { type: 'request', by: 'user-mo' }, T0);
 
 /** A state in any status, reached through real transitions where one leads there. */
 function stateIn(status: InvitationStatus): InvitationState {
   switch (status) {
     case 'requested':
-      // No command leads to `requested`: it is where an invitation waiting for approval starts.
-      return { ...registered(), status: 'requested' };
+      return requested();
     case 'registered':
       return registered();
     case 'pending':
@@ -74,6 +76,8 @@ function stateIn(status: InvitationStatus): InvitationState {
 // Accepts come from someone other than whoever accepted the `accepted` state: a repeat by the same user is a no-op.
 function commandOf(type: InvitationCommand['type']): InvitationCommand {
   if (type === 'accept') return { type, userId: 'user-eve' };
+  // A change to roles the fixtures do not have, so that it is recorded.
+  if (type === 'change') return { type, roles: ['admin'], by: 'user-bob' };
   return type === 'expire' || type === 'remind' ? { type } : { type, by: 'user-bob' };
 }
 
@@ -164,6 +168,10 @@ describe('transition: the full status × command table', () => {
       revoke: 'revoked',
       expire: { refused: 'invitation_not_sent' },
       remind: { refused: 'invitation_not_sent' },
+      request: { refused: 'invitation_not_sent' },
+      approve: 'pending',
+      reject: 'revoked',
+      change: 'requested',
     },
     registered: {
       send: 'pending',
@@ -173,6 +181,10 @@ describe('transition: the full status × command table', () => {
       revoke: 'revoked',
       expire: { refused: 'invitation_not_sent' },
       remind: { refused: 'invitation_not_sent' },
+      request: 'requested',
+      approve: { refused: 'invitation_not_requested' },
+      reject: { refused: 'invitation_not_requested' },
+      change: 'registered',
     },
     pending: {
       send: { refused: 'invitation_already_sent' },
@@ -182,6 +194,10 @@ describe('transition: the full status × command table', () => {
       revoke: 'revoked',
       expire: 'expired',
       remind: { refused: 'invitation_already_sent' },
+      request: { refused: 'invitation_already_sent' },
+      approve: { refused: 'invitation_not_requested' },
+      reject: { refused: 'invitation_not_requested' },
+      change: 'pending',
     },
     accepted: {
       send: { refused: 'invitation_already_accepted' },
@@ -191,6 +207,10 @@ describe('transition: the full status × command table', () => {
       revoke: { refused: 'invitation_already_accepted' },
       expire: { refused: 'invitation_already_accepted' },
       remind: { refused: 'invitation_already_accepted' },
+      request: { refused: 'invitation_already_accepted' },
+      approve: { refused: 'invitation_already_accepted' },
+      reject: { refused: 'invitation_already_accepted' },
+      change: { refused: 'invitation_already_accepted' },
     },
     declined: {
       send: { refused: 'invitation_declined' },
@@ -200,6 +220,10 @@ describe('transition: the full status × command table', () => {
       revoke: { refused: 'invitation_declined' },
       expire: { refused: 'invitation_declined' },
       remind: { refused: 'invitation_declined' },
+      request: { refused: 'invitation_declined' },
+      approve: { refused: 'invitation_declined' },
+      reject: { refused: 'invitation_declined' },
+      change: { refused: 'invitation_declined' },
     },
     revoked: {
       send: { refused: 'invitation_revoked' },
@@ -209,6 +233,10 @@ describe('transition: the full status × command table', () => {
       revoke: { refused: 'invitation_revoked' },
       expire: { refused: 'invitation_revoked' },
       remind: { refused: 'invitation_revoked' },
+      request: { refused: 'invitation_revoked' },
+      approve: { refused: 'invitation_revoked' },
+      reject: { refused: 'invitation_revoked' },
+      change: { refused: 'invitation_revoked' },
     },
     expired: {
       send: { refused: 'invitation_expired' },
@@ -218,6 +246,10 @@ describe('transition: the full status × command table', () => {
       revoke: 'revoked',
       expire: { refused: 'invitation_expired' },
       remind: { refused: 'invitation_expired' },
+      request: { refused: 'invitation_expired' },
+      approve: { refused: 'invitation_not_requested' },
+      reject: { refused: 'invitation_not_requested' },
+      change: 'expired',
     },
   };
 
@@ -228,7 +260,7 @@ describe('transition: the full status × command table', () => {
   );
 
   test('covers every status and every command', () => {
-    expect(cases).toHaveLength(invitationStatuses.length * 7);
+    expect(cases).toHaveLength(invitationStatuses.length * 11);
   });
 
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
@@ -837,5 +869,133 @@ describe('reminders', () => {
 
       expect(isLatestMessage(transition(sent, { type: 'expire' }, at(EXPIRES_AT)), sent)).toBe(false);
     });
+  });
+});
+
+describe('invite requests', () => {
+  test('request: `created`, then `requested` by the member who asked; nothing sent, no expiry', () => {
+    const state = requested();
+
+    expect(state).toMatchObject({ status: 'requested', sendCount: 0, lastSentAt: null, expiresAt: null });
+    expect(state.events).toEqual([
+      { seq: 1, type: 'created', at: iso(0), by: 'user-mo' },
+      { seq: 2, type: 'requested', at: iso(0), by: 'user-mo' },
+    ]);
+  });
+
+  test('approve: sent like a send, with the approver as the actor, and its expiry clock starts', () => {
+    const next = transition(requested(), { type: 'approve', by: 'user-bob' }, at(SENT_AT));
+
+    expect(next).toMatchObject({
+      status: 'pending',
+      sendCount: 1,
+      lastSentAt: iso(SENT_AT),
+      expiresAt: iso(SENT_AT + TTL),
+    });
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'sent', at: iso(SENT_AT), by: 'user-bob' });
+  });
+
+  test('an approved request is accepted like any sent invitation', () => {
+    const approved = transition(requested(), { type: 'approve', by: 'user-bob' }, at(SENT_AT));
+
+    expect(transition(approved, { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR)).status).toBe('accepted');
+  });
+
+  test('reject: revoked, with its own `rejected` event by the approver; the link then says revoked', () => {
+    const next = transition(requested(), { type: 'reject', by: 'user-bob' }, at(HOUR));
+
+    expect(next.status).toBe('revoked');
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'rejected', at: iso(HOUR), by: 'user-bob' });
+    expect(violationOf(() => transition(next, { type: 'accept', userId: 'user-ana' }, at(2 * HOUR))).code).toBe(
+      'invitation_revoked',
+    );
+  });
+
+  test('a requested invitation cannot be accepted, sent or resent before approval', () => {
+    for (const command of [{ type: 'accept', userId: 'user-ana' }, { type: 'send' }, { type: 'resend' }] as const) {
+      expect(violationOf(() => transition(requested(), command, at(HOUR))).message).toContain('waits for approval');
+    }
+  });
+
+  test.each(['registered', 'pending', 'expired'] as const)(
+    'approving or rejecting a %s invitation, which nobody asked for, is refused',
+    (status) => {
+      for (const type of ['approve', 'reject'] as const) {
+        const violation = violationOf(() => checkCommand(stateIn(status), { type, by: 'user-bob' }, at(SENT_AT)));
+        expect(violation.code).toBe('invitation_not_requested');
+        expect(violation.message).toBe(`cannot ${type} an invitation that nobody asked for`);
+        expect(errorCodes[violation.code]).toBe(409);
+      }
+    },
+  );
+
+  test('the same request cannot be decided twice', () => {
+    const approved = transition(requested(), { type: 'approve', by: 'user-bob' }, at(HOUR));
+    const rejected = transition(requested(), { type: 'reject', by: 'user-bob' }, at(HOUR));
+
+    expect(violationOf(() => transition(approved, { type: 'reject' }, at(2 * HOUR))).code).toBe(
+      'invitation_not_requested',
+    );
+    expect(violationOf(() => transition(rejected, { type: 'approve' }, at(2 * HOUR))).code).toBe('invitation_revoked');
+  });
+
+  test('the request command is the workflow’s, at creation: refused once the invitation was sent', () => {
+    expect(violationOf(() => transition(pending(), { type: 'request' }, at(SENT_AT + 1))).code).toBe(
+      'invitation_already_sent',
+    );
+  });
+});
+
+describe('change', () => {
+  test('replaces roles and groups and records `changed` with the actor', () => {
+    const next = transition(pending(), { type: 'change', roles: ['admin'], groups: [], by: 'user-bob' }, at(2 * HOUR));
+
+    expect(next).toMatchObject({ status: 'pending', roles: ['admin'], groups: [] });
+    expect(lastEvent(next)).toEqual({ seq: 3, type: 'changed', at: iso(2 * HOUR), by: 'user-bob' });
+  });
+
+  test('a field left out keeps its value; without `by` there is no actor', () => {
+    const next = transition(pending(), { type: 'change', groups: ['sales'] }, at(2 * HOUR));
+
+    expect(next).toMatchObject({ roles: ['member'], groups: ['sales'] });
+    expect(lastEvent(next).by).toBeNull();
+  });
+
+  test('changes neither the status, the sends nor the expiry', () => {
+    const state = pending();
+    const next = transition(state, { type: 'change', roles: ['admin'] }, at(2 * HOUR));
+
+    expect({ ...next, roles: state.roles, events: state.events }).toEqual(state);
+  });
+
+  test('a change to what the invitation already has changes nothing and records nothing', () => {
+    const state = pending();
+
+    expect(transition(state, { type: 'change', roles: ['member'], groups: ['engineering'] }, at(2 * HOUR))).toBe(state);
+    expect(transition(state, { type: 'change', roles: ['member'] }, at(2 * HOUR))).toBe(state);
+  });
+
+  test('the accepted membership takes the latest roles and groups from the state', () => {
+    const changed = transition(pending(), { type: 'change', roles: ['admin'], groups: ['ops'] }, at(2 * HOUR));
+    const accepted = transition(changed, { type: 'accept', userId: 'user-ana' }, at(3 * HOUR));
+
+    expect(accepted).toMatchObject({ status: 'accepted', roles: ['admin'], groups: ['ops'] });
+  });
+
+  test('allowed on an expired invitation, and on a pending one past its expiry before the timer fired', () => {
+    expect(transition(expired(), { type: 'change', roles: ['admin'] }, at(EXPIRES_AT + DAY)).status).toBe('expired');
+    expect(transition(pending(), { type: 'change', roles: ['admin'] }, at(EXPIRES_AT + DAY)).status).toBe('pending');
+  });
+
+  test.each([
+    ['accepted', 'invitation_already_accepted'],
+    ['declined', 'invitation_declined'],
+    ['revoked', 'invitation_revoked'],
+  ] as const)('refused once %s (%s), even when it would change nothing', (status, code) => {
+    const state = stateIn(status);
+
+    expect(violationOf(() => transition(state, { type: 'change', roles: state.roles }, at(EXPIRES_AT))).code).toBe(
+      code,
+    );
   });
 });

@@ -17,6 +17,7 @@ describe('webhookEventTypes', () => {
   test('has one invitation.* type per invitation event, then the other event types', () => {
     expect(webhookEventTypes).toEqual([
       'invitation.created',
+      'invitation.requested',
       'invitation.sent',
       'invitation.resent',
       'invitation.reminded',
@@ -24,6 +25,8 @@ describe('webhookEventTypes', () => {
       'invitation.declined',
       'invitation.expired',
       'invitation.revoked',
+      'invitation.rejected',
+      'invitation.changed',
       'invitation.delivery_failed',
       'member.joined',
       'member.updated',

@@ -1,0 +1,204 @@
+import { Webhook } from 'standardwebhooks';
+import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+
+let app: TestInviteflow;
+let hooks: WebhookReceiver;
+let webhookSecret: string;
+
+const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
+const member = { userId: 'u-mo', roles: ['member'], name: 'Mo Member' };
+
+beforeAll(async () => {
+  [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
+  const asking = await app.call('PUT', '/v1/workspaces/asking', {
+    name: 'Asking',
+    settings: { allowInviteRequests: true, roles: ['admin', 'member', 'viewer'] },
+  });
+  expect(asking.status).toBe(201);
+  expect((await app.call('PUT', '/v1/workspaces/strict', { name: 'Strict' })).status).toBe(201);
+  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
+  expect(endpoint.status).toBe(201);
+  webhookSecret = endpoint.body.secret;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await hooks?.close();
+});
+
+async function invite(email: string, inviter: typeof admin, workspace = 'asking') {
+  return app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
+    invitee: { email, name: 'Invitee' },
+    roles: ['member'],
+    inviter,
+  });
+}
+
+function verified(hook: ReceivedWebhook): { type: string; data: any } {
+  const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
+  return new Webhook(webhookSecret).verify(hook.body, headers) as { type: string; data: any };
+}
+
+function webhookFor(invitationId: string, type: string): Promise<{ type: string; data: any }> {
+  return hooks
+    .waitFor((hook) => {
+      const body = JSON.parse(hook.body);
+      return body.type === type && body.data.invitation?.id === invitationId;
+    })
+    .then(verified);
+}
+
+async function tokenFromEmail(to: string): Promise<string> {
+  const mail = await app.catcher.waitFor((m) => m.to.includes(to));
+  return linkIn(mail.text).searchParams.get('token')!;
+}
+
+async function tokenFromLink(workspace: string, id: string): Promise<string> {
+  const link = await app.call('GET', `/v1/workspaces/${workspace}/invitations/${id}/link`);
+  return new URL(link.body.url).searchParams.get('token')!;
+}
+
+const eventTypes = (invitation: { events: { type: string }[] }) => invitation.events.map((event) => event.type);
+
+describe('invite requests', () => {
+  test('a member asks: requested, announced to the host, and nothing is sent until an admin approves', async () => {
+    const asked = await invite('req@example.org', member);
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ status: 'requested', sendCount: 0, expiresAt: null });
+    const id: string = asked.body.id;
+
+    const requested = await webhookFor(id, 'invitation.requested');
+    expect(requested.data).toMatchObject({ sequence: 2, invitation: { id, status: 'requested' } });
+    expect(eventTypes(requested.data.invitation)).toEqual(['created', 'requested']);
+    await webhookFor(id, 'invitation.created');
+    expect(app.catcher.messages().filter((mail) => mail.to.includes('req@example.org'))).toHaveLength(0);
+    const listed = await app.call('GET', '/v1/workspaces/asking/invitations?status=requested');
+    expect(listed.body.data.map((row: { id: string }) => row.id)).toContain(id);
+
+    // The link exists but cannot be used before approval.
+    const early = await app.call('POST', '/v1/invitations/accept', {
+      token: await tokenFromLink('asking', id),
+      userId: 'user-req',
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('invitation_not_sent');
+
+    const byMember = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/approve`, { approver: member });
+    expect(byMember.status).toBe(403);
+    expect(byMember.body).toMatchObject({ code: 'inviter_not_allowed', errors: [{ field: '/approver/roles' }] });
+
+    const approved = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/approve`, { approver: admin });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'pending', sendCount: 1 });
+    expect(approved.body.events.at(-1)).toMatchObject({ type: 'sent', by: 'u-admin' });
+    const sent = await webhookFor(id, 'invitation.sent');
+    expect(sent.data.invitation.status).toBe('pending');
+
+    const token = await tokenFromEmail('req@example.org');
+    const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-req' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.member).toMatchObject({ userId: 'user-req', roles: ['member'] });
+
+    const again = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/approve`, { approver: admin });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('invitation_already_accepted');
+  });
+
+  test('the request holds the person’s place: asking again answers the same invitation', async () => {
+    const first = await invite('twice@example.org', member);
+    const second = await invite('twice@example.org', admin);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ id: first.body.id, status: 'requested' });
+  });
+
+  test('reject: revoked, announced as rejected, and the link refused', async () => {
+    const asked = await invite('rej@example.org', member);
+    const id: string = asked.body.id;
+
+    const rejected = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/reject`, { approver: admin });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('revoked');
+    expect(rejected.body.events.at(-1)).toMatchObject({ type: 'rejected', by: 'u-admin' });
+    const hook = await webhookFor(id, 'invitation.rejected');
+    expect(hook.data.invitation.status).toBe('revoked');
+
+    const accept = await app.call('POST', '/v1/invitations/accept', {
+      token: await tokenFromLink('asking', id),
+      userId: 'user-rej',
+    });
+    expect(accept.status).toBe(409);
+    expect(accept.body.code).toBe('invitation_revoked');
+    expect(app.catcher.messages().filter((mail) => mail.to.includes('rej@example.org'))).toHaveLength(0);
+  });
+
+  test('approving an invitation nobody asked for: 409 invitation_not_requested', async () => {
+    const invited = await invite('direct@example.org', admin);
+    expect(invited.body.status).toBe('pending');
+    const approve = await app.call('POST', `/v1/workspaces/asking/invitations/${invited.body.id}/approve`, {
+      approver: admin,
+    });
+    expect(approve.status).toBe(409);
+    expect(approve.body.code).toBe('invitation_not_requested');
+  });
+
+  test('where requests are not allowed, a member is still refused with 403 inviter_not_allowed', async () => {
+    const refused = await invite('nope@example.org', member, 'strict');
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('inviter_not_allowed');
+  });
+});
+
+describe('changing roles and groups before acceptance', () => {
+  test('PATCH on a pending invitation: the lookup, the GET and the accepted member show the new roles', async () => {
+    const invited = await invite('chg@example.org', admin);
+    const id: string = invited.body.id;
+
+    const changed = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, {
+      roles: ['viewer'],
+      groups: ['Night shift'],
+      by: 'u-admin',
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ status: 'pending', roles: ['viewer'], groups: ['Night shift'] });
+    expect(changed.body.events.at(-1)).toMatchObject({ type: 'changed', by: 'u-admin' });
+    const hook = await webhookFor(id, 'invitation.changed');
+    expect(hook.data.invitation.roles).toEqual(['viewer']);
+
+    expect((await app.call('GET', `/v1/workspaces/asking/invitations/${id}`)).body.roles).toEqual(['viewer']);
+    const token = await tokenFromEmail('chg@example.org');
+    const lookup = await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`);
+    expect(lookup.body.invitation).toMatchObject({ roles: ['viewer'], groups: ['Night shift'] });
+
+    const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-chg' });
+    expect(accepted.body.member).toMatchObject({ roles: ['viewer'], groups: ['Night shift'] });
+    const member = await app.call('GET', '/v1/workspaces/asking/members/user-chg');
+    expect(member.body).toMatchObject({ roles: ['viewer'], groups: ['Night shift'] });
+
+    const late = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, { roles: ['admin'] });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('invitation_already_accepted');
+  });
+
+  test('PATCH with a role the workspace does not have: 422 unknown_role naming the field', async () => {
+    const invited = await invite('unknown@example.org', admin);
+    const refused = await app.call('PATCH', `/v1/workspaces/asking/invitations/${invited.body.id}`, {
+      roles: ['member', 'owner'],
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'unknown_role', errors: [{ field: '/roles/1' }] });
+    const empty = await app.call('PATCH', `/v1/workspaces/asking/invitations/${invited.body.id}`, { by: 'u-admin' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.code).toBe('validation_failed');
+  });
+
+  test('a requested invitation can be changed before approval, and is sent with its new roles', async () => {
+    const asked = await invite('chgreq@example.org', member);
+    const id: string = asked.body.id;
+    const changed = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, { roles: ['viewer'] });
+    expect(changed.body).toMatchObject({ status: 'requested', roles: ['viewer'] });
+    const approved = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/approve`, { approver: admin });
+    expect(approved.body).toMatchObject({ status: 'pending', roles: ['viewer'] });
+    expect(eventTypes(approved.body)).toEqual(['created', 'requested', 'changed', 'sent']);
+  });
+});
