@@ -66,24 +66,24 @@ export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
       return;
     }
 
-    let body: unknown;
+    // The answer is recorded before it is sent, so a client that retries the
+    // moment it has it finds it, rather than a request still "in use".
     const send = res.send.bind(res);
     res.send = (chunk: unknown) => {
-      body = chunk;
-      return send(chunk);
-    };
-    res.on('finish', () => {
       const remember =
         res.statusCode < 500
           ? orm.em
               .fork()
               .execute(
                 'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
-                [res.statusCode, typeof body === 'string' && body !== '' ? body : 'null', apiKeyId, key],
+                [res.statusCode, typeof chunk === 'string' && chunk !== '' ? chunk : 'null', apiKeyId, key],
               )
           : orm.em.fork().execute('delete from idempotency_keys where api_key_id = ? and key = ?', [apiKeyId, key]);
-      remember.catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'));
-    });
+      remember
+        .catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'))
+        .finally(() => send(chunk));
+      return res;
+    };
     next();
   };
 }

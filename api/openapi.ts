@@ -13,9 +13,11 @@ import {
 } from '../domain/invitation';
 import {
   acceptInvitationSchema,
+  changeInvitationSchema,
   createInvitationSchema,
   declineInvitationSchema,
   invitationActionSchema,
+  invitationDecisionSchema,
   listInvitationsQuerySchema,
   lookupInvitationQuerySchema,
 } from '../domain/invitation-input';
@@ -258,7 +260,7 @@ interface RouteDoc {
  * accept and decline refuse whatever the status says, and was last sent just
  * now, which a resend refuses.
  */
-function refusals(type: Exclude<InvitationCommand['type'], 'expire' | 'remind'>): ErrorCode[] {
+function refusals(type: Exclude<InvitationCommand['type'], 'expire' | 'remind' | 'request'>): ErrorCode[] {
   const epoch = new Date(0);
   const now = new Date();
   const sample = createInvitation(
@@ -308,6 +310,18 @@ const invitationActions: RouteDoc[] = (
       'Restarts its expiry clock from now.',
     ],
     ['revoke', invitationActionSchema, 'Revoke an invitation', 'Its link stops working at once.'],
+    [
+      'approve',
+      invitationDecisionSchema,
+      "Approve a member's invite request",
+      'The approver is held to the same policy as an inviter. The invitation is sent (`invitation.sent`, by the approver).',
+    ],
+    [
+      'reject',
+      invitationDecisionSchema,
+      "Reject a member's invite request",
+      'The approver is held to the same policy as an inviter. The invitation ends as `revoked` (`invitation.rejected`).',
+    ],
   ] as const
 ).map(([action, body, summary, description]) => ({
   method: 'post',
@@ -318,7 +332,13 @@ const invitationActions: RouteDoc[] = (
   description,
   body,
   answers: [{ status: 200, description: 'The invitation after the change', schema: invitationViewSchema }],
-  errors: [...ofInvitation, ...refusals(action)],
+  errors: [
+    ...ofInvitation,
+    ...refusals(action),
+    ...(action === 'approve' || action === 'reject'
+      ? (['inviter_not_allowed', 'role_not_grantable', 'unknown_role'] as const)
+      : []),
+  ],
 }));
 
 /** One entry per route the API serves: adding a route to a router means adding it here. */
@@ -355,7 +375,10 @@ const routes: RouteDoc[] = [
     summary: 'Invite someone',
     description:
       'The invitee needs at least one of email, phone or userId, and the contact of each channel used. ' +
-      'Roles, channels and expiry default to the workspace settings; the inviter must hold one of its inviter roles.',
+      'Roles, channels and expiry default to the workspace settings; the inviter must hold one of its inviter roles ' +
+      'and may grant only the roles its grants allow. Inviting someone who already has an open invitation answers ' +
+      'that one. An `Idempotency-Key` header makes retries safe. With `allowInviteRequests`, an inviter without an ' +
+      'inviter role creates a `requested` invitation for an inviter to approve instead of being refused.',
     body: createInvitationSchema,
     answers: [
       {
@@ -364,8 +387,22 @@ const routes: RouteDoc[] = [
         schema: invitationViewSchema,
         headers: { Location: 'The URL of the new invitation' },
       },
+      {
+        status: 200,
+        description: 'The person already has an open invitation in this workspace: that one',
+        schema: invitationViewSchema,
+        headers: { Location: 'The URL of the open invitation' },
+      },
     ],
-    errors: [...inWorkspace, 'inviter_not_allowed', 'unknown_role'],
+    errors: [
+      ...inWorkspace,
+      'inviter_not_allowed',
+      'role_not_grantable',
+      'unknown_role',
+      'seat_limit_reached',
+      'idempotency_key_reused',
+      'idempotency_key_in_use',
+    ],
   },
   {
     method: 'get',
@@ -386,6 +423,19 @@ const routes: RouteDoc[] = [
     summary: 'Get an invitation with its history',
     answers: [{ status: 200, description: 'The invitation', schema: invitationViewSchema }],
     errors: ofInvitation,
+  },
+  {
+    method: 'patch',
+    path: invitationPath,
+    operationId: 'changeInvitation',
+    tag: 'Invitations',
+    summary: "Change an invitation's roles or groups before acceptance",
+    description:
+      'Fields left out keep their value; roles must be workspace roles. A real change is announced as ' +
+      '`invitation.changed`; the member who accepts gets the latest roles and groups.',
+    body: changeInvitationSchema,
+    answers: [{ status: 200, description: 'The invitation after the change', schema: invitationViewSchema }],
+    errors: [...ofInvitation, 'unknown_role', ...refusals('change')],
   },
   {
     method: 'get',

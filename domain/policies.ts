@@ -16,6 +16,18 @@ export function checkMayInvite(settings: WorkspaceSettings, inviter: Inviter, ro
     );
   }
   checkKnownRoles(settings, roles);
+  checkGrantable(settings, inviter, roles);
+}
+
+/** A role is granted only if one of the inviter's inviter roles may grant it (`settings.grants`). */
+function checkGrantable(settings: WorkspaceSettings, inviter: Inviter, roles: string[]): void {
+  const granters = inviter.roles.filter((role) => settings.inviterRoles.includes(role));
+  const mayGrant = (role: string) => granters.some((granter) => settings.grants[granter]?.includes(role) ?? true);
+  roles.forEach((role, index) => {
+    if (!mayGrant(role)) {
+      throw new RuleViolation('role_not_grantable', `your roles may not grant the role "${role}"`, `/roles/${index}`);
+    }
+  });
 }
 
 /** Only the workspace's own roles can be granted; the first unknown one is named by its place in `/roles`. */

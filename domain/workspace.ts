@@ -40,6 +40,11 @@ export const workspaceSettingsSchema = z
       .refine(isAscending, { message: 'must be in ascending order, each once' })
       .default([]),
     inviterRoles: z.array(roleName).min(1).default(['admin']),
+    /**
+     * Which roles an inviter role may grant, e.g. `{"manager": ["member"]}`. An
+     * inviter role not listed grants every role.
+     */
+    grants: z.record(roleName, z.array(roleName)).default({}),
     roles: z.array(roleName).min(1).default(['admin', 'member']),
     defaultRole: roleName.default('member'),
     codeJoinRole: roleName.default('member'),
@@ -54,6 +59,8 @@ export const workspaceSettingsSchema = z
     channels: z.array(channelSchema).default(['email']),
     /** Only a user whose verified email is the invited address may accept (the host vouches for it). */
     requireEmailMatch: z.boolean().default(false),
+    /** A member without an inviter role who invites makes a request, for an inviter to approve, instead of being refused. */
+    allowInviteRequests: z.boolean().default(false),
   })
   .superRefine((settings, ctx) => {
     for (const [field, role] of [
@@ -63,6 +70,24 @@ export const workspaceSettingsSchema = z
       if (!settings.roles.includes(role)) {
         ctx.addIssue({ code: 'custom', path: [field], message: `must be one of the workspace roles (got "${role}")` });
       }
+    }
+    for (const [granter, granted] of Object.entries(settings.grants)) {
+      if (!settings.inviterRoles.includes(granter)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grants', granter],
+          message: `"${granter}" is not one of the inviterRoles`,
+        });
+      }
+      granted.forEach((role, index) => {
+        if (!settings.roles.includes(role)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['grants', granter, index],
+            message: `must be one of the workspace roles (got "${role}")`,
+          });
+        }
+      });
     }
   });
 

@@ -59,3 +59,15 @@ test('a user who is already a member cannot accept a second invitation', async (
   // The first acceptance, repeated, is still answered as before.
   expect((await accept({ token: first.token, userId: 'user-max' })).status).toBe(200);
 });
+
+test('20 parallel accepts of one invitation make exactly one member', async () => {
+  const { id, token } = await invited('open', { email: 'crowd@example.org' });
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => accept({ token, userId: `user-crowd-${i}` })));
+  const winners = answers.filter((answer) => answer.status === 200);
+  expect(winners).toHaveLength(1);
+  expect(answers.filter((answer) => answer.body.code === 'invitation_already_accepted')).toHaveLength(19);
+  const members = await app.call('GET', '/v1/workspaces/open/members?limit=200');
+  const joined = members.body.data.filter((member: { userId: string }) => member.userId.startsWith('user-crowd-'));
+  expect(joined).toEqual([expect.objectContaining({ userId: winners[0]!.body.invitation.acceptedBy })]);
+  expect((await app.call('GET', `/v1/workspaces/open/invitations/${id}`)).body.status).toBe('accepted');
+});

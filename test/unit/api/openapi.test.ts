@@ -25,6 +25,8 @@ import {
   createInvitationSchema,
   declineInvitationSchema,
   invitationActionSchema,
+  invitationDecisionSchema,
+  changeInvitationSchema,
 } from '../../../domain/invitation-input';
 import { invitationView, type InvitationView } from '../../../domain/invitation-view';
 import { createWebhookEndpointSchema } from '../../../domain/webhook-events';
@@ -102,6 +104,9 @@ describe('OpenAPI document', () => {
         'POST /v1/workspaces/{ws}/invitations',
         'GET /v1/workspaces/{ws}/invitations',
         'GET /v1/workspaces/{ws}/invitations/{id}',
+        'PATCH /v1/workspaces/{ws}/invitations/{id}',
+        'POST /v1/workspaces/{ws}/invitations/{id}/approve',
+        'POST /v1/workspaces/{ws}/invitations/{id}/reject',
         'GET /v1/workspaces/{ws}/invitations/{id}/link',
         'POST /v1/workspaces/{ws}/invitations/{id}/send',
         'POST /v1/workspaces/{ws}/invitations/{id}/resend',
@@ -130,6 +135,8 @@ describe('OpenAPI document', () => {
       ['putWorkspace', upsertWorkspaceSchema],
       ['createInvitation', createInvitationSchema],
       ['revokeInvitation', invitationActionSchema],
+      ['approveInvitation', invitationDecisionSchema],
+      ['changeInvitation', changeInvitationSchema],
       ['acceptInvitation', acceptInvitationSchema],
       ['declineInvitation', declineInvitationSchema],
       ['createWebhookEndpoint', createWebhookEndpointSchema],
@@ -197,14 +204,35 @@ describe('OpenAPI document', () => {
         unauthorized: isPublic ? undefined : ['unauthorized'],
       });
     }
-    expect(problemCodes(operation('createInvitation'), 403)).toEqual(['forbidden', 'inviter_not_allowed']);
-    expect(problemCodes(operation('createInvitation'), 422)).toEqual(['unknown_role', 'validation_failed']);
+    expect(problemCodes(operation('createInvitation'), 403)).toEqual([
+      'forbidden',
+      'inviter_not_allowed',
+      'role_not_grantable',
+    ]);
+    expect(problemCodes(operation('createInvitation'), 409)).toEqual(['seat_limit_reached', 'idempotency_key_in_use']);
+    expect(problemCodes(operation('createInvitation'), 422)).toEqual([
+      'unknown_role',
+      'idempotency_key_reused',
+      'validation_failed',
+    ]);
     expect(problemCodes(operation('revokeInvitation'), 409)).toEqual([
       'invitation_already_accepted',
       'invitation_declined',
       'invitation_revoked',
     ]);
     expect(problemCodes(operation('sendInvitation'), 409)).toContain('invitation_already_sent');
+    expect(problemCodes(operation('approveInvitation'), 403)).toEqual([
+      'forbidden',
+      'inviter_not_allowed',
+      'role_not_grantable',
+    ]);
+    expect(problemCodes(operation('rejectInvitation'), 409)).toContain('invitation_not_requested');
+    expect(problemCodes(operation('changeInvitation'), 409)).toEqual([
+      'invitation_already_accepted',
+      'invitation_declined',
+      'invitation_revoked',
+    ]);
+    expect(problemCodes(operation('changeInvitation'), 422)).toEqual(['unknown_role', 'validation_failed']);
     // The clock refuses an expired link before the expiry timer has fired.
     expect(problemCodes(operation('acceptInvitation'), 409)).toContain('invitation_expired');
     expect(problemCodes(operation('lookupInvitation'), 404)).toEqual(['invalid_token']);

@@ -84,3 +84,39 @@ describe('checkMayInvite', () => {
     expect(violationOf(() => checkMayInvite(settings, inviter('viewer'), ['ghost'])).code).toBe('inviter_not_allowed');
   });
 });
+
+describe('role grants (settings.grants)', () => {
+  const graded = workspaceSettingsSchema.parse({
+    inviterRoles: ['admin', 'manager'],
+    roles: ['admin', 'manager', 'member'],
+    grants: { manager: ['member'] },
+  });
+
+  test('an inviter role without a grants entry grants every role', () => {
+    expect(() => checkMayInvite(graded, inviter('admin'), ['admin', 'manager', 'member'])).not.toThrow();
+  });
+
+  test('a listed inviter role grants only its roles; the refusal names the role’s place', () => {
+    expect(() => checkMayInvite(graded, inviter('manager'), ['member'])).not.toThrow();
+    const violation = violationOf(() => checkMayInvite(graded, inviter('manager'), ['member', 'admin']));
+    expect(violation.code).toBe('role_not_grantable');
+    expect(violation.field).toBe('/roles/1');
+  });
+
+  test('any of the inviter’s roles may grant it', () => {
+    expect(() => checkMayInvite(graded, inviter('manager', 'admin'), ['admin'])).not.toThrow();
+  });
+
+  test('grants must name inviter roles and workspace roles', () => {
+    const result = workspaceSettingsSchema.safeParse({
+      inviterRoles: ['admin'],
+      roles: ['admin', 'member'],
+      grants: { member: ['member'], admin: ['owner'] },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'grants.admin.0',
+      'grants.member',
+    ]);
+  });
+});

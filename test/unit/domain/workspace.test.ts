@@ -35,6 +35,8 @@ describe('workspaceSettingsSchema', () => {
       locale: 'en',
       channels: ['email'],
       requireEmailMatch: false,
+      grants: {},
+      allowInviteRequests: false,
     });
   });
 
@@ -66,6 +68,8 @@ describe('workspaceSettingsSchema', () => {
       locale: 'fr',
       channels: ['email', 'sms'],
       requireEmailMatch: false,
+      grants: {},
+      allowInviteRequests: false,
     });
   });
 
