@@ -1,97 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
-import { createActivities } from '../../../activities';
 import { InvitationEventSchema, InvitationSchema } from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
-import { createInvitation, invitationWorkflowId, type InvitationState } from '../../../domain/invitation';
-import { startMailCatcher, type MailCatcher } from '../../../embedded/mail-catcher';
-import { addSearchAttributes } from '../../../runtime/search-attributes';
-import { invitationWorkflow } from '../../../workflows/invitation';
+import type { InvitationState } from '../../../domain/invitation';
 import { linkIn } from '../../support/harness';
-import { openTestDatabase } from '../../support/database';
-import { testServers } from '../../support/servers';
+import { newTestInvitation, startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
 
-// Timer paths only: the time-skipping server has known bugs with workflow updates.
-let env: TestWorkflowEnvironment;
-let orm: MikroORM;
-let catcher: MailCatcher;
+let stack: TimeSkippingStack;
 
 const privacyNotice = 'You receive this email because a member of Acme entered your address to invite you';
 
 beforeAll(async () => {
-  const servers = testServers();
-  [env, orm, catcher] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: servers.testServerPath } },
-    }),
-    openTestDatabase(),
-    startMailCatcher(),
-  ]);
-  await addSearchAttributes(env.connection, env.namespace ?? 'default');
-  await orm.em
-    .fork()
-    .getConnection()
-    .execute(`insert into workspaces (id, name, settings) values ('w1', 'Acme', '{"acceptUrl": null}')`);
+  stack = await startTimeSkippingStack();
 });
 
 afterAll(async () => {
-  await Promise.allSettled([env?.teardown(), orm?.close(), catcher?.stop()]);
+  await stack?.stop();
 });
 
-function newInvitation(reminderOffsetsMs: number[]): InvitationState {
-  return createInvitation(
-    {
-      id: `inv_${randomUUID()}`,
-      workspaceId: 'w1',
-      invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: null },
-      roles: ['member'],
-      groups: [],
-      channels: ['email'],
-      inviter: { userId: 'u1', roles: ['admin'], name: 'Bob' },
-      locale: null,
-      ttlMs: 7 * DAY,
-      reminderOffsetsMs,
-    },
-    new Date(),
-  );
-}
-
-/** Runs invitations sent at once until their runs close (after expiry and retention, in test time). */
-async function runToTheEnd(...invitations: InvitationState[]): Promise<InvitationState[]> {
-  const taskQueue = `reminders-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: testServers().workflowBundlePath },
-    activities: createActivities({
-      orm,
-      temporal: env.client,
-      taskQueue,
-      transport: nodemailer.createTransport(catcher.url),
-      mailFrom: 'inviteflow <no-reply@example.org>',
-      secret: randomBytes(32).toString('base64url'),
-      publicBaseUrl: 'http://localhost:3000',
-    }),
-  });
-  return worker.runUntil(
-    Promise.all(
-      invitations.map(async (invitation) => {
-        const handle = await env.client.workflow.start(invitationWorkflow, {
-          taskQueue,
-          workflowId: invitationWorkflowId(invitation.id),
-          args: [{ invitation, send: true }],
-        });
-        return handle.result();
-      }),
-    ),
-  );
-}
+const newInvitation = (...reminderOffsetsMs: number[]): InvitationState => newTestInvitation({ reminderOffsetsMs });
 
 function mailsFor(invitationId: string) {
-  return catcher
+  return stack.catcher
     .messages()
     .filter((mail) => mail.messageId?.includes(invitationId))
     .sort((a, b) => (a.messageId ?? '').localeCompare(b.messageId ?? ''));
@@ -101,21 +29,21 @@ const timeOf = (state: InvitationState, type: string, nth = 0): number =>
   Date.parse(state.events.filter((event) => event.type === type)[nth]!.at);
 
 test('a 7-day invitation with reminders at 3 and 6 days reminds twice, on time, then expires', async () => {
-  const invitation = newInvitation([3 * DAY, 6 * DAY]);
+  const invitation = newInvitation(3 * DAY, 6 * DAY);
 
-  const [final] = await runToTheEnd(invitation);
+  const final = await stack.runToTheEnd(invitation);
 
-  expect(final!.status).toBe('expired');
-  expect(final!.events.map((event) => event.type)).toEqual(['created', 'sent', 'reminded', 'reminded', 'expired']);
-  const sentAt = timeOf(final!, 'sent');
+  expect(final.status).toBe('expired');
+  expect(final.events.map((event) => event.type)).toEqual(['created', 'sent', 'reminded', 'reminded', 'expired']);
+  const sentAt = timeOf(final, 'sent');
   for (const [nth, offset] of [3 * DAY, 6 * DAY].entries()) {
-    expect(timeOf(final!, 'reminded', nth) - sentAt).toBeGreaterThanOrEqual(offset);
-    expect(timeOf(final!, 'reminded', nth) - sentAt).toBeLessThan(offset + 60_000);
+    expect(timeOf(final, 'reminded', nth) - sentAt).toBeGreaterThanOrEqual(offset);
+    expect(timeOf(final, 'reminded', nth) - sentAt).toBeLessThan(offset + 60_000);
   }
-  expect(timeOf(final!, 'expired') - sentAt).toBeGreaterThanOrEqual(7 * DAY);
+  expect(timeOf(final, 'expired') - sentAt).toBeGreaterThanOrEqual(7 * DAY);
 
   // The projection's history is the workflow's, reminders included.
-  const em = orm.em.fork();
+  const em = stack.orm.em.fork();
   const history = await em.find(InvitationEventSchema, { invitationId: invitation.id }, { orderBy: { seq: 'asc' } });
   expect(history.map((event) => event.type)).toEqual(['created', 'sent', 'reminded', 'reminded', 'expired']);
   expect(history.filter((event) => event.type === 'reminded').map((event) => event.by)).toEqual([null, null]);
@@ -141,11 +69,11 @@ test('a 7-day invitation with reminders at 3 and 6 days reminds twice, on time, 
 });
 
 test('reminders at or after the expiry never go; one before it does', async () => {
-  const invitation = newInvitation([3 * DAY, 7 * DAY, 8 * DAY]);
+  const invitation = newInvitation(3 * DAY, 7 * DAY, 8 * DAY);
 
-  const [final] = await runToTheEnd(invitation);
+  const final = await stack.runToTheEnd(invitation);
 
-  expect(final!.events.map((event) => event.type)).toEqual(['created', 'sent', 'reminded', 'expired']);
+  expect(final.events.map((event) => event.type)).toEqual(['created', 'sent', 'reminded', 'expired']);
   expect(mailsFor(invitation.id).map((mail) => mail.messageId)).toEqual([
     `<${invitation.id}.1.r1@example.org>`,
     `<${invitation.id}.1@example.org>`,
