@@ -1,8 +1,12 @@
-import { Webhook } from 'standardwebhooks';
 import { hashApiKey } from '../../api/auth';
 import { ApiKeySchema } from '../../db/entities';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
-import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import {
+  startWebhookReceiver,
+  verifyWebhook,
+  type ReceivedWebhook,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -54,9 +58,7 @@ async function join(workspace: string, userId: string, roles: string[], groups: 
 const userIds = (page: { data: { userId: string }[] }) => page.data.map((member) => member.userId);
 
 function verified(hook: ReceivedWebhook): { id: string; type: string; data: any } {
-  const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
-  const body = new Webhook(webhookSecret).verify(hook.body, headers) as { type: string; data: any };
-  return { id: headers['webhook-id']!, ...body };
+  return { id: String(hook.headers['webhook-id']), ...verifyWebhook(hook, webhookSecret) };
 }
 
 /** The first signed webhook of a type about a member that also passes `also`, verified. */

@@ -1,6 +1,5 @@
-import { Webhook } from 'standardwebhooks';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
-import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -35,19 +34,7 @@ async function invite(email: string, inviter: typeof admin, workspace = 'asking'
   });
 }
 
-function verified(hook: ReceivedWebhook): { type: string; data: any } {
-  const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
-  return new Webhook(webhookSecret).verify(hook.body, headers) as { type: string; data: any };
-}
-
-function webhookFor(invitationId: string, type: string): Promise<{ type: string; data: any }> {
-  return hooks
-    .waitFor((hook) => {
-      const body = JSON.parse(hook.body);
-      return body.type === type && body.data.invitation?.id === invitationId;
-    })
-    .then(verified);
-}
+const webhookFor = (invitationId: string, type: string) => hooks.invitationEvent(webhookSecret, invitationId, type);
 
 async function tokenFromEmail(to: string): Promise<string> {
   const mail = await app.catcher.waitFor((m) => m.to.includes(to));

@@ -1,10 +1,22 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   /** Exactly the bytes sent: signatures are over the raw body. */
   body: string;
+}
+
+export interface VerifiedWebhook {
+  type: string;
+  data: any;
+}
+
+/** The webhook's payload once its Standard Webhooks signature checks out with `secret` (throws otherwise). */
+export function verifyWebhook(hook: ReceivedWebhook, secret: string): VerifiedWebhook {
+  const headers = Object.fromEntries(Object.entries(hook.headers).map(([name, value]) => [name, String(value)]));
+  return new Webhook(secret).verify(hook.body, headers) as VerifiedWebhook;
 }
 
 /** A real HTTP endpoint for webhooks; `respond` decides each answer's status (default 204). */
@@ -48,8 +60,18 @@ export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => n
     });
   }
 
+  /** The first `type` webhook about one invitation, verified with the endpoint's secret. */
+  async function invitationEvent(secret: string, invitationId: string, type: string): Promise<VerifiedWebhook> {
+    const hook = await waitFor((received) => {
+      const body = JSON.parse(received.body) as VerifiedWebhook;
+      return body.type === type && body.data.invitation?.id === invitationId;
+    });
+    return verifyWebhook(hook, secret);
+  }
+
   return {
     url: `http://127.0.0.1:${port}/hooks`,
+    invitationEvent,
     received,
     waitFor,
     /** Received webhooks of one type, parsed. */
