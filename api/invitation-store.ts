@@ -45,7 +45,13 @@ export async function findInvitation(
   const events = await em.find(InvitationEventSchema, { invitationId: id }, { orderBy: { seq: 'asc' } });
   return view(
     row,
-    events.map((event) => ({ seq: event.seq, type: event.type, at: event.at.toISOString(), by: event.by })),
+    events.map((event) => ({
+      seq: event.seq,
+      type: event.type,
+      at: event.at.toISOString(),
+      by: event.by,
+      ...(event.detail !== null && { detail: event.detail }),
+    })),
   );
 }
 

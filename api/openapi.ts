@@ -97,6 +97,7 @@ export const invitationViewSchema = z.object({
         type: z.enum(invitationEventTypes),
         at: timestamp,
         by: z.string().nullable(),
+        detail: z.string().optional().describe('What failed, on delivery_failed events; never personal data'),
       }),
     )
     .describe('The history, oldest first; empty in lists'),
@@ -260,7 +261,9 @@ interface RouteDoc {
  * accept and decline refuse whatever the status says, and was last sent just
  * now, which a resend refuses.
  */
-function refusals(type: Exclude<InvitationCommand['type'], 'expire' | 'remind' | 'request'>): ErrorCode[] {
+function refusals(
+  type: Exclude<InvitationCommand['type'], 'expire' | 'remind' | 'request' | 'failDelivery'>,
+): ErrorCode[] {
   const epoch = new Date(0);
   const now = new Date();
   const sample = createInvitation(

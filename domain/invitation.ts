@@ -53,6 +53,7 @@ export const invitationEventTypes = [
   'revoked',
   'rejected',
   'changed',
+  'delivery_failed',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -62,6 +63,8 @@ export interface InvitationEvent {
   type: InvitationEventType;
   at: string;
   by: string | null;
+  /** What went wrong, for `delivery_failed`: never personal data (reply codes, not the server's text). */
+  detail?: string;
 }
 
 /** What the creator decides; everything else starts from the lifecycle. */
@@ -118,7 +121,9 @@ export type InvitationCommand =
   | { type: 'approve'; by?: string }
   | { type: 'reject'; by?: string }
   /** Fields left out keep their value. */
-  | { type: 'change'; roles?: string[]; groups?: string[]; by?: string };
+  | { type: 'change'; roles?: string[]; groups?: string[]; by?: string }
+  /** The workflow's own, when a channel refused a message for good: history, not a change of status. */
+  | { type: 'failDelivery'; channel: Channel; reason: string };
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();
@@ -175,6 +180,8 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   reject: ['requested'],
   // Until someone accepts, what they are invited to can still be corrected.
   change: ['requested', 'registered', 'pending', 'expired'],
+  // A message can fail after the invitation moved on (accepted while it was being sent): still worth recording.
+  failDelivery: invitationStatuses,
 };
 
 function isPastExpiry(state: InvitationState, now: Date): boolean {
@@ -269,6 +276,7 @@ const eventOf: Record<InvitationCommand['type'], InvitationEventType> = {
   approve: 'sent',
   reject: 'rejected',
   change: 'changed',
+  failDelivery: 'delivery_failed',
 };
 
 function actorOf(state: InvitationState, command: InvitationCommand): string | null {
@@ -279,6 +287,7 @@ function actorOf(state: InvitationState, command: InvitationCommand): string | n
       return command.by ?? state.invitee.userId;
     case 'expire':
     case 'remind':
+    case 'failDelivery':
       return null;
     default:
       return command.by ?? null;
@@ -316,6 +325,7 @@ export function transition(state: InvitationState, command: InvitationCommand, n
     type: eventOf[command.type],
     at,
     by: actorOf(state, command),
+    ...(command.type === 'failDelivery' && { detail: `${command.channel}: ${command.reason}` }),
   };
   const next: InvitationState = { ...state, events: [...state.events, event] };
   switch (command.type) {
@@ -343,6 +353,7 @@ export function transition(state: InvitationState, command: InvitationCommand, n
     case 'expire':
       return { ...next, status: 'expired' };
     case 'remind':
+    case 'failDelivery':
       return next;
   }
 }

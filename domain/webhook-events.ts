@@ -3,7 +3,6 @@ import { invitationEventTypes, type InvitationEventType } from './invitation';
 
 export const webhookEventTypes = [
   ...invitationEventTypes.map((type) => `invitation.${type}` as const),
-  'invitation.delivery_failed',
   'member.joined',
   'member.updated',
   'member.removed',

@@ -7,6 +7,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -198,6 +199,11 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
             invitationId: delivery.id,
             sendNumber: delivery.sendCount,
           });
+          // Runs that failed a delivery before failures were recorded replay without the event.
+          if (patched('record-delivery-failures')) {
+            const reason = error.cause?.message ?? 'delivery failed';
+            await invitation.apply({ type: 'failDelivery', channel: 'email', reason });
+          }
         }
       }
       continue;

@@ -9,6 +9,8 @@ export interface InvitationEventRow {
   type: InvitationEventType;
   at: Date;
   by: string | null;
+  /** What failed, for `delivery_failed`. */
+  detail: string | null;
 }
 
 export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
@@ -20,5 +22,6 @@ export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
     type: { type: 'text' },
     at: { type: 'datetime' },
     by: { type: 'text', nullable: true },
+    detail: { type: 'text', nullable: true },
   },
 });

@@ -3,6 +3,7 @@ import { Migration20261121000000 } from './Migration20261121000000';
 import { Migration20261122000000 } from './Migration20261122000000';
 import { Migration20261123000000 } from './Migration20261123000000';
 import { Migration20261124000000 } from './Migration20261124000000';
+import { Migration20261125000000 } from './Migration20261125000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
@@ -13,4 +14,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000000', class: Migration20261122000000 },
   { name: 'Migration20261123000000', class: Migration20261123000000 },
   { name: 'Migration20261124000000', class: Migration20261124000000 },
+  { name: 'Migration20261125000000', class: Migration20261125000000 },
 ];

@@ -28,7 +28,7 @@ export interface TestInviteflow extends Running {
  */
 export async function startTestInviteflow(
   settings: Record<string, string> = {},
-  overrides: { temporalAddress?: string; worker?: boolean } = {},
+  overrides: { temporalAddress?: string; smtpUrl?: string; worker?: boolean } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
   const apiKey = `test-key-${randomUUID()}`;
@@ -44,7 +44,7 @@ export async function startTestInviteflow(
     {
       temporalAddress: overrides.temporalAddress ?? servers.temporalAddress,
       databaseUrl,
-      smtpUrl: catcher.url,
+      smtpUrl: overrides.smtpUrl ?? catcher.url,
       apiKey,
       secret,
     },

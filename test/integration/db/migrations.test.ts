@@ -11,6 +11,7 @@ const migrations = [
   'Migration20261122000000',
   'Migration20261123000000',
   'Migration20261124000000',
+  'Migration20261125000000',
 ];
 
 const tables = [

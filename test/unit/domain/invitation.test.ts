@@ -78,6 +78,8 @@ function commandOf(type: InvitationCommand['type']): InvitationCommand {
   if (type === 'accept') return { type, userId: 'user-eve' };
   // A change to roles the fixtures do not have, so that it is recorded.
   if (type === 'change') return { type, roles: ['admin'], by: 'user-bob' };
+  if (type === 'failDelivery')
+    return { type, channel: 'email', reason: 'SMTP refused the invitation email with reply 550' };
   return type === 'expire' || type === 'remind' ? { type } : { type, by: 'user-bob' };
 }
 
@@ -172,6 +174,7 @@ describe('transition: the full status × command table', () => {
       approve: 'pending',
       reject: 'revoked',
       change: 'requested',
+      failDelivery: 'requested',
     },
     registered: {
       send: 'pending',
@@ -185,6 +188,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_not_requested' },
       reject: { refused: 'invitation_not_requested' },
       change: 'registered',
+      failDelivery: 'registered',
     },
     pending: {
       send: { refused: 'invitation_already_sent' },
@@ -198,6 +202,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_not_requested' },
       reject: { refused: 'invitation_not_requested' },
       change: 'pending',
+      failDelivery: 'pending',
     },
     accepted: {
       send: { refused: 'invitation_already_accepted' },
@@ -211,6 +216,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_already_accepted' },
       reject: { refused: 'invitation_already_accepted' },
       change: { refused: 'invitation_already_accepted' },
+      failDelivery: 'accepted',
     },
     declined: {
       send: { refused: 'invitation_declined' },
@@ -224,6 +230,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_declined' },
       reject: { refused: 'invitation_declined' },
       change: { refused: 'invitation_declined' },
+      failDelivery: 'declined',
     },
     revoked: {
       send: { refused: 'invitation_revoked' },
@@ -237,6 +244,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_revoked' },
       reject: { refused: 'invitation_revoked' },
       change: { refused: 'invitation_revoked' },
+      failDelivery: 'revoked',
     },
     expired: {
       send: { refused: 'invitation_expired' },
@@ -250,6 +258,7 @@ describe('transition: the full status × command table', () => {
       approve: { refused: 'invitation_not_requested' },
       reject: { refused: 'invitation_not_requested' },
       change: 'expired',
+      failDelivery: 'expired',
     },
   };
 
@@ -260,7 +269,7 @@ describe('transition: the full status × command table', () => {
   );
 
   test('covers every status and every command', () => {
-    expect(cases).toHaveLength(invitationStatuses.length * 11);
+    expect(cases).toHaveLength(invitationStatuses.length * 12);
   });
 
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
@@ -997,5 +1006,26 @@ describe('change', () => {
     expect(violationOf(() => transition(state, { type: 'change', roles: state.roles }, at(EXPIRES_AT))).code).toBe(
       code,
     );
+  });
+});
+
+describe('failDelivery', () => {
+  test('records what failed, without changing the status or the sends', () => {
+    const state = pending();
+    const next = transition(
+      state,
+      { type: 'failDelivery', channel: 'email', reason: 'SMTP reply 550' },
+      at(SENT_AT + 1),
+    );
+    expect(next.status).toBe('pending');
+    expect(next.sendCount).toBe(state.sendCount);
+    expect(next.expiresAt).toBe(state.expiresAt);
+    expect(lastEvent(next)).toEqual({
+      seq: state.events.length + 1,
+      type: 'delivery_failed',
+      at: iso(SENT_AT + 1),
+      by: null,
+      detail: 'email: SMTP reply 550',
+    });
   });
 });
