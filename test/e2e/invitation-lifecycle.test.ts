@@ -219,3 +219,21 @@ test('operators find the run by its search attributes; its ID and attributes car
   expect(described).not.toContain('findme');
   expect(described).toContain('pending');
 });
+
+test('expiresIn overrides the workspace TTL within 1 hour to 90 days', async () => {
+  const before = Date.now();
+  const invitation = await invite('override@example.org', { expiresIn: '2h' });
+  const lifetime = Date.parse(invitation.expiresAt) - before;
+  expect(lifetime).toBeGreaterThan(2 * 3_600_000 - 60_000);
+  expect(lifetime).toBeLessThanOrEqual(2 * 3_600_000 + 60_000);
+
+  for (const expiresIn of ['30m', '91d', 'soon']) {
+    const refused = await app.call('POST', '/v1/workspaces/acme/invitations', {
+      invitee: { email: `too-${expiresIn}@example.org` },
+      inviter: admin,
+      expiresIn,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual(['/expiresIn']);
+  }
+});
