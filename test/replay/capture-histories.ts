@@ -33,6 +33,7 @@ import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/har
 import { publishTestServers } from '../support/servers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { historyFromJson, historyToJson } from './history-json';
+import { quietLogger } from '../support/quiet-logger';
 
 const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -286,15 +287,6 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
   }
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 main().catch((error: unknown) => {
   console.error(error);

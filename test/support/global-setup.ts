@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from '../../embedded/postgres';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { searchAttributesForCli } from '../../runtime/search-attributes';
 import { publishTestServers, testCacheDir } from './servers';
+import { quietLogger } from './quiet-logger';
 
 declare global {
   var inviteflowTestServers: { stop(): Promise<void> } | undefined;
@@ -35,12 +36,3 @@ export default async function globalSetup(): Promise<void> {
     },
   };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

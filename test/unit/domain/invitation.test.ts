@@ -20,6 +20,7 @@ import {
   type InvitationStatus,
   type NewInvitation,
 } from '../../../domain/invitation';
+import { violationOf } from '../../support/rule-violations';
 
 // A fixed clock: every instant in this file is an offset from T0.
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -81,17 +82,6 @@ function commandOf(type: InvitationCommand['type']): InvitationCommand {
   if (type === 'failDelivery')
     return { type, channel: 'email', reason: 'SMTP refused the invitation email with reply 550' };
   return type === 'expire' || type === 'remind' ? { type } : { type, by: 'user-bob' };
-}
-
-/** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
-function violationOf(fn: () => unknown): RuleViolation {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RuleViolation);
-    return error as RuleViolation;
-  }
-  throw new Error('expected a RuleViolation, but nothing was thrown');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,21 +1,11 @@
-import { RuleViolation } from '../../../domain/error-codes';
 import { checkMayApprove, inviteOrRequest } from '../../../domain/invite-requests';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
+import { violationOf } from '../../support/rule-violations';
 
 const closed = workspaceSettingsSchema.parse({});
 const open = workspaceSettingsSchema.parse({ allowInviteRequests: true });
 const admin = { userId: 'u-admin', roles: ['admin'] };
 const member = { userId: 'u-member', roles: ['member'] };
-
-function violationOf(fn: () => unknown): RuleViolation {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RuleViolation);
-    return error as RuleViolation;
-  }
-  throw new Error('expected a RuleViolation, but nothing was thrown');
-}
 
 describe('allowInviteRequests', () => {
   test('defaults to false', () => {

@@ -1,7 +1,7 @@
-import { RuleViolation } from '../../../domain/error-codes';
 import type { Inviter } from '../../../domain/invitation';
 import { checkMayInvite } from '../../../domain/policies';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
+import { violationOf } from '../../support/rule-violations';
 
 const settings = workspaceSettingsSchema.parse({
   inviterRoles: ['admin', 'manager'],
@@ -9,17 +9,6 @@ const settings = workspaceSettingsSchema.parse({
 });
 
 const inviter = (...roles: string[]): Inviter => ({ userId: 'user-bob', roles });
-
-/** Calls `fn`, expecting a RuleViolation; returns it so callers can look closer. */
-function violationOf(fn: () => unknown): RuleViolation {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RuleViolation);
-    return error as RuleViolation;
-  }
-  throw new Error('expected a RuleViolation, but nothing was thrown');
-}
 
 describe('checkMayInvite', () => {
   test('an inviter holding an allowed role may grant workspace roles', () => {
