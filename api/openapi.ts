@@ -233,6 +233,8 @@ interface Answer {
   description: string;
   /** Registered in `components`; none for an empty answer. */
   schema?: z.ZodType;
+  /** An image instead of JSON. */
+  media?: 'image/png' | 'image/svg+xml';
   headers?: Record<string, string>;
 }
 
@@ -450,6 +452,22 @@ const routes: RouteDoc[] = [
     answers: [{ status: 200, description: 'The link', schema: invitationLinkSchema }],
     errors: ofInvitation,
   },
+  ...(['png', 'svg'] as const).map((format): RouteDoc => ({
+    method: 'get',
+    path: `${invitationPath}/qr.${format}`,
+    operationId: `getInvitationQr${format === 'png' ? 'Png' : 'Svg'}`,
+    tag: 'Invitations',
+    summary: `The invitation link as a QR code (${format.toUpperCase()})`,
+    description: 'To show on screen or print, for invitees to scan. It encodes the same link as `.../link`.',
+    answers: [
+      {
+        status: 200,
+        description: 'The QR code',
+        media: format === 'png' ? 'image/png' : 'image/svg+xml',
+      },
+    ],
+    errors: ofInvitation,
+  })),
   ...invitationActions,
   {
     method: 'get',
@@ -664,7 +682,7 @@ function problemAnswers(codes: ErrorCode[]): Record<string, Response> {
   );
 }
 
-function answer({ description, schema, headers }: Answer): Response {
+function answer({ description, schema, media, headers }: Answer): Response {
   return {
     description,
     ...(headers && {
@@ -673,6 +691,7 @@ function answer({ description, schema, headers }: Answer): Response {
       ),
     }),
     ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
+    ...(media && { content: { [media]: { schema: { type: 'string', format: 'binary' } } } }),
   };
 }
 

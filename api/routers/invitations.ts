@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import QRCode from 'qrcode';
 import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
 import { createInvitation } from '../../domain/invitation';
@@ -112,10 +113,31 @@ export function invitationsRouter(ctx: ApiContext): Router {
     res.json(await runInvitationUpdate(ctx, req.params.id, changeUpdate, input));
   });
 
-  router.get(`${base}/:id/link`, async (req, res) => {
+  /** The link that was (or will be) emailed: the same for every send of the invitation. */
+  async function linkOf(req: Request<{ ws: string; id: string }>): Promise<string> {
     const workspace = await workspaceOf(req);
     const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
-    res.json({ url: acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id)) });
+    return acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id));
+  }
+
+  router.get(`${base}/:id/link`, async (req, res) => {
+    res.json({ url: await linkOf(req) });
+  });
+
+  // QR codes of the same link (Ommnio: scanned from the admin's screen). Private: the link is the invitation.
+  router.get(`${base}/:id/qr.svg`, async (req, res) => {
+    const svg = await QRCode.toString(await linkOf(req), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    res.type('image/svg+xml').set('cache-control', 'private, no-store').send(svg);
+  });
+
+  router.get(`${base}/:id/qr.png`, async (req, res) => {
+    const png = await QRCode.toBuffer(await linkOf(req), {
+      type: 'png',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      width: 512,
+    });
+    res.type('image/png').set('cache-control', 'private, no-store').send(png);
   });
 
   for (const [action, update] of [

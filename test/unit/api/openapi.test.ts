@@ -108,6 +108,8 @@ describe('OpenAPI document', () => {
         'POST /v1/workspaces/{ws}/invitations/{id}/approve',
         'POST /v1/workspaces/{ws}/invitations/{id}/reject',
         'GET /v1/workspaces/{ws}/invitations/{id}/link',
+        'GET /v1/workspaces/{ws}/invitations/{id}/qr.png',
+        'GET /v1/workspaces/{ws}/invitations/{id}/qr.svg',
         'POST /v1/workspaces/{ws}/invitations/{id}/send',
         'POST /v1/workspaces/{ws}/invitations/{id}/resend',
         'POST /v1/workspaces/{ws}/invitations/{id}/revoke',
