@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
 
 export interface InvitationEmailModel {
   workspaceName: string;
-  inviterName: string;
+  /** The templates say "a teammate", in their language, when the host gave no name. */
+  inviterName: string | null;
   inviteeName: string | null;
   roles: string[];
   link: string;
-  expiresOn: string;
+  expiresAt: string | null;
   isResend: boolean;
 }
 
@@ -29,27 +30,54 @@ export interface RenderedEmail {
 
 type Part = keyof RenderedEmail;
 
-/** Handlebars templates from templates/email, compiled once per process. */
+/** The languages templates exist in; anything else falls back, finally to English. */
+export const defaultLocale = 'en';
+
+/**
+ * Handlebars templates from templates/email/<locale>/, compiled once per
+ * process. Each email is rendered in the first of the wanted locales that has
+ * it (`fr-CA` also tries `fr`), then in English.
+ */
 export class EmailTemplates {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
 
   constructor(private readonly directory = join(repoRoot, 'templates', 'email')) {
     this.handlebars.registerHelper('join', (items: unknown) => (Array.isArray(items) ? items.join(', ') : ''));
+    this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
+    this.handlebars.registerHelper('longDate', (iso: unknown, options: Handlebars.HelperOptions) => {
+      if (typeof iso !== 'string') return '';
+      const locale = (options.data as { root: { locale: string } }).root.locale;
+      const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+      return `${date.format(new Date(iso))} UTC`;
+    });
   }
 
-  render<Name extends keyof EmailModels>(name: Name, model: EmailModels[Name]): RenderedEmail {
-    const part = (kind: Part) => this.template(name, kind)(model).trim();
-    return { subject: part('subject'), html: part('html'), text: part('text') };
+  render<Name extends keyof EmailModels>(
+    name: Name,
+    locales: (string | null | undefined)[],
+    model: EmailModels[Name],
+  ): RenderedEmail & { locale: string } {
+    const locale = this.localeFor(name, locales);
+    const part = (kind: Part) => this.template(locale, name, kind)({ ...model, locale }).trim();
+    return { subject: part('subject'), html: part('html'), text: part('text'), locale };
   }
 
-  private template(name: string, part: Part): Handlebars.TemplateDelegate {
-    const file = `${name}.${part}.hbs`;
+  private localeFor(name: string, wanted: (string | null | undefined)[]): string {
+    const candidates = wanted.flatMap((locale) => (locale ? [locale, locale.split('-')[0]!] : []));
+    return candidates.find((locale) => existsSync(this.file(locale, name, 'subject'))) ?? defaultLocale;
+  }
+
+  private file(locale: string, name: string, part: Part): string {
+    return join(this.directory, locale.replace(/[^A-Za-z-]/g, ''), `${name}.${part}.hbs`);
+  }
+
+  private template(locale: string, name: string, part: Part): Handlebars.TemplateDelegate {
+    const file = this.file(locale, name, part);
     let template = this.compiled.get(file);
     if (!template) {
-      const source = readFileSync(join(this.directory, file), 'utf8');
       // Only HTML is escaped: the subject and plain text are not markup.
-      template = this.handlebars.compile(source, { noEscape: part !== 'html', strict: false });
+      template = this.handlebars.compile(readFileSync(file, 'utf8'), { noEscape: part !== 'html', strict: false });
       this.compiled.set(file, template);
     }
     return template;

@@ -68,15 +68,20 @@ function recipientOf({ email, name }: InvitationState['invitee']): Recipient | u
 
 export function createMailActivities(deps: MailDependencies) {
   /** What the invitation and its reminders show: who invites to what, the link and the expiry. */
-  async function invitationDetails(invitation: InvitationState): Promise<ReminderEmailModel> {
+  async function invitationDetails(
+    invitation: InvitationState,
+  ): Promise<{ locales: (string | null)[]; model: ReminderEmailModel }> {
     const workspace = await deps.workspaces.get(invitation.workspaceId);
     return {
-      workspaceName: workspace.name,
-      inviterName: invitation.inviter.name ?? 'A teammate',
-      inviteeName: invitation.invitee.name,
-      roles: invitation.roles,
-      link: acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id)),
-      expiresOn: invitation.expiresAt ? new Date(invitation.expiresAt).toUTCString() : 'never',
+      locales: [invitation.locale, workspace.settings.locale],
+      model: {
+        workspaceName: workspace.name,
+        inviterName: invitation.inviter.name ?? null,
+        inviteeName: invitation.invitee.name,
+        roles: invitation.roles,
+        link: acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id)),
+        expiresAt: invitation.expiresAt,
+      },
     };
   }
 
@@ -92,10 +97,8 @@ export function createMailActivities(deps: MailDependencies) {
     async sendInvitationEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
-      const rendered = deps.templates.render('invitation', {
-        ...(await invitationDetails(invitation)),
-        isResend: invitation.sendCount > 1,
-      });
+      const { locales, model } = await invitationDetails(invitation);
+      const rendered = deps.templates.render('invitation', locales, { ...model, isResend: invitation.sendCount > 1 });
       await deliver(to, invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom), rendered);
     },
 
@@ -103,7 +106,8 @@ export function createMailActivities(deps: MailDependencies) {
     async sendReminderEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
-      const rendered = deps.templates.render('reminder', await invitationDetails(invitation));
+      const { locales, model } = await invitationDetails(invitation);
+      const rendered = deps.templates.render('reminder', locales, model);
       const messageId = reminderMessageId(
         invitation.id,
         invitation.sendCount,

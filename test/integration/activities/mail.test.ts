@@ -80,11 +80,38 @@ test('the invitation email carries the link, the details, a privacy notice and a
     expect(verifyInvitationToken(secret, link.searchParams.get('token')!)).toBe('inv_mail');
     expect(mail!.text).toContain('as member');
     expect(mail!.text).toContain('did not give it to us yourself');
+    expect(mail!.text).toContain('This invitation expires on March 8, 2026 at 10:00 AM UTC.');
     expect(mail!.html).toContain(`href="${link.toString().replace('=', '&#x3D;')}"`);
   } finally {
     await catcher.stop();
   }
 });
+
+test.each([
+  [
+    'fr',
+    'Bob vous invite à rejoindre Acme',
+    'Cette invitation expire le 8 mars 2026',
+    'vous ne nous l’avez pas donnée',
+  ],
+  ['es-MX', 'Bob te invita a unirte a Acme', 'Esta invitación caduca el 8 de marzo de 2026', 'no nos la diste tú'],
+  ['de', 'Bob invited you to join Acme', 'expires on March 8, 2026', 'did not give it to us yourself'],
+])(
+  'an invitation in %s is written in its language, or in the workspace’s',
+  async (locale, subject, expiry, privacy) => {
+    const catcher = await startMailCatcher();
+    try {
+      await activitiesFor(catcher.url).sendInvitationEmail({ invitation: { ...invitation, locale } });
+      const [mail] = catcher.messages();
+      expect(mail!.subject).toBe(subject);
+      expect(mail!.text).toContain(expiry);
+      expect(mail!.text).toContain(privacy);
+      expect(mail!.html).toContain(`<html lang="${locale === 'de' ? 'en' : locale.slice(0, 2)}">`);
+    } finally {
+      await catcher.stop();
+    }
+  },
+);
 
 test('a permanent SMTP refusal (5xx) fails at once, without the address in the message', async () => {
   const smtp = await smtpAnswering(550);
@@ -143,7 +170,7 @@ test('a reminder repeats the link and the privacy notice, with a Message-ID of i
     expect(new Set([sent, reminded, remindedAgain].map((mail) => mail!.messageId)).size).toBe(3);
     expect(linkIn(reminded!.text).href).toBe(linkIn(sent!.text).href);
     expect(reminded!.text).toContain('A reminder: Bob invited you to join Acme as member');
-    expect(reminded!.text).toContain(`This invitation expires on ${new Date(invitation.expiresAt!).toUTCString()}.`);
+    expect(reminded!.text).toContain('This invitation expires on March 8, 2026 at 10:00 AM UTC.');
     expect(reminded!.text).toContain('did not give it to us yourself');
     expect(reminded!.html).toContain('did not give it to us yourself');
   } finally {
