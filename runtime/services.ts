@@ -4,6 +4,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createMailTransport } from '../activities/mail';
+import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
 import { ensureBootstrapKey } from '../api/auth';
 import { publicBaseUrl, type Config } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
@@ -20,6 +21,9 @@ export interface Endpoints {
 }
 
 type Stop = () => Promise<void>;
+
+/** How often a worker looks for webhook deliveries that were queued but never started. */
+const sweepIntervalMs = 60_000;
 
 /** Stops what was started, newest first, and keeps going past failures. */
 export class Stack {
@@ -106,6 +110,12 @@ export async function runInviteflow(
       if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
+    const sweeper = setInterval(() => {
+      restartOrphanedDeliveries(orm, client, config.TEMPORAL_TASK_QUEUE).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not restart orphaned webhook deliveries'),
+      );
+    }, sweepIntervalMs);
+    stack.add('webhook sweeper', () => Promise.resolve(clearInterval(sweeper)));
   }
 
   let api: ApiServer | null = null;
