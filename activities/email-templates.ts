@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
+import type { EmailTemplateSources } from '../domain/email-template';
 
 export interface InvitationEmailModel {
   workspaceName: string;
@@ -30,6 +31,8 @@ export interface RenderedEmail {
 
 type Part = keyof RenderedEmail;
 
+const maxCompiled = 1_000;
+
 /** The languages templates exist in; anything else falls back, finally to English. */
 export const defaultLocale = 'en';
 
@@ -41,6 +44,7 @@ export const defaultLocale = 'en';
 export class EmailTemplates {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly sources = new Map<string, string>();
 
   constructor(private readonly directory = join(repoRoot, 'templates', 'email')) {
     this.handlebars.registerHelper('join', (items: unknown) => (Array.isArray(items) ? items.join(', ') : ''));
@@ -53,32 +57,55 @@ export class EmailTemplates {
     });
   }
 
+  /**
+   * Renders in the first wanted locale that the workspace overrides or that
+   * ships, then English. `overrides` are the workspace's own sources by locale.
+   */
   render<Name extends keyof EmailModels>(
     name: Name,
     locales: (string | null | undefined)[],
     model: EmailModels[Name],
+    overrides: ReadonlyMap<string, EmailTemplateSources> = new Map(),
   ): RenderedEmail & { locale: string } {
-    const locale = this.localeFor(name, locales);
-    const part = (kind: Part) => this.template(locale, name, kind)({ ...model, locale }).trim();
+    const candidates = [...locales.flatMap((locale) => (locale ? [locale, locale.split('-')[0]!] : [])), defaultLocale];
+    const locale = candidates.find((candidate) => overrides.has(candidate) || this.ships(candidate, name))!;
+    const override = overrides.get(locale);
+    const part = (kind: Part) => {
+      const template = override
+        ? this.compile(override[kind], kind)
+        : this.compile(this.shipped(locale, name, kind), kind);
+      return template({ ...model, locale }).trim();
+    };
     return { subject: part('subject'), html: part('html'), text: part('text'), locale };
   }
 
-  private localeFor(name: string, wanted: (string | null | undefined)[]): string {
-    const candidates = wanted.flatMap((locale) => (locale ? [locale, locale.split('-')[0]!] : []));
-    return candidates.find((locale) => existsSync(this.file(locale, name, 'subject'))) ?? defaultLocale;
+  private ships(locale: string, name: string): boolean {
+    return existsSync(this.file(locale, name, 'subject'));
   }
 
   private file(locale: string, name: string, part: Part): string {
     return join(this.directory, locale.replace(/[^A-Za-z-]/g, ''), `${name}.${part}.hbs`);
   }
 
-  private template(locale: string, name: string, part: Part): Handlebars.TemplateDelegate {
+  private shipped(locale: string, name: string, part: Part): string {
     const file = this.file(locale, name, part);
-    let template = this.compiled.get(file);
+    let source = this.sources.get(file);
+    if (source === undefined) {
+      source = readFileSync(file, 'utf8');
+      this.sources.set(file, source);
+    }
+    return source;
+  }
+
+  /** Compiled once per distinct source; workspaces' overrides are few and small. */
+  private compile(source: string, part: Part): Handlebars.TemplateDelegate {
+    const key = `${part}\0${source}`;
+    let template = this.compiled.get(key);
     if (!template) {
+      if (this.compiled.size >= maxCompiled) this.compiled.clear();
       // Only HTML is escaped: the subject and plain text are not markup.
-      template = this.handlebars.compile(readFileSync(file, 'utf8'), { noEscape: part !== 'html', strict: false });
-      this.compiled.set(file, template);
+      template = this.handlebars.compile(source, { noEscape: part !== 'html', strict: false });
+      this.compiled.set(key, template);
     }
     return template;
   }

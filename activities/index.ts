@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import { SecretBox } from '../domain/secret-box';
+import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
 import { createMailActivities } from './mail';
 import { createProjectionActivities } from './projection';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDependencies) {
       transport: deps.transport,
       templates: deps.templates ?? new EmailTemplates(),
       workspaces,
+      overrides: createTemplateOverrides(deps.orm),
       mailFrom: deps.mailFrom,
       secret: deps.secret,
       publicBaseUrl: deps.publicBaseUrl,

@@ -6,6 +6,7 @@ import { remindersSinceLastSend, type InvitationState } from '../domain/invitati
 import { invitationToken } from '../domain/tokens';
 import type { EmailTemplates, RenderedEmail, ReminderEmailModel } from './email-templates';
 import type { WorkspaceReader } from './workspaces';
+import type { TemplateOverrides } from './email-template-overrides';
 
 export function createMailTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(smtpUrl);
@@ -15,6 +16,7 @@ export interface MailDependencies {
   transport: Transporter;
   templates: EmailTemplates;
   workspaces: WorkspaceReader;
+  overrides: TemplateOverrides;
   mailFrom: string;
   secret: string;
   publicBaseUrl: string;
@@ -98,7 +100,13 @@ export function createMailActivities(deps: MailDependencies) {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
       const { locales, model } = await invitationDetails(invitation);
-      const rendered = deps.templates.render('invitation', locales, { ...model, isResend: invitation.sendCount > 1 });
+      const overrides = await deps.overrides(invitation.workspaceId, 'invitation');
+      const rendered = deps.templates.render(
+        'invitation',
+        locales,
+        { ...model, isResend: invitation.sendCount > 1 },
+        overrides,
+      );
       await deliver(to, invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom), rendered);
     },
 
@@ -107,7 +115,12 @@ export function createMailActivities(deps: MailDependencies) {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
       const { locales, model } = await invitationDetails(invitation);
-      const rendered = deps.templates.render('reminder', locales, model);
+      const rendered = deps.templates.render(
+        'reminder',
+        locales,
+        model,
+        await deps.overrides(invitation.workspaceId, 'reminder'),
+      );
       const messageId = reminderMessageId(
         invitation.id,
         invitation.sendCount,

@@ -10,6 +10,7 @@ import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { inviteeRouter } from './routers/invitee';
 import { membersRouter } from './routers/members';
+import { templatesRouter } from './routers/templates';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints';
 import { workspacesRouter } from './routers/workspaces';
 
@@ -54,6 +55,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(invitationsRouter(ctx));
   app.use(inviteeRouter(ctx));
   app.use(membersRouter(ctx));
+  app.use(templatesRouter(ctx));
   app.use(webhookEndpointsRouter(ctx));
 
   app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));

@@ -25,6 +25,7 @@ import { joinMethods, memberStatuses } from '../domain/member';
 import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
+import { emailTemplateSchema, previewTemplateSchema, templatePathSchema } from '../domain/email-template';
 
 // The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
 export type JsonSchema = Record<string, unknown>;
@@ -204,6 +205,13 @@ const webhookDeliveryPageSchema = z.object({
   nextCursor: z.null(),
 });
 const livenessSchema = z.object({ status: z.literal('ok') });
+const emailTemplateViewSchema = emailTemplateSchema.extend({
+  workspaceId: z.string(),
+  name: templatePathSchema.shape.name,
+  locale: z.string(),
+  updatedAt: z.string(),
+});
+const renderedEmailSchema = z.object({ subject: z.string(), html: z.string(), text: z.string(), locale: z.string() });
 
 /** Every answer schema, by its name under `components.schemas`. */
 const components = z.registry<{ id: string }>();
@@ -216,6 +224,8 @@ for (const [id, schema] of Object.entries({
   DeclinedInvitation: declinedInvitationSchema,
   Member: memberViewSchema,
   MemberPage: memberPageSchema,
+  EmailTemplate: emailTemplateViewSchema,
+  RenderedEmail: renderedEmailSchema,
   Workspace: workspaceViewSchema,
   WebhookEndpoint: webhookEndpointViewSchema,
   CreatedWebhookEndpoint: createdWebhookEndpointSchema,
@@ -303,6 +313,12 @@ const ofInvitation: ErrorCode[] = [...inWorkspace, 'invitation_not_found'];
 const membersPath = `${workspacePath}/members`;
 const memberPath = `${membersPath}/:userId`;
 const ofMember: ErrorCode[] = [...inWorkspace, 'member_not_found'];
+const templatePath = `${workspacePath}/templates/:name/:locale`;
+const templateParams = {
+  ws: workspaceIdSchema,
+  name: templatePathSchema.shape.name,
+  locale: templatePathSchema.shape.locale,
+};
 const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
 
 const invitationActions: RouteDoc[] = (
@@ -544,6 +560,52 @@ const routes: RouteDoc[] = [
     description: 'Announced as `member.removed`, with the member as it was: the moment to end their sessions.',
     answers: [{ status: 204, description: 'Removed' }],
     errors: ofMember,
+  },
+  {
+    method: 'put',
+    path: templatePath,
+    operationId: 'putEmailTemplate',
+    tag: 'Email templates',
+    summary: "Save the workspace's own version of an email in one language",
+    description:
+      'Handlebars sources for the subject, HTML and plain text, with the same variables as the shipped templates. ' +
+      'A source that does not compile is refused with the part and the line.',
+    params: templateParams,
+    body: emailTemplateSchema,
+    answers: [{ status: 200, description: 'Saved', schema: emailTemplateViewSchema }],
+    errors: [...inWorkspace, 'template_invalid'],
+  },
+  {
+    method: 'get',
+    path: templatePath,
+    operationId: 'getEmailTemplate',
+    tag: 'Email templates',
+    summary: "The workspace's own version of an email in one language",
+    params: templateParams,
+    answers: [{ status: 200, description: 'The template', schema: emailTemplateViewSchema }],
+    errors: ['forbidden', 'template_not_found'],
+  },
+  {
+    method: 'delete',
+    path: templatePath,
+    operationId: 'deleteEmailTemplate',
+    tag: 'Email templates',
+    summary: 'Go back to the shipped template in that language',
+    params: templateParams,
+    answers: [{ status: 204, description: 'Removed' }],
+    errors: ['forbidden', 'template_not_found'],
+  },
+  {
+    method: 'post',
+    path: `${workspacePath}/templates/:name/preview`,
+    operationId: 'previewEmailTemplate',
+    tag: 'Email templates',
+    summary: 'Render an email with sample data',
+    description: 'What would be sent in `locale` (default: the workspace locale), or a `draft` before it is saved.',
+    params: { ws: workspaceIdSchema, name: templatePathSchema.shape.name },
+    body: previewTemplateSchema,
+    answers: [{ status: 200, description: 'The rendered email', schema: renderedEmailSchema }],
+    errors: [...inWorkspace, 'template_invalid'],
   },
   {
     method: 'post',

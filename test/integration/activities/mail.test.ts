@@ -11,6 +11,7 @@ import { verifyInvitationToken } from '../../../domain/tokens';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
 import { startMailCatcher } from '../../../embedded/mail-catcher';
 import { linkIn } from '../../support/harness';
+import type { TemplateOverrides } from '../../../activities/email-template-overrides';
 
 const secret = 'mail-test-secret-mail-test-secret-0123';
 const clock = new Date('2026-03-01T10:00:00Z');
@@ -37,11 +38,12 @@ const workspaces: WorkspaceReader = {
   get: async (id) => ({ id, name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: '', updatedAt: '' }),
 };
 
-function activitiesFor(smtpUrl: string) {
+function activitiesFor(smtpUrl: string, overrides: TemplateOverrides = async () => new Map()) {
   return createMailActivities({
     transport: nodemailer.createTransport(smtpUrl),
     templates: new EmailTemplates(),
     workspaces,
+    overrides,
     mailFrom: 'Acme invitations <invites@acme.example>',
     secret,
     publicBaseUrl: 'https://app.acme.example',
@@ -173,6 +175,27 @@ test('a reminder repeats the link and the privacy notice, with a Message-ID of i
     expect(reminded!.text).toContain('This invitation expires on March 8, 2026 at 10:00 AM UTC.');
     expect(reminded!.text).toContain('did not give it to us yourself');
     expect(reminded!.html).toContain('did not give it to us yourself');
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('a workspace override replaces the shipped template in its language only', async () => {
+  const catcher = await startMailCatcher();
+  const override = {
+    subject: '{{workspaceName}} vous attend',
+    html: '<p>Rejoignez-nous : <a href="{{link}}">ici</a></p>',
+    text: 'Rejoignez-nous : {{link}}',
+  };
+  const overrides: TemplateOverrides = async (workspaceId, name) =>
+    new Map(workspaceId === 'w1' && name === 'invitation' ? [['fr', override]] : []);
+  try {
+    await activitiesFor(catcher.url, overrides).sendInvitationEmail({ invitation: { ...invitation, locale: 'fr-CA' } });
+    await activitiesFor(catcher.url, overrides).sendInvitationEmail({ invitation: { ...invitation, locale: 'es' } });
+    const [french, spanish] = catcher.messages();
+    expect(french!.subject).toBe('Acme vous attend');
+    expect(linkIn(french!.text).searchParams.get('token')).toBe(linkIn(spanish!.text).searchParams.get('token'));
+    expect(spanish!.subject).toBe('Bob te invita a unirte a Acme');
   } finally {
     await catcher.stop();
   }

@@ -12,10 +12,12 @@ const migrations = [
   'Migration20261123000000',
   'Migration20261124000000',
   'Migration20261125000000',
+  'Migration20261126000000',
 ];
 
 const tables = [
   'api_keys',
+  'email_templates',
   'idempotency_keys',
   'invitation_events',
   'invitations',
