@@ -3,6 +3,7 @@ import { InvitationEventSchema, InvitationSchema, type InvitationRow } from '../
 import type { InvitationEvent, InvitationStatus } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
 import { Problem } from './problem';
+import { encodeCursor, type Cursor } from './cursor';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -58,26 +59,6 @@ export async function findInvitation(
 export interface ListPage {
   data: InvitationView[];
   nextCursor: string | null;
-}
-
-interface Cursor {
-  createdAt: string;
-  id: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
-}
-
-export function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
-      return { createdAt, id };
-  } catch {
-    // falls through: not a cursor we issued
-  }
-  return undefined;
 }
 
 /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invitations arrive. */

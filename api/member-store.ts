@@ -3,7 +3,7 @@ import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@
 import { enqueueWebhookEvents, type WebhookEvent } from '../activities/webhook-outbox';
 import { MemberSchema, type MemberRow } from '../db/entities';
 import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } from '../domain/member';
-import { encodeCursor } from './invitation-store';
+import { encodeCursor, type Cursor } from './cursor';
 import { Problem } from './problem';
 
 function memberView(row: MemberRow): MemberView {
@@ -39,7 +39,7 @@ export async function listMembers(
     status?: MemberStatus;
     role?: string;
     group?: string;
-    cursor?: { createdAt: string; id: string };
+    cursor?: Cursor;
     limit: number;
   },
 ): Promise<MemberPage> {

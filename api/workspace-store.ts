@@ -1,7 +1,15 @@
+import type { Request } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import type { UpsertWorkspace, Workspace } from '../domain/workspace';
+import { authorizeWorkspace } from './auth';
 import { Problem } from './problem';
+
+/** The workspace the path names (`:ws`), after checking the caller may act in it. */
+export async function authorizedWorkspace(orm: MikroORM, req: Request<{ ws: string }>): Promise<Workspace> {
+  authorizeWorkspace(req, req.params.ws);
+  return getWorkspace(orm, req.params.ws);
+}
 
 export async function getWorkspace(orm: MikroORM, id: string): Promise<Workspace> {
   const row = await orm.em.fork().findOne(WorkspaceSchema, id);

@@ -22,27 +22,20 @@ import {
   revokeUpdate,
   sendUpdate,
 } from '../../workflows/invitation';
-import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
-import { getInvitation, listInvitations, decodeCursor } from '../invitation-store';
+import { getInvitation, listInvitations } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
 import { claimOrFindOpen, releaseClaims } from '../open-invitations';
-import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
-import { getWorkspace } from '../workspace-store';
+import { authorizedWorkspace } from '../workspace-store';
+import { cursorFromQuery } from '../cursor';
 
 export function invitationsRouter(ctx: ApiContext): Router {
   const router = Router();
   const base = '/v1/workspaces/:ws/invitations';
 
-  /** The workspace the path names, after checking the caller may act in it. */
-  async function workspaceOf(req: Request<{ ws: string }>) {
-    authorizeWorkspace(req, req.params.ws);
-    return getWorkspace(ctx.orm, req.params.ws);
-  }
-
   router.post(base, async (req, res) => {
-    const workspace = await workspaceOf(req);
+    const workspace = await authorizedWorkspace(ctx.orm, req);
     const input = parseBody(createInvitationSchema, req);
     const roles = input.roles ?? [workspace.settings.defaultRole];
     const request = inviteOrRequest(workspace.settings, input.inviter, roles) === 'request';
@@ -86,27 +79,22 @@ export function invitationsRouter(ctx: ApiContext): Router {
   });
 
   router.get(base, async (req, res) => {
-    const workspace = await workspaceOf(req);
+    const workspace = await authorizedWorkspace(ctx.orm, req);
     const query = parseQuery(listInvitationsQuerySchema, req);
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !cursor) {
-      throw new Problem('validation_failed', 'invalid query: cursor is not one this API issued', [
-        { field: 'query.cursor', message: 'is not a cursor this API issued' },
-      ]);
-    }
+    const cursor = cursorFromQuery(query.cursor);
     res.json(
       await listInvitations(ctx.orm, { workspaceId: workspace.id, status: query.status, cursor, limit: query.limit }),
     );
   });
 
   router.get(`${base}/:id`, async (req, res) => {
-    const workspace = await workspaceOf(req);
+    const workspace = await authorizedWorkspace(ctx.orm, req);
     res.json(await getInvitation(ctx.orm, req.params.id, workspace.id));
   });
 
   // Until acceptance; the roles must be the workspace's own.
   router.patch(`${base}/:id`, async (req, res) => {
-    const workspace = await workspaceOf(req);
+    const workspace = await authorizedWorkspace(ctx.orm, req);
     const input = parseBody(changeInvitationSchema, req);
     if (input.roles) checkKnownRoles(workspace.settings, input.roles);
     await getInvitation(ctx.orm, req.params.id, workspace.id);
@@ -115,7 +103,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
 
   /** The link that was (or will be) emailed: the same for every send of the invitation. */
   async function linkOf(req: Request<{ ws: string; id: string }>): Promise<string> {
-    const workspace = await workspaceOf(req);
+    const workspace = await authorizedWorkspace(ctx.orm, req);
     const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
     return acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id));
   }
@@ -146,7 +134,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     ['revoke', revokeUpdate],
   ] as const) {
     router.post(`${base}/:id/${action}`, async (req, res) => {
-      const workspace = await workspaceOf(req);
+      const workspace = await authorizedWorkspace(ctx.orm, req);
       const input = parseBody(invitationActionSchema, req);
       await getInvitation(ctx.orm, req.params.id, workspace.id);
       res.json(await runInvitationUpdate(ctx, req.params.id, update, input));
@@ -158,7 +146,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     ['reject', rejectUpdate],
   ] as const) {
     router.post(`${base}/:id/${action}`, async (req, res) => {
-      const workspace = await workspaceOf(req);
+      const workspace = await authorizedWorkspace(ctx.orm, req);
       const { approver } = parseBody(invitationDecisionSchema, req);
       const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
       checkMayApprove(workspace.settings, approver, invitation.roles);

@@ -1,0 +1,34 @@
+import { Problem } from './problem';
+
+/** A keyset position in a newest-first list: the (time, id) of the last row of the previous page. */
+export interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
+      return { createdAt, id };
+  } catch {
+    // falls through: not a cursor we issued
+  }
+  return undefined;
+}
+
+/** The `cursor` query parameter of a list, or a 422 naming it when it is not one this API issued. */
+export function cursorFromQuery(text: string | undefined): Cursor | undefined {
+  if (text === undefined) return undefined;
+  const cursor = decodeCursor(text);
+  if (!cursor) {
+    throw new Problem('validation_failed', 'invalid query: cursor is not one this API issued', [
+      { field: 'query.cursor', message: 'is not a cursor this API issued' },
+    ]);
+  }
+  return cursor;
+}
