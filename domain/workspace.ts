@@ -57,6 +57,27 @@ export const workspaceSettingsSchema = z
       .default(null),
     locale: z.string().trim().min(2).max(16).default('en'),
     channels: z.array(channelSchema).default(['email']),
+    /**
+     * Where a message goes when its channel refuses it for good, e.g.
+     * `{"sms": "email"}`: an SMS that Twilio could not deliver is emailed, if
+     * the invitee has an address and was not emailed already.
+     */
+    fallback: z
+      .partialRecord(channelSchema, channelSchema)
+      .superRefine((pairs, ctx) => {
+        for (const [from, to] of Object.entries(pairs)) {
+          if (from === to) ctx.addIssue({ code: 'custom', path: [from], message: 'cannot fall back to itself' });
+        }
+      })
+      .default({}),
+    /** The host's app, so a printed invitation can say how to install or open it; `null` points at the link only. */
+    app: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        url: z.url({ protocol: /^https?$/ }).max(2048),
+      })
+      .nullable()
+      .default(null),
     /** Only a user whose verified email is the invited address may accept (the host vouches for it). */
     requireEmailMatch: z.boolean().default(false),
     /** A member without an inviter role who invites makes a request, for an inviter to approve, instead of being refused. */
