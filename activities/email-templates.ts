@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
 import type { EmailTemplateSources } from '../domain/email-template';
+import { localeCandidates, longDate } from '../domain/locale';
 
 export interface InvitationEmailModel {
   workspaceName: string;
@@ -33,9 +34,6 @@ type Part = keyof RenderedEmail;
 
 const maxCompiled = 1_000;
 
-/** The languages templates exist in; anything else falls back, finally to English. */
-export const defaultLocale = 'en';
-
 /**
  * Handlebars templates from templates/email/<locale>/, compiled once per
  * process. Each email is rendered in the first of the wanted locales that has
@@ -51,9 +49,7 @@ export class EmailTemplates {
     this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
     this.handlebars.registerHelper('longDate', (iso: unknown, options: Handlebars.HelperOptions) => {
       if (typeof iso !== 'string') return '';
-      const locale = (options.data as { root: { locale: string } }).root.locale;
-      const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-      return `${date.format(new Date(iso))} UTC`;
+      return longDate(iso, (options.data as { root: { locale: string } }).root.locale);
     });
   }
 
@@ -67,8 +63,9 @@ export class EmailTemplates {
     model: EmailModels[Name],
     overrides: ReadonlyMap<string, EmailTemplateSources> = new Map(),
   ): RenderedEmail & { locale: string } {
-    const candidates = [...locales.flatMap((locale) => (locale ? [locale, locale.split('-')[0]!] : [])), defaultLocale];
-    const locale = candidates.find((candidate) => overrides.has(candidate) || this.ships(candidate, name))!;
+    const locale = localeCandidates(locales).find(
+      (candidate) => overrides.has(candidate) || this.ships(candidate, name),
+    )!;
     const override = overrides.get(locale);
     const part = (kind: Part) => {
       const template = override

@@ -1,11 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
+import type { TwilioSettings } from '../config/config';
 import { SecretBox } from '../domain/secret-box';
 import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
 import { createMailActivities } from './mail';
 import { createProjectionActivities } from './projection';
+import { createSmsActivities } from './sms';
+import { SmsTemplates } from './sms-templates';
+import { createTwilioSender } from './twilio';
 import { startWebhookDeliveries } from './webhook-starter';
 import { createWebhookActivities } from './webhooks';
 import { createWorkspaceReader } from './workspaces';
@@ -19,6 +23,8 @@ export interface ActivityDependencies {
   secret: string;
   publicBaseUrl: string;
   templates?: EmailTemplates;
+  /** `null` when SMS is not configured. */
+  twilio: TwilioSettings | null;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -34,6 +40,13 @@ export function createActivities(deps: ActivityDependencies) {
       workspaces,
       overrides: createTemplateOverrides(deps.orm),
       mailFrom: deps.mailFrom,
+      secret: deps.secret,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
+    ...createSmsActivities({
+      sender: deps.twilio && createTwilioSender(deps.twilio),
+      templates: new SmsTemplates(),
+      workspaces,
       secret: deps.secret,
       publicBaseUrl: deps.publicBaseUrl,
     }),

@@ -49,10 +49,18 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
     state.acceptedBy,
     state.events.length,
   ]);
-  const values = state.events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+  const values = state.events.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
   await em.execute(
-    `insert into invitation_events (invitation_id, seq, type, at, by, detail) values ${values} on conflict do nothing`,
-    state.events.flatMap((event) => [state.id, event.seq, event.type, event.at, event.by, event.detail ?? null]),
+    `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id) values ${values} on conflict do nothing`,
+    state.events.flatMap((event) => [
+      state.id,
+      event.seq,
+      event.type,
+      event.at,
+      event.by,
+      event.detail ?? null,
+      event.messageId ?? null,
+    ]),
   );
 }
 

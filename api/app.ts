@@ -10,6 +10,7 @@ import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { inviteeRouter } from './routers/invitee';
 import { membersRouter } from './routers/members';
+import { providersRouter } from './routers/providers';
 import { templatesRouter } from './routers/templates';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints';
 import { workspacesRouter } from './routers/workspaces';
@@ -48,6 +49,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(healthRouter(ctx));
   app.use(docsRouter());
   for (const routes of options.extraRoutes ?? []) app.use(routes);
+  // Signed by the provider instead of carrying an API key.
+  app.use(providersRouter(ctx));
 
   app.use('/v1', authenticate(ctx.orm));
   app.use('/v1', idempotency(ctx.orm, ctx.log));

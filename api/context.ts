@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { TwilioSettings } from '../config/config';
 
 /** What every router needs, built once by the process that serves the API. */
 export interface ApiContext {
@@ -13,4 +14,6 @@ export interface ApiContext {
   /** INVITEFLOW_SECRET: signs invitation tokens and seals webhook secrets. */
   secret: string;
   publicBaseUrl: string;
+  /** Checks the signature of Twilio's status callbacks; `null` when SMS is not configured. */
+  twilio: TwilioSettings | null;
 }

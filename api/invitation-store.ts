@@ -52,6 +52,7 @@ export async function findInvitation(
       at: event.at.toISOString(),
       by: event.by,
       ...(event.detail !== null && { detail: event.detail }),
+      ...(event.messageId !== null && { messageId: event.messageId }),
     })),
   );
 }

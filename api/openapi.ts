@@ -26,6 +26,8 @@ import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-inp
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
 import { emailTemplateSchema, previewTemplateSchema, templatePathSchema } from '../domain/email-template';
+import { printInvitationQuerySchema } from './print-invitation';
+import { twilioCallbackQuerySchema, twilioStatusSchema } from '../domain/delivery-reports';
 
 // The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
 export type JsonSchema = Record<string, unknown>;
@@ -98,7 +100,14 @@ export const invitationViewSchema = z.object({
         type: z.enum(invitationEventTypes),
         at: timestamp,
         by: z.string().nullable(),
-        detail: z.string().optional().describe('What failed, on delivery_failed events; never personal data'),
+        detail: z
+          .string()
+          .optional()
+          .describe('The channel on delivered and delivery_failed events, and what failed; never personal data'),
+        messageId: z
+          .string()
+          .optional()
+          .describe("The provider's message id (a Twilio SID) on events from a delivery report"),
       }),
     )
     .describe('The history, oldest first; empty in lists'),
@@ -243,8 +252,8 @@ interface Answer {
   description: string;
   /** Registered in `components`; none for an empty answer. */
   schema?: z.ZodType;
-  /** An image instead of JSON. */
-  media?: 'image/png' | 'image/svg+xml';
+  /** An image or a document instead of JSON. */
+  media?: 'image/png' | 'image/svg+xml' | 'application/pdf';
   headers?: Record<string, string>;
 }
 
@@ -260,6 +269,8 @@ interface RouteDoc {
   params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A form-encoded body (a provider's callback) instead of JSON. */
+  form?: true;
   answers: Answer[];
   /** The route's own problem codes; the ones every route, body or query can give are added. */
   errors: ErrorCode[];
@@ -274,7 +285,7 @@ interface RouteDoc {
  * now, which a resend refuses.
  */
 function refusals(
-  type: Exclude<InvitationCommand['type'], 'expire' | 'remind' | 'request' | 'failDelivery'>,
+  type: Exclude<InvitationCommand['type'], 'expire' | 'remind' | 'request' | 'failDelivery' | 'reportDelivery'>,
 ): ErrorCode[] {
   const epoch = new Date(0);
   const now = new Date();
@@ -420,6 +431,7 @@ const routes: RouteDoc[] = [
       'inviter_not_allowed',
       'role_not_grantable',
       'unknown_role',
+      'channel_unavailable',
       'seat_limit_reached',
       'idempotency_key_reused',
       'idempotency_key_in_use',
@@ -484,6 +496,28 @@ const routes: RouteDoc[] = [
     ],
     errors: ofInvitation,
   })),
+  {
+    method: 'get',
+    path: `${invitationPath}/print.pdf`,
+    operationId: 'printInvitation',
+    tag: 'Invitations',
+    summary: 'A paper invitation to print (PDF)',
+    description:
+      'One page for invitees reached neither by email nor by phone: who invites them to which workspace, how to ' +
+      "install or open the host's app (the workspace's `app` setting; without one, to scan the code with the phone's " +
+      "camera), the QR code and the text of the same link as `.../link`, and the expiry. In the invitation's locale, " +
+      "else the workspace's, else English.",
+    query: printInvitationQuerySchema,
+    answers: [
+      {
+        status: 200,
+        description: 'The invitation, one page',
+        media: 'application/pdf',
+        headers: { 'Content-Disposition': '`inline; filename="invitation-<id>.pdf"`' },
+      },
+    ],
+    errors: ofInvitation,
+  },
   ...invitationActions,
   {
     method: 'get',
@@ -655,6 +689,24 @@ const routes: RouteDoc[] = [
     errors: ofEndpoint,
   },
   {
+    method: 'post',
+    path: '/v1/providers/twilio/status',
+    operationId: 'twilioStatusCallback',
+    tag: 'Providers',
+    summary: "Twilio's status callback for an SMS",
+    description:
+      'The URL inviteflow gives Twilio with each SMS; not for hosts. Twilio signs each callback with the auth token ' +
+      '(`X-Twilio-Signature` over this URL on PUBLIC_BASE_URL and the form fields): a wrong or missing signature is a ' +
+      '403. `delivered` becomes a `delivered` event, `failed` and `undelivered` a `delivery_failed` event (and the ' +
+      "workspace's fallback channel, if any); other statuses change nothing. A report Twilio repeats is recorded once.",
+    query: twilioCallbackQuerySchema,
+    body: twilioStatusSchema,
+    form: true,
+    answers: [{ status: 204, description: 'Received' }],
+    errors: ['forbidden', 'not_found'],
+    public: true,
+  },
+  {
     method: 'get',
     path: '/healthz',
     operationId: 'liveness',
@@ -782,7 +834,9 @@ function operation(route: RouteDoc): Operation {
       // The routers read a missing body as `{}`, so it is optional when `{}` passes.
       requestBody: {
         required: !route.body.safeParse({}).success,
-        content: { 'application/json': { schema: inputSchema(route.body) } },
+        content: {
+          [route.form ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: inputSchema(route.body) },
+        },
       },
     }),
     responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),

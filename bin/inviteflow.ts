@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { ConfigError, loadConfig, requireSettings, type Config } from '../config/config';
+import { ConfigError, loadConfig, requireSettings, twilioSettings, type Config } from '../config/config';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/temporal-binaries';
 import { startDevStack } from '../runtime/dev-stack';
 import { createLogger } from '../runtime/logger';
@@ -50,6 +50,7 @@ function productionEndpoints(config: Config, needs: 'api' | 'worker') {
     smtpUrl: config.SMTP_URL ?? '',
     apiKey: config.INVITEFLOW_API_KEY ?? '',
     secret: required.INVITEFLOW_SECRET,
+    twilio: twilioSettings(config),
   };
 }
 

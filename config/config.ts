@@ -31,7 +31,10 @@ export const configSchema = z.object({
   DATABASE_URL: url(/^postgres(ql)?$/).optional(),
   SMTP_URL: url(/^smtps?$/).optional(),
   MAIL_FROM: z.string().min(3).default('inviteflow <no-reply@inviteflow.local>'),
-  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID: AC and 32 hexadecimal digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_API_URL: url(/^https?$/).optional(),
@@ -63,6 +66,28 @@ export function requireSettings<K extends keyof Config>(
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')} must be set`);
   return config as Config & Required<Pick<Config, K>>;
+}
+
+/** What the worker sends SMS with and the API checks Twilio's callbacks with. */
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  /** A phone number, an alphanumeric sender or a Messaging Service SID (`MG...`). */
+  from: string;
+  /** Another base URL than Twilio's own, e.g. a Twilio-compatible gateway. */
+  apiUrl?: string;
+}
+
+/** `null` when SMS is not configured; half a configuration is an error, not a silent "no SMS". */
+export function twilioSettings(config: Config): TwilioSettings | null {
+  const { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_API_URL } = config;
+  if (!TWILIO_ACCOUNT_SID && !TWILIO_AUTH_TOKEN && !TWILIO_FROM) return null;
+  const {
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_FROM: from,
+  } = requireSettings(config, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  return { accountSid, authToken, from, ...(TWILIO_API_URL && { apiUrl: TWILIO_API_URL }) };
 }
 
 export function publicBaseUrl(config: Config): string {

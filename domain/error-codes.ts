@@ -11,6 +11,7 @@ export const errorCodes = {
   inviter_not_allowed: 403,
   role_not_grantable: 403,
   unknown_role: 422,
+  channel_unavailable: 422,
   template_invalid: 422,
   template_not_found: 404,
   workspace_not_found: 404,

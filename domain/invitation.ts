@@ -54,6 +54,7 @@ export const invitationEventTypes = [
   'rejected',
   'changed',
   'delivery_failed',
+  'delivered',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -63,8 +64,13 @@ export interface InvitationEvent {
   type: InvitationEventType;
   at: string;
   by: string | null;
-  /** What went wrong, for `delivery_failed`: never personal data (reply codes, not the server's text). */
+  /**
+   * The channel, for `delivered` and `delivery_failed`, and for a failure what
+   * went wrong: never personal data (reply codes, not the server's text).
+   */
   detail?: string;
+  /** The provider's id of the message a delivery report is about (a Twilio SID), so a repeated report is recognised. */
+  messageId?: string;
 }
 
 /** What the creator decides; everything else starts from the lifecycle. */
@@ -91,6 +97,11 @@ export interface NewInvitation {
    * before the setting existed lack it and get no reminders.
    */
   reminderOffsetsMs?: number[];
+  /**
+   * Where a message goes when its channel refuses it for good, fixed at
+   * creation from the workspace's `fallback`; absent from states started before it existed.
+   */
+  fallback?: Partial<Record<Channel, Channel>>;
 }
 
 /** The workspace default, also for states started before the setting existed. */
@@ -123,7 +134,9 @@ export type InvitationCommand =
   /** Fields left out keep their value. */
   | { type: 'change'; roles?: string[]; groups?: string[]; by?: string }
   /** The workflow's own, when a channel refused a message for good: history, not a change of status. */
-  | { type: 'failDelivery'; channel: Channel; reason: string };
+  | { type: 'failDelivery'; channel: Channel; reason: string }
+  /** A provider's word on a message it took (Twilio's status callback); the same report twice changes nothing. */
+  | { type: 'reportDelivery'; channel: Channel; messageId: string; delivered: boolean; reason?: string };
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();
@@ -182,6 +195,7 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   change: ['requested', 'registered', 'pending', 'expired'],
   // A message can fail after the invitation moved on (accepted while it was being sent): still worth recording.
   failDelivery: invitationStatuses,
+  reportDelivery: invitationStatuses,
 };
 
 function isPastExpiry(state: InvitationState, now: Date): boolean {
@@ -250,20 +264,26 @@ export function nextReminderAt(state: InvitationState): number | undefined {
   return at < Date.parse(state.expiresAt) ? at : undefined;
 }
 
-/**
- * Whether the email of a snapshot taken at a send or a reminder is still worth
- * delivering: not once the invitation left `pending`, nor once a newer send
- * or reminder has its own email on the way.
- */
-export function isLatestMessage(state: InvitationState, snapshot: InvitationState): boolean {
-  return (
-    state.status === 'pending' &&
-    state.sendCount === snapshot.sendCount &&
-    remindersSinceLastSend(state) === remindersSinceLastSend(snapshot)
-  );
+/** Which message of an invitation: the send it belongs to, and 0 for the send itself or the reminder's number. */
+export interface MessageRef {
+  send: number;
+  reminder: number;
 }
 
-const eventOf: Record<InvitationCommand['type'], InvitationEventType> = {
+export function messageOf(state: InvitationState): MessageRef {
+  return { send: state.sendCount, reminder: remindersSinceLastSend(state) };
+}
+
+/**
+ * Whether a message is still worth delivering: not once the invitation left
+ * `pending`, nor once a newer send or reminder has its own message on the way.
+ */
+export function isLatestMessage(state: InvitationState, message: MessageRef): boolean {
+  const latest = messageOf(state);
+  return state.status === 'pending' && latest.send === message.send && latest.reminder === message.reminder;
+}
+
+const eventOf: Record<Exclude<InvitationCommand['type'], 'reportDelivery'>, InvitationEventType> = {
   send: 'sent',
   resend: 'resent',
   accept: 'accepted',
@@ -288,6 +308,7 @@ function actorOf(state: InvitationState, command: InvitationCommand): string | n
     case 'expire':
     case 'remind':
     case 'failDelivery':
+    case 'reportDelivery':
       return null;
     default:
       return command.by ?? null;
@@ -312,20 +333,48 @@ function changesNothing(state: InvitationState, command: InvitationCommand): boo
   return same(command.roles, state.roles) && same(command.groups, state.groups);
 }
 
+function eventTypeOf(command: InvitationCommand): InvitationEventType {
+  if (command.type !== 'reportDelivery') return eventOf[command.type];
+  return command.delivered ? 'delivered' : 'delivery_failed';
+}
+
+/** A provider repeating a report (Twilio retries callbacks) changes nothing. */
+function isRepeatedReport(state: InvitationState, command: InvitationCommand): boolean {
+  if (command.type !== 'reportDelivery') return false;
+  const type = eventTypeOf(command);
+  return state.events.some((event) => event.type === type && event.messageId === command.messageId);
+}
+
+function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 'messageId'> {
+  switch (command.type) {
+    case 'failDelivery':
+      return { detail: `${command.channel}: ${command.reason}` };
+    case 'reportDelivery':
+      return {
+        detail: command.delivered ? command.channel : `${command.channel}: ${command.reason ?? 'not delivered'}`,
+        messageId: command.messageId,
+      };
+    default:
+      return {};
+  }
+}
+
 /**
  * Applies a command: the next state, with the event it produced appended (a
- * repeated acceptance, or a change to what is already there, changes nothing).
+ * repeated acceptance or report, or a change to what is already there, changes nothing).
  */
 export function transition(state: InvitationState, command: InvitationCommand, now: Date): InvitationState {
   checkCommand(state, command, now);
-  if (isRepeatedAcceptance(state, command) || changesNothing(state, command)) return state;
+  if (isRepeatedAcceptance(state, command) || changesNothing(state, command) || isRepeatedReport(state, command)) {
+    return state;
+  }
   const at = now.toISOString();
   const event: InvitationEvent = {
     seq: state.events.length + 1,
-    type: eventOf[command.type],
+    type: eventTypeOf(command),
     at,
     by: actorOf(state, command),
-    ...(command.type === 'failDelivery' && { detail: `${command.channel}: ${command.reason}` }),
+    ...detailOf(command),
   };
   const next: InvitationState = { ...state, events: [...state.events, event] };
   switch (command.type) {
@@ -354,6 +403,7 @@ export function transition(state: InvitationState, command: InvitationCommand, n
       return { ...next, status: 'expired' };
     case 'remind':
     case 'failDelivery':
+    case 'reportDelivery':
       return next;
   }
 }

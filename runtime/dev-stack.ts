@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config';
+import { twilioSettings, type Config } from '../config/config';
 import { startMailCatcher } from '../embedded/mail-catcher';
 import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startSmsCatcher } from '../embedded/sms-catcher';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
 import { searchAttributesForCli } from './search-attributes';
 import { runInviteflow, Stack, type Endpoints, type Running } from './services';
@@ -14,7 +15,10 @@ import { runInviteflow, Stack, type Endpoints, type Running } from './services';
 /** Well known on purpose: `inviteflow start` is for development, and the README's curl uses it. */
 export const devApiKey = 'inviteflow-dev-key';
 
-export const devPorts = { temporal: 7233, temporalUi: 8233, postgres: 5433, smtp: 1025 };
+export const devPorts = { temporal: 7233, temporalUi: 8233, postgres: 5433, smtp: 1025, sms: 8025 };
+
+/** The number the SMS catcher shows as sender: Twilio's own test "from" number. */
+const devSmsFrom = '+15005550006';
 
 /** Where embedded services keep their data between runs (under the OS temp dir: PostgreSQL runs as `postgres`). */
 export const devDataDir = join(tmpdir(), 'inviteflow-dev');
@@ -78,10 +82,20 @@ export async function startDevStack(config: Config, log: Logger): Promise<DevSta
       extraRoutes.push(Router().get('/dev/outbox', (_req, res) => res.json({ data: catcher.messages().reverse() })));
     }
 
+    let twilio = twilioSettings(config);
+    if (!twilio) {
+      log.info('TWILIO_ACCOUNT_SID is not set: starting the local SMS catcher (a Twilio-compatible API)');
+      const sms = await startSmsCatcher({ port: devPorts.sms, host: '127.0.0.1' });
+      stack.add('SMS catcher', () => sms.stop());
+      twilio = { accountSid: sms.accountSid, authToken: sms.authToken, from: devSmsFrom, apiUrl: sms.url };
+      extraRoutes.push(Router().get('/dev/sms', (_req, res) => res.json({ data: sms.messages().reverse() })));
+    }
+
     const endpoints: Endpoints = {
       temporalAddress,
       databaseUrl,
       smtpUrl,
+      twilio,
       apiKey: config.INVITEFLOW_API_KEY ?? devApiKey,
       secret: config.INVITEFLOW_SECRET ?? devSecret(),
     };
@@ -90,7 +104,8 @@ export async function startDevStack(config: Config, log: Logger): Promise<DevSta
     const running = await runInviteflow(stack, config, endpoints, log, { api: true, worker: true, extraRoutes });
     const api = running.api!.url;
     Object.assign(urls, { API: api, 'API docs': `${api}/docs` });
-    if (extraRoutes.length > 0) urls['Outbox'] = `${api}/dev/outbox`;
+    if (!config.SMTP_URL) urls['Outbox'] = `${api}/dev/outbox`;
+    if (!config.TWILIO_ACCOUNT_SID) urls['SMS outbox'] = `${api}/dev/sms`;
     return { ...running, stack, urls };
   } catch (error) {
     await stack.stop();

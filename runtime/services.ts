@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createMailTransport } from '../activities/mail';
 import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
 import { ensureBootstrapKey } from '../api/auth';
-import { publicBaseUrl, type Config } from '../config/config';
+import { publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { startApiServer, type ApiServer } from './api-server';
 import { createWorker } from './worker';
@@ -16,6 +16,8 @@ export interface Endpoints {
   temporalAddress: string;
   databaseUrl: string;
   smtpUrl: string;
+  /** `null`: no SMS. */
+  twilio: TwilioSettings | null;
   apiKey: string;
   secret: string;
 }
@@ -89,6 +91,7 @@ export async function runInviteflow(
     temporalTimeoutMs: config.TEMPORAL_REQUEST_TIMEOUT_MS,
     secret: endpoints.secret,
     publicBaseUrl: publicBaseUrl(config),
+    twilio: endpoints.twilio,
   };
 
   let worker: Worker | null = null;

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
+import type { TwilioSettings } from '../config/config';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -14,6 +15,7 @@ export interface WorkerDependencies {
   mailFrom: string;
   secret: string;
   publicBaseUrl: string;
+  twilio: TwilioSettings | null;
   /** A prebuilt bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundlePath?: string;
 }

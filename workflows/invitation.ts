@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { fallbackChannel } from '../domain/channels';
 import { RuleViolation } from '../domain/error-codes';
 import { DAY } from '../domain/duration';
 import {
@@ -22,11 +23,14 @@ import {
   isFinal,
   isLatestMessage,
   lastEvent,
+  messageOf,
   nextReminderAt,
   transition,
   type InvitationCommand,
   type InvitationState,
+  type MessageRef,
 } from '../domain/invitation';
+import type { Channel } from '../domain/workspace';
 import { invitationChannelKey, invitationExpiresAtKey, invitationStatusKey, workspaceIdKey } from './search-attributes';
 
 export interface InvitationWorkflowInput {
@@ -49,6 +53,17 @@ export const rejectUpdate = defineUpdate<InvitationState, [{ by?: string }]>('re
 export const changeUpdate = defineUpdate<InvitationState, [{ roles?: string[]; groups?: string[]; by?: string }]>(
   'change',
 );
+/** A provider's status report on one message, e.g. Twilio's callback for an SMS. */
+export interface DeliveryReport {
+  channel: Channel;
+  /** The provider's id of the message; a report repeated for it changes nothing. */
+  messageId: string;
+  delivered: boolean;
+  reason?: string;
+  /** Which message it was, so a failure of the latest can fall back to another channel. */
+  message: MessageRef;
+}
+export const reportDeliveryUpdate = defineUpdate<InvitationState, [DeliveryReport]>('reportDelivery');
 /** Completes once the invitation is recorded, so the creator can read its own write. */
 export const openedUpdate = defineUpdate<InvitationState, []>('opened');
 export const stateQuery = defineQuery<InvitationState>('state');
@@ -61,7 +76,7 @@ const { recordTransition } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const { sendInvitationEmail, sendReminderEmail } = proxyActivities<Activities>({
+const messages = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -78,11 +93,23 @@ function asFailure(error: unknown): unknown {
   });
 }
 
+/** One message to deliver on one channel: the state it was taken from says which send or reminder it is. */
+interface Delivery {
+  state: InvitationState;
+  channel: Channel;
+  reminder: boolean;
+}
+
+const deliverOn = {
+  email: { invitation: messages.sendInvitationEmail, reminder: messages.sendReminderEmail },
+  sms: { invitation: messages.sendInvitationSms, reminder: messages.sendReminderSms },
+} satisfies Record<Channel, { invitation: unknown; reminder: unknown }>;
+
 /** The invitation's state and the order in which its changes are recorded and delivered. */
 class Invitation {
   private recorded = Promise.resolve();
-  /** Snapshots taken at each send and reminder, delivered in order by the main loop so an update never waits on SMTP. */
-  readonly deliveries: InvitationState[] = [];
+  /** Messages taken at each send and reminder, delivered in order by the main loop so an update never waits on SMTP or Twilio. */
+  readonly deliveries: Delivery[] = [];
 
   constructor(public state: InvitationState) {}
 
@@ -113,14 +140,49 @@ class Invitation {
     }
     if (this.state === previous) return previous;
     const snapshot = this.state;
-    const event = lastEvent(snapshot);
-    const emailed = event.type === 'sent' || event.type === 'resent' || event.type === 'reminded';
-    if (emailed && snapshot.channels.includes('email')) {
-      this.deliveries.push(snapshot);
+    const { type } = lastEvent(snapshot);
+    if (type === 'sent' || type === 'resent' || type === 'reminded') {
+      for (const channel of snapshot.channels) this.queue({ state: snapshot, channel, reminder: type === 'reminded' });
     }
     this.publishSearchAttributes();
     await this.record(snapshot);
     return snapshot;
+  }
+
+  /** Runs that took an SMS channel before SMS was delivered replay without sending one. */
+  queue(delivery: Delivery): void {
+    if (delivery.channel === 'sms' && !patched('deliver-sms')) return;
+    this.deliveries.push(delivery);
+  }
+
+  /** After a channel refused a message for good, the same message on the workspace's fallback channel, if any. */
+  fallBack(failed: Channel, message: MessageRef, reminder: boolean): void {
+    const channel = fallbackChannel(this.state, failed, message);
+    if (channel !== undefined) this.queue({ state: this.state, channel, reminder });
+  }
+
+  /** Sends a message if it is still the latest; a permanent failure is recorded and may fall back to another channel. */
+  async deliver({ state, channel, reminder }: Delivery): Promise<void> {
+    // A send or reminder overtaken by acceptance, revocation, expiry or a newer send or reminder is stale.
+    const message = messageOf(state);
+    if (!isLatestMessage(this.state, message)) return;
+    try {
+      await deliverOn[channel][reminder ? 'reminder' : 'invitation']({ invitation: state });
+    } catch (error) {
+      // A permanent failure must not end the invitation: it stays pending and can be resent.
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn(`invitation ${reminder ? 'reminder' : 'message'} not delivered`, {
+        invitationId: state.id,
+        sendNumber: state.sendCount,
+        channel,
+      });
+      // Runs that failed a delivery before failures were recorded replay without the event.
+      if (patched('record-delivery-failures')) {
+        const reason = error.cause?.message ?? 'delivery failed';
+        await this.apply({ type: 'failDelivery', channel, reason });
+        this.fallBack(channel, message, reminder);
+      }
+    }
   }
 
   record(snapshot: InvitationState): Promise<void> {
@@ -174,6 +236,25 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   handleCommand(approveUpdate, ({ by }) => ({ type: 'approve', by }));
   handleCommand(rejectUpdate, ({ by }) => ({ type: 'reject', by }));
   handleCommand(changeUpdate, ({ roles, groups, by }) => ({ type: 'change', roles, groups, by }));
+  const reportCommand = ({ channel, messageId, delivered, reason }: DeliveryReport): InvitationCommand => ({
+    type: 'reportDelivery',
+    channel,
+    messageId,
+    delivered,
+    reason,
+  });
+  setHandler(
+    reportDeliveryUpdate,
+    async (report) => {
+      const seen = invitation.state.events.length;
+      const state = await invitation.apply(reportCommand(report));
+      const recorded = invitation.state.events.length > seen;
+      if (recorded && !report.delivered)
+        invitation.fallBack(report.channel, report.message, report.message.reminder > 0);
+      return state;
+    },
+    { validator: (report: DeliveryReport) => invitation.check(reportCommand(report)) },
+  );
 
   if (workflowInfo().continuedFromExecutionRunId === undefined) {
     invitation.publishSearchAttributes();
@@ -187,25 +268,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   for (;;) {
     const delivery = invitation.deliveries.shift();
     if (delivery !== undefined) {
-      // A send or reminder overtaken by acceptance, revocation, expiry or a newer send or reminder is stale.
-      if (isLatestMessage(invitation.state, delivery)) {
-        const reminder = lastEvent(delivery).type === 'reminded';
-        try {
-          await (reminder ? sendReminderEmail : sendInvitationEmail)({ invitation: delivery });
-        } catch (error) {
-          // A permanent failure must not end the invitation: it stays pending and can be resent.
-          if (!(error instanceof ActivityFailure)) throw error;
-          log.warn(`invitation ${reminder ? 'reminder' : 'email'} not delivered`, {
-            invitationId: delivery.id,
-            sendNumber: delivery.sendCount,
-          });
-          // Runs that failed a delivery before failures were recorded replay without the event.
-          if (patched('record-delivery-failures')) {
-            const reason = error.cause?.message ?? 'delivery failed';
-            await invitation.apply({ type: 'failDelivery', channel: 'email', reason });
-          }
-        }
-      }
+      await invitation.deliver(delivery);
       continue;
     }
     if (isFinal(invitation.state.status)) break;

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
+import { defaultChannels } from '../../domain/channels';
 import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
 import { createInvitation } from '../../domain/invitation';
@@ -13,7 +14,7 @@ import {
 import { checkMayApprove, inviteOrRequest } from '../../domain/invite-requests';
 import { checkKnownRoles } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
-import { acceptLink, invitationPacing } from '../../domain/workspace';
+import { acceptLink, invitationPacing, type Workspace } from '../../domain/workspace';
 import {
   approveUpdate,
   changeUpdate,
@@ -26,6 +27,8 @@ import type { ApiContext } from '../context';
 import { getInvitation, listInvitations } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
 import { claimOrFindOpen, releaseClaims } from '../open-invitations';
+import { InvitationPrinter, printInvitationQuerySchema } from '../print-invitation';
+import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
@@ -33,29 +36,37 @@ import { cursorFromQuery } from '../cursor';
 export function invitationsRouter(ctx: ApiContext): Router {
   const router = Router();
   const base = '/v1/workspaces/:ws/invitations';
+  const printer = new InvitationPrinter();
 
   router.post(base, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const input = parseBody(createInvitationSchema, req);
     const roles = input.roles ?? [workspace.settings.defaultRole];
     const request = inviteOrRequest(workspace.settings, input.inviter, roles) === 'request';
+    const invitee = {
+      email: input.invitee.email ?? null,
+      phone: input.invitee.phone ?? null,
+      name: input.invitee.name ?? null,
+      userId: input.invitee.userId ?? null,
+    };
+    const channels = input.channels ?? defaultChannels(workspace.settings.channels, invitee);
+    if (channels.includes('sms') && !ctx.twilio) {
+      const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
+      throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
+    }
     const invitation = createInvitation(
       {
         id: newId('inv'),
         workspaceId: workspace.id,
-        invitee: {
-          email: input.invitee.email ?? null,
-          phone: input.invitee.phone ?? null,
-          name: input.invitee.name ?? null,
-          userId: input.invitee.userId ?? null,
-        },
+        invitee,
         roles,
         groups: input.groups,
-        channels: input.channels ?? workspace.settings.channels,
+        channels,
         inviter: input.inviter,
         locale: input.locale ?? null,
         ttlMs: parseDuration(input.expiresIn ?? workspace.settings.invitationTtl) ?? 0,
         ...invitationPacing(workspace.settings),
+        fallback: workspace.settings.fallback,
       },
       new Date(),
     );
@@ -102,10 +113,13 @@ export function invitationsRouter(ctx: ApiContext): Router {
   });
 
   /** The link that was (or will be) emailed: the same for every send of the invitation. */
+  const linkTo = (workspace: Workspace, invitationId: string) =>
+    acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitationId));
+
   async function linkOf(req: Request<{ ws: string; id: string }>): Promise<string> {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
-    return acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitation.id));
+    return linkTo(workspace, invitation.id);
   }
 
   router.get(`${base}/:id/link`, async (req, res) => {
@@ -126,6 +140,33 @@ export function invitationsRouter(ctx: ApiContext): Router {
       width: 512,
     });
     res.type('image/png').set('cache-control', 'private, no-store').send(png);
+  });
+
+  // A paper invitation for people reached neither by email nor by phone (Ommnio's "Print invitation").
+  router.get(`${base}/:id/print.pdf`, async (req, res) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req);
+    const { size } = parseQuery(printInvitationQuerySchema, req);
+    const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
+    const pdf = await printer.render(
+      {
+        workspaceName: workspace.name,
+        inviterName: invitation.inviter.name ?? null,
+        inviteeName: invitation.invitee.name,
+        // Workspaces stored before the setting existed lack it.
+        app: workspace.settings.app ?? null,
+        link: linkTo(workspace, invitation.id),
+        expiresAt: invitation.expiresAt,
+      },
+      [invitation.locale, workspace.settings.locale],
+      size,
+    );
+    res
+      .type('application/pdf')
+      .set({
+        'content-disposition': `inline; filename="invitation-${invitation.id}.pdf"`,
+        'cache-control': 'private, no-store',
+      })
+      .send(pdf);
   });
 
   for (const [action, update] of [

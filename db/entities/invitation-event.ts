@@ -9,8 +9,10 @@ export interface InvitationEventRow {
   type: InvitationEventType;
   at: Date;
   by: string | null;
-  /** What failed, for `delivery_failed`. */
+  /** The channel, and what failed for `delivery_failed`. */
   detail: string | null;
+  /** The provider's message id, on events from a provider's delivery report. */
+  messageId: string | null;
 }
 
 export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
@@ -23,5 +25,6 @@ export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
     at: { type: 'datetime' },
     by: { type: 'text', nullable: true },
     detail: { type: 'text', nullable: true },
+    messageId: { type: 'text', nullable: true },
   },
 });

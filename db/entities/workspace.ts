@@ -1,5 +1,8 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
-import type { Workspace, WorkspaceSettings } from '../../domain/workspace';
+import { workspaceSettingsSchema, type Workspace, type WorkspaceSettings } from '../../domain/workspace';
+
+/** Settings added since a workspace was stored read as their defaults. */
+const defaultSettings = workspaceSettingsSchema.parse({});
 
 export interface WorkspaceRow {
   /** Host-given: the id the host application already uses for the workspace. */
@@ -27,7 +30,7 @@ export function toWorkspace(row: WorkspaceRow): Workspace {
   return {
     id: row.id,
     name: row.name,
-    settings: row.settings,
+    settings: { ...defaultSettings, ...row.settings },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

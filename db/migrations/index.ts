@@ -5,6 +5,7 @@ import { Migration20261123000000 } from './Migration20261123000000';
 import { Migration20261124000000 } from './Migration20261124000000';
 import { Migration20261125000000 } from './Migration20261125000000';
 import { Migration20261126000000 } from './Migration20261126000000';
+import { Migration20261127000000 } from './Migration20261127000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124000000', class: Migration20261124000000 },
   { name: 'Migration20261125000000', class: Migration20261125000000 },
   { name: 'Migration20261126000000', class: Migration20261126000000 },
+  { name: 'Migration20261127000000', class: Migration20261127000000 },
 ];

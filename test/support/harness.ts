@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../config/config';
+import { freePort } from '../../embedded/free-port';
 import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher';
+import { startSmsCatcher, type SmsCatcher } from '../../embedded/sms-catcher';
 import { createLogger } from '../../runtime/logger';
 import { runInviteflow, Stack, type Running } from '../../runtime/services';
 import { createTestDatabase } from './database';
@@ -12,6 +14,8 @@ export interface TestInviteflow extends Running {
   secret: string;
   taskQueue: string;
   catcher: MailCatcher;
+  /** The Twilio-compatible API the worker's real Twilio SDK sends to. */
+  sms: SmsCatcher;
   /** `fetch` against the API with the platform key. */
   call(
     method: string,
@@ -24,20 +28,34 @@ export interface TestInviteflow extends Running {
 
 /**
  * inviteflow's API and worker, in this process, against the run's Temporal
- * and PostgreSQL, a fresh database, its own task queue and a real SMTP catcher.
+ * and PostgreSQL, a fresh database, its own task queue, a real SMTP catcher
+ * and a Twilio-compatible SMS catcher. The API listens on PUBLIC_BASE_URL, so
+ * the catcher's signed status callbacks reach it.
  */
 export async function startTestInviteflow(
   settings: Record<string, string> = {},
-  overrides: { temporalAddress?: string; smtpUrl?: string; worker?: boolean } = {},
+  overrides: { temporalAddress?: string; smtpUrl?: string; worker?: boolean; sms?: false } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
   const apiKey = `test-key-${randomUUID()}`;
   const secret = randomBytes(32).toString('base64url');
   const taskQueue = `test-${randomUUID()}`;
-  const [databaseUrl, catcher] = await Promise.all([createTestDatabase(), startMailCatcher()]);
-  const config = loadConfig({ PORT: '0', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', ...settings });
+  const [databaseUrl, catcher, sms, port] = await Promise.all([
+    createTestDatabase(),
+    startMailCatcher(),
+    startSmsCatcher(),
+    freePort(),
+  ]);
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://localhost:${port}`,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'silent',
+    ...settings,
+  });
   const stack = new Stack(createLogger('silent'));
   stack.add('mail catcher', () => catcher.stop());
+  stack.add('SMS catcher', () => sms.stop());
   const running = await runInviteflow(
     stack,
     config,
@@ -45,6 +63,10 @@ export async function startTestInviteflow(
       temporalAddress: overrides.temporalAddress ?? servers.temporalAddress,
       databaseUrl,
       smtpUrl: overrides.smtpUrl ?? catcher.url,
+      twilio:
+        overrides.sms === false
+          ? null
+          : { accountSid: sms.accountSid, authToken: sms.authToken, from: '+15005550006', apiUrl: sms.url },
       apiKey,
       secret,
     },
@@ -59,6 +81,7 @@ export async function startTestInviteflow(
     secret,
     taskQueue,
     catcher,
+    sms,
     async call(method, path, body, headers = {}) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,

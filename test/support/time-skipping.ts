@@ -59,6 +59,7 @@ export async function startTimeSkippingStack(): Promise<TimeSkippingStack> {
         mailFrom: 'inviteflow <no-reply@example.org>',
         secret: randomBytes(32).toString('base64url'),
         publicBaseUrl: 'http://localhost:3000',
+        twilio: null,
       }),
     });
     return worker.runUntil(async () => {

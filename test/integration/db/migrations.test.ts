@@ -13,6 +13,7 @@ const migrations = [
   'Migration20261124000000',
   'Migration20261125000000',
   'Migration20261126000000',
+  'Migration20261127000000',
 ];
 
 const tables = [

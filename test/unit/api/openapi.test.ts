@@ -110,12 +110,14 @@ describe('OpenAPI document', () => {
         'GET /v1/workspaces/{ws}/invitations/{id}/link',
         'GET /v1/workspaces/{ws}/invitations/{id}/qr.png',
         'GET /v1/workspaces/{ws}/invitations/{id}/qr.svg',
+        'GET /v1/workspaces/{ws}/invitations/{id}/print.pdf',
         'POST /v1/workspaces/{ws}/invitations/{id}/send',
         'POST /v1/workspaces/{ws}/invitations/{id}/resend',
         'POST /v1/workspaces/{ws}/invitations/{id}/revoke',
         'GET /v1/invitations/lookup',
         'POST /v1/invitations/accept',
         'POST /v1/invitations/decline',
+        'POST /v1/providers/twilio/status',
         'GET /v1/workspaces/{ws}/members',
         'GET /v1/workspaces/{ws}/members/{userId}',
         'PATCH /v1/workspaces/{ws}/members/{userId}',
@@ -185,6 +187,11 @@ describe('OpenAPI document', () => {
       schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     });
     expect(parameter('listInvitations', 'status').schema.enum).toEqual([...invitationStatuses]);
+    expect(parameter('printInvitation', 'size')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { enum: ['a4', 'letter'], default: 'a4' },
+    });
     expect(parameter('lookupInvitation', 'token')).toMatchObject({
       in: 'query',
       required: true,
@@ -218,6 +225,7 @@ describe('OpenAPI document', () => {
     expect(problemCodes(operation('createInvitation'), 409)).toEqual(['seat_limit_reached', 'idempotency_key_in_use']);
     expect(problemCodes(operation('createInvitation'), 422)).toEqual([
       'unknown_role',
+      'channel_unavailable',
       'idempotency_key_reused',
       'validation_failed',
     ]);
@@ -328,6 +336,8 @@ describe('routers whose schemas are private to them', () => {
       [`/v1/invitations/lookup?token=${'x'.repeat(token.maxLength)}`, undefined, []],
       [`/v1/invitations/lookup?token=${'x'.repeat(token.maxLength + 1)}`, undefined, ['query.token']],
       ['/v1/invitations/lookup', undefined, ['query.token']],
+      [`${list}/inv_1/print.pdf?size=letter`, undefined, []],
+      [`${list}/inv_1/print.pdf?size=a5`, undefined, ['query.size']],
     ];
     for (const action of ['sendInvitation', 'resendInvitation', 'revokeInvitation']) {
       const by = operation(action).requestBody?.content['application/json']?.schema as {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, publicBaseUrl, requireSettings } from '../../../config/config';
+import { ConfigError, loadConfig, publicBaseUrl, requireSettings, twilioSettings } from '../../../config/config';
 
 const secret = 's'.repeat(32);
 
@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://inviteflow:pw@db.internal:5432/inviteflow',
       SMTP_URL: 'smtps://user:pw@smtp.example.com:465',
       MAIL_FROM: 'Acme <invites@acme.example>',
-      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`,
       TWILIO_AUTH_TOKEN: 'token',
       TWILIO_FROM: '+15005550006',
       TWILIO_API_URL: 'http://localhost:4010',
@@ -107,6 +107,7 @@ describe('loadConfig', () => {
       ['DATABASE_URL', 'not a url'],
       ['SMTP_URL', 'http://smtp.example.com'],
       ['MAIL_FROM', 'x'],
+      ['TWILIO_ACCOUNT_SID', 'AC123'],
       ['TWILIO_API_URL', 'ws://localhost'],
       ['INVITEFLOW_API_KEY', 'short'],
       ['INVITEFLOW_SECRET', 's'.repeat(31)],
@@ -206,6 +207,29 @@ describe('publicBaseUrl', () => {
   test('is PUBLIC_BASE_URL, as given, when set', () => {
     expect(publicBaseUrl(loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://invites.example.com/base/' }))).toBe(
       'https://invites.example.com/base/',
+    );
+  });
+});
+
+describe('twilioSettings', () => {
+  const accountSid = `AC${'ab'.repeat(16)}`;
+
+  test('is null when no Twilio variable is set: SMS is off', () => {
+    expect(twilioSettings(loadConfig({}))).toBeNull();
+  });
+
+  test('gathers the account, token, sender and optional base URL', () => {
+    const env = { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: 'MG123' };
+
+    expect(twilioSettings(loadConfig(env))).toEqual({ accountSid, authToken: 'token', from: 'MG123' });
+    expect(twilioSettings(loadConfig({ ...env, TWILIO_API_URL: 'http://127.0.0.1:4010' }))?.apiUrl).toBe(
+      'http://127.0.0.1:4010',
+    );
+  });
+
+  test('half a configuration names what is missing instead of silently sending no SMS', () => {
+    expect(configErrorOf(() => twilioSettings(loadConfig({ TWILIO_ACCOUNT_SID: accountSid }))).message).toBe(
+      'missing configuration: TWILIO_AUTH_TOKEN, TWILIO_FROM must be set',
     );
   });
 });

@@ -9,6 +9,7 @@ import {
   invitationWorkflowId,
   isFinal,
   isLatestMessage,
+  messageOf,
   isRepeatedAcceptance,
   lastEvent,
   nextReminderAt,
@@ -81,6 +82,7 @@ function commandOf(type: InvitationCommand['type']): InvitationCommand {
   if (type === 'change') return { type, roles: ['admin'], by: 'user-bob' };
   if (type === 'failDelivery')
     return { type, channel: 'email', reason: 'SMTP refused the invitation email with reply 550' };
+  if (type === 'reportDelivery') return { type, channel: 'sms', messageId: `SM${'1'.repeat(32)}`, delivered: true };
   return type === 'expire' || type === 'remind' ? { type } : { type, by: 'user-bob' };
 }
 
@@ -165,6 +167,7 @@ describe('transition: the full status × command table', () => {
       reject: 'revoked',
       change: 'requested',
       failDelivery: 'requested',
+      reportDelivery: 'requested',
     },
     registered: {
       send: 'pending',
@@ -179,6 +182,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_not_requested' },
       change: 'registered',
       failDelivery: 'registered',
+      reportDelivery: 'registered',
     },
     pending: {
       send: { refused: 'invitation_already_sent' },
@@ -193,6 +197,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_not_requested' },
       change: 'pending',
       failDelivery: 'pending',
+      reportDelivery: 'pending',
     },
     accepted: {
       send: { refused: 'invitation_already_accepted' },
@@ -207,6 +212,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_already_accepted' },
       change: { refused: 'invitation_already_accepted' },
       failDelivery: 'accepted',
+      reportDelivery: 'accepted',
     },
     declined: {
       send: { refused: 'invitation_declined' },
@@ -221,6 +227,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_declined' },
       change: { refused: 'invitation_declined' },
       failDelivery: 'declined',
+      reportDelivery: 'declined',
     },
     revoked: {
       send: { refused: 'invitation_revoked' },
@@ -235,6 +242,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_revoked' },
       change: { refused: 'invitation_revoked' },
       failDelivery: 'revoked',
+      reportDelivery: 'revoked',
     },
     expired: {
       send: { refused: 'invitation_expired' },
@@ -249,6 +257,7 @@ describe('transition: the full status × command table', () => {
       reject: { refused: 'invitation_not_requested' },
       change: 'expired',
       failDelivery: 'expired',
+      reportDelivery: 'expired',
     },
   };
 
@@ -259,7 +268,7 @@ describe('transition: the full status × command table', () => {
   );
 
   test('covers every status and every command', () => {
-    expect(cases).toHaveLength(invitationStatuses.length * 12);
+    expect(cases).toHaveLength(invitationStatuses.length * 13);
   });
 
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
@@ -840,17 +849,17 @@ describe('reminders', () => {
       const sent = reminding();
       const reminded = remind(sent, SENT_AT + THREE_DAYS);
 
-      expect(isLatestMessage(sent, sent)).toBe(true);
-      expect(isLatestMessage(reminded, sent)).toBe(false);
-      expect(isLatestMessage(reminded, reminded)).toBe(true);
+      expect(isLatestMessage(sent, messageOf(sent))).toBe(true);
+      expect(isLatestMessage(reminded, messageOf(sent))).toBe(false);
+      expect(isLatestMessage(reminded, messageOf(reminded))).toBe(true);
     });
 
     test('a reminder is stale after a resend, and the resend’s email is not', () => {
       const reminded = remind(reminding(), SENT_AT + THREE_DAYS);
       const resent = transition(reminded, { type: 'resend' }, at(SENT_AT + 4 * DAY));
 
-      expect(isLatestMessage(resent, reminded)).toBe(false);
-      expect(isLatestMessage(resent, resent)).toBe(true);
+      expect(isLatestMessage(resent, messageOf(reminded))).toBe(false);
+      expect(isLatestMessage(resent, messageOf(resent))).toBe(true);
     });
 
     test.each([
@@ -860,13 +869,13 @@ describe('reminders', () => {
     ] as const)('nothing is worth sending after %s', (_, command) => {
       const reminded = remind(reminding(), SENT_AT + THREE_DAYS);
 
-      expect(isLatestMessage(transition(reminded, command, at(SENT_AT + 4 * DAY)), reminded)).toBe(false);
+      expect(isLatestMessage(transition(reminded, command, at(SENT_AT + 4 * DAY)), messageOf(reminded))).toBe(false);
     });
 
     test('nothing is worth sending after the expiry', () => {
       const sent = reminding();
 
-      expect(isLatestMessage(transition(sent, { type: 'expire' }, at(EXPIRES_AT)), sent)).toBe(false);
+      expect(isLatestMessage(transition(sent, { type: 'expire' }, at(EXPIRES_AT)), messageOf(sent))).toBe(false);
     });
   });
 });

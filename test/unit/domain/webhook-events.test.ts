@@ -28,6 +28,7 @@ describe('webhookEventTypes', () => {
       'invitation.rejected',
       'invitation.changed',
       'invitation.delivery_failed',
+      'invitation.delivered',
       'member.joined',
       'member.updated',
       'member.removed',

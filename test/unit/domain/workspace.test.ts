@@ -37,6 +37,8 @@ describe('workspaceSettingsSchema', () => {
       requireEmailMatch: false,
       grants: {},
       allowInviteRequests: false,
+      fallback: {},
+      app: null,
     });
   });
 
@@ -53,6 +55,8 @@ describe('workspaceSettingsSchema', () => {
       acceptUrl: 'https://app.example.com/join/{token}',
       locale: 'fr',
       channels: ['email', 'sms'],
+      fallback: { sms: 'email' },
+      app: { name: 'Plant Ops', url: 'https://plant.example.com/app' },
     });
 
     expect(settings).toEqual({
@@ -70,6 +74,8 @@ describe('workspaceSettingsSchema', () => {
       requireEmailMatch: false,
       grants: {},
       allowInviteRequests: false,
+      fallback: { sms: 'email' },
+      app: { name: 'Plant Ops', url: 'https://plant.example.com/app' },
     });
   });
 

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { repoRoot } from '../config/paths';
+import { localeCandidates } from '../domain/locale';
+import { firstFittingSms, shortenName } from '../domain/sms';
+
+export type SmsTemplateName = 'invitation' | 'reminder';
+
+export interface SmsModel {
+  workspaceName: string;
+  /** The templates say "a teammate", in their language, when the host gave no name. */
+  inviterName: string | null;
+  link: string;
+  /** The host's app, so the invitee knows what to install (Ommnio's SMS "to facilitate the app download"). */
+  app: { name: string; url: string } | null;
+}
+
+/** Thrown when even the shortest text is over the limit: the link itself is too long to text. */
+export class SmsTooLongError extends Error {
+  override readonly name = 'SmsTooLongError';
+}
+
+/**
+ * Handlebars texts from templates/sms/<locale>/, compiled once per process.
+ * Each is fitted into two segments: long names are shortened, then the app
+ * line dropped, then the names, and the link always stays.
+ */
+export class SmsTemplates {
+  private readonly handlebars = Handlebars.create();
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate<SmsModel>>();
+
+  constructor(private readonly directory = join(repoRoot, 'templates', 'sms')) {
+    this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
+  }
+
+  render(name: SmsTemplateName, locales: (string | null | undefined)[], model: SmsModel): string {
+    const locale = localeCandidates(locales).find((candidate) => existsSync(this.file(candidate, name)))!;
+    const template = this.template(locale, name);
+    const text = firstFittingSms(shorterModels(model).map((variant) => template(variant).trim()));
+    if (text === undefined)
+      throw new SmsTooLongError(`the ${name} SMS does not fit in two segments even without names`);
+    return text;
+  }
+
+  private file(locale: string, name: string): string {
+    return join(this.directory, locale.replace(/[^A-Za-z-]/g, ''), `${name}.hbs`);
+  }
+
+  private template(locale: string, name: string): Handlebars.TemplateDelegate<SmsModel> {
+    const file = this.file(locale, name);
+    let template = this.compiled.get(file);
+    if (!template) {
+      template = this.handlebars.compile<SmsModel>(readFileSync(file, 'utf8'), { noEscape: true });
+      this.compiled.set(file, template);
+    }
+    return template;
+  }
+}
+
+/** The model, then ever shorter versions of it: what an SMS can lose before it loses its point. */
+function shorterModels(model: SmsModel): SmsModel[] {
+  const shortened = (limit: number): Pick<SmsModel, 'workspaceName' | 'inviterName'> => ({
+    workspaceName: shortenName(model.workspaceName, limit),
+    inviterName: model.inviterName && shortenName(model.inviterName, limit),
+  });
+  return [
+    model,
+    { ...model, ...shortened(40) },
+    { ...model, ...shortened(20), app: null },
+    { ...model, workspaceName: shortenName(model.workspaceName, 12), inviterName: null, app: null },
+  ];
+}
