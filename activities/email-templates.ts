@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
-import type { EmailTemplateSources } from '../domain/email-template';
+import type { EmailTemplateName, EmailTemplateSources } from '../domain/email-template';
 import { localeCandidates, longDate } from '../domain/locale';
 
+/** What the invitation, resend and reminder emails show: who invites to what, the link and the expiry. */
 export interface InvitationEmailModel {
   workspaceName: string;
   /** The templates say "a teammate", in their language, when the host gave no name. */
@@ -13,15 +14,6 @@ export interface InvitationEmailModel {
   roles: string[];
   link: string;
   expiresAt: string | null;
-  isResend: boolean;
-}
-
-/** A reminder repeats the invitation; it is never a resend. */
-export type ReminderEmailModel = Omit<InvitationEmailModel, 'isResend'>;
-
-interface EmailModels {
-  invitation: InvitationEmailModel;
-  reminder: ReminderEmailModel;
 }
 
 export interface RenderedEmail {
@@ -57,10 +49,10 @@ export class EmailTemplates {
    * Renders in the first wanted locale that the workspace overrides or that
    * ships, then English. `overrides` are the workspace's own sources by locale.
    */
-  render<Name extends keyof EmailModels>(
-    name: Name,
+  render(
+    name: EmailTemplateName,
     locales: (string | null | undefined)[],
-    model: EmailModels[Name],
+    model: InvitationEmailModel,
     overrides: ReadonlyMap<string, EmailTemplateSources> = new Map(),
   ): RenderedEmail & { locale: string } {
     const locale = localeCandidates(locales).find(

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { acceptLink } from '../domain/workspace';
 import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
 import { invitationToken } from '../domain/tokens';
-import type { EmailTemplates, RenderedEmail, ReminderEmailModel } from './email-templates';
+import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from './email-templates';
 import type { WorkspaceReader } from './workspaces';
 import type { TemplateOverrides } from './email-template-overrides';
 
@@ -72,7 +72,7 @@ export function createMailActivities(deps: MailDependencies) {
   /** What the invitation and its reminders show: who invites to what, the link and the expiry. */
   async function invitationDetails(
     invitation: InvitationState,
-  ): Promise<{ locales: (string | null)[]; model: ReminderEmailModel }> {
+  ): Promise<{ locales: (string | null)[]; model: InvitationEmailModel }> {
     const workspace = await deps.workspaces.get(invitation.workspaceId);
     return {
       locales: [invitation.locale, workspace.settings.locale],
@@ -96,17 +96,13 @@ export function createMailActivities(deps: MailDependencies) {
   }
 
   return {
+    /** The email of the latest send: the invitation the first time, the resend email after. */
     async sendInvitationEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
       const { locales, model } = await invitationDetails(invitation);
-      const overrides = await deps.overrides(invitation.workspaceId, 'invitation');
-      const rendered = deps.templates.render(
-        'invitation',
-        locales,
-        { ...model, isResend: invitation.sendCount > 1 },
-        overrides,
-      );
+      const name = invitation.sendCount > 1 ? 'resend' : 'invitation';
+      const rendered = deps.templates.render(name, locales, model, await deps.overrides(invitation.workspaceId, name));
       await deliver(to, invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom), rendered);
     },
 

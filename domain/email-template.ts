@@ -2,7 +2,8 @@ import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { RuleViolation } from './error-codes';
 
-export const emailTemplateNames = ['invitation', 'reminder'] as const;
+/** The first send, each resend and each reminder have their own email. */
+export const emailTemplateNames = ['invitation', 'resend', 'reminder'] as const;
 export type EmailTemplateName = (typeof emailTemplateNames)[number];
 
 export const emailTemplateParts = ['subject', 'html', 'text'] as const;

@@ -86,7 +86,6 @@ export function templatesRouter(ctx: ApiContext): Router {
       roles: [workspace.settings.defaultRole],
       link: acceptLink(workspace.settings, ctx.publicBaseUrl, 'sample-token'),
       expiresAt: new Date(Date.now() + ttlMs).toISOString(),
-      isResend: false,
     };
     res.json(templates.render(name, [wanted, workspace.settings.locale], sample, sources));
   });

@@ -1,4 +1,4 @@
-import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 let app: TestInviteflow;
 
@@ -63,4 +63,23 @@ test('a saved override is what invitees in that language receive; preview shows 
   expect((await app.call('DELETE', '/v1/workspaces/acme/templates/invitation/fr')).status).toBe(204);
   const shipped = await app.call('POST', '/v1/workspaces/acme/templates/invitation/preview', {});
   expect(shipped.body.subject).toBe('Ada Admin vous invite à rejoindre Acme');
+});
+
+test('a resend uses the workspace’s resend template, not the invitation’s', async () => {
+  const settings = { resendInterval: '0s' };
+  expect((await app.call('PUT', '/v1/workspaces/resends', { name: 'Resends', settings })).status).toBe(201);
+  const override = { subject: 'Again: {{workspaceName}}', html: '<p>{{link}}</p>', text: 'Still waiting: {{link}}' };
+  expect((await app.call('PUT', '/v1/workspaces/resends/templates/resend/en', override)).status).toBe(200);
+
+  const created = await app.call('POST', '/v1/workspaces/resends/invitations', {
+    invitee: { email: 'kim@example.org' },
+    inviter: { userId: 'u-admin', roles: ['admin'] },
+  });
+  const first = await app.catcher.waitFor((m) => m.messageId === `<${created.body.id}.1@inviteflow.local>`);
+  expect(first.subject).toBe('A teammate invited you to join Resends');
+
+  expect((await app.call('POST', `/v1/workspaces/resends/invitations/${created.body.id}/resend`, {})).status).toBe(200);
+  const second = await app.catcher.waitFor((m) => m.messageId === `<${created.body.id}.2@inviteflow.local>`);
+  expect(second.subject).toBe('Again: Resends');
+  expect(second.text).toBe(`Still waiting: ${linkIn(first.text).toString()}`);
 });

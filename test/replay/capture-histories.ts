@@ -36,6 +36,8 @@ import { historyFromJson, historyToJson } from './history-json';
 import { quietLogger } from '../support/quiet-logger';
 
 const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
+/** The SMS catcher reports messages to this number undelivered. */
+const undeliverable = '+33612345671';
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 interface Captured {
@@ -162,6 +164,37 @@ class Scenarios {
     return id;
   }
 
+  /** An SMS Twilio reports delivered, then accepted from its link. */
+  async smsDeliveredAccepted(): Promise<string> {
+    const id = await this.invite('texts', 'gus@example.org', {
+      invitee: { phone: '+33612345670', email: 'gus@example.org' },
+    });
+    const sms = await this.app.sms.waitFor((m) => m.statusCallback?.includes(id) === true && m.status === 'delivered');
+    await this.eventRecorded('texts', id, 'delivered');
+    const token = new URL(/https?:\/\/\S+/.exec(sms.body)![0]).searchParams.get('token')!;
+    this.tokens.add(token);
+    await this.accept(token, 'user-gus');
+    return id;
+  }
+
+  /** An SMS Twilio reports undelivered, so the invitation goes by email (the workspace's fallback), then accepted. */
+  async smsUndeliveredFellBackAccepted(): Promise<string> {
+    const id = await this.invite('texts', 'hana@example.org', {
+      invitee: { phone: undeliverable, email: 'hana@example.org' },
+    });
+    await this.accept(await this.token('hana@example.org'), 'user-hana');
+    return id;
+  }
+
+  async eventRecorded(workspace: string, id: string, type: string): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const detail = await this.expect(200, 'GET', `/v1/workspaces/${workspace}/invitations/${id}`);
+      if ((detail.body.events as { type: string }[]).some((event) => event.type === type)) return;
+      await sleep(100);
+    }
+    throw new Error(`invitation ${id} never recorded ${type}`);
+  }
+
   /** Two reminders, then the expiry; the run stays open for the retention after it. */
   async remindedExpired(): Promise<string> {
     const id = await this.invite('nudge', 'finn@example.org');
@@ -229,6 +262,11 @@ async function main(): Promise<void> {
       name: 'Nudge',
       settings: { invitationTtl: '4s', reminders: ['1s', '2s'], resendInterval: '0s' },
     });
+    await run.expect(201, 'PUT', '/v1/workspaces/texts', {
+      name: 'Texts',
+      settings: { channels: ['sms'], fallback: { sms: 'email' } },
+    });
+    app.sms.setOutcome((to) => (to === undeliverable ? 'undelivered' : 'delivered'));
     const endpoint = await run.expect(201, 'POST', '/v1/webhook-endpoints', { url: hooks.url });
 
     // The reminders run first and alone: on a busy machine, late workflow tasks would skip the second reminder.
@@ -239,6 +277,8 @@ async function main(): Promise<void> {
       ['invitation-registered-send-resend-revoke', () => run.registeredSendResendRevoke()],
       ['invitation-declined', () => run.declined()],
       ['invitation-expired-resent-accepted', () => run.expiredResentAccepted()],
+      ['invitation-sms-delivered-accepted', () => run.smsDeliveredAccepted()],
+      ['invitation-sms-undelivered-fell-back-accepted', () => run.smsUndeliveredFellBackAccepted()],
     ];
     const captured: Captured[] = [
       { name: 'invitation-reminded-expired', workflowId: reminded },

@@ -115,6 +115,29 @@ test.each([
   },
 );
 
+test.each([
+  ['en', 'Bob sent your invitation to join Acme again', 'The invitation is valid again until March 8, 2026'],
+  ['fr', 'Bob vous renvoie l’invitation à rejoindre Acme', 'L’invitation est de nouveau valable jusqu’au 8 mars 2026'],
+  [
+    'es',
+    'Bob te reenvía la invitación para unirte a Acme',
+    'La invitación vuelve a ser válida hasta el 8 de marzo de 2026',
+  ],
+])('a resend in %s has its own email, with the same link and its own Message-ID', async (locale, subject, expiry) => {
+  const catcher = await startMailCatcher();
+  try {
+    const resent = { ...invitation, locale, sendCount: 2 };
+    await activitiesFor(catcher.url).sendInvitationEmail({ invitation: resent });
+    const [mail] = catcher.messages();
+    expect(mail!.subject).toBe(subject);
+    expect(mail!.text).toContain(expiry);
+    expect(mail!.messageId).toBe('<inv_mail.2@acme.example>');
+    expect(verifyInvitationToken(secret, linkIn(mail!.text).searchParams.get('token')!)).toBe('inv_mail');
+  } finally {
+    await catcher.stop();
+  }
+});
+
 test('a permanent SMTP refusal (5xx) fails at once, without the address in the message', async () => {
   const smtp = await smtpAnswering(550);
   try {
