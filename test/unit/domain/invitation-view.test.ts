@@ -49,10 +49,16 @@ describe('invitationView', () => {
     });
   });
 
-  test('drops the resend interval and reminder offsets the invitation keeps from its workspace', () => {
-    const paced = { ...state, resendIntervalMs: 60_000, reminderOffsetsMs: [3 * DAY] };
+  test('drops the resend interval, reminder offsets and fallback the invitation keeps from its workspace', () => {
+    const paced = {
+      ...state,
+      resendIntervalMs: 60_000,
+      reminderOffsetsMs: [3 * DAY],
+      fallback: { sms: 'email' as const },
+    };
 
     expect(invitationView(paced)).toEqual(invitationView(state));
+    expect(Object.keys(invitationView(paced))).not.toContain('fallback');
     expect(Object.keys(invitationView(paced))).not.toEqual(expect.arrayContaining(['resendIntervalMs']));
     expect(Object.keys(invitationView(paced))).not.toEqual(expect.arrayContaining(['reminderOffsetsMs']));
   });
