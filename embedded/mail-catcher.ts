@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { firstMatching } from './first-matching';
 
 const MAX_KEPT_MESSAGES = 1000;
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -89,32 +90,15 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     url: `smtp://${host}:${address.port}`,
     port: address.port,
     messages: () => [...caught],
-    async waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
-      // Checking the past and subscribing to the future happen in the same tick, so no mail slips between.
-      const alreadyCaught = caught.find(predicate);
-      if (alreadyCaught) return alreadyCaught;
-      return new Promise((resolve, reject) => {
-        const finish = (): void => {
-          clearTimeout(timer);
-          arrivals.off('mail', onMail);
-        };
-        const onMail = (mail: CaughtMail): void => {
-          try {
-            if (!predicate(mail)) return;
-            finish();
-            resolve(mail);
-          } catch (error) {
-            finish();
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(new MailWaitTimeoutError(timeoutMs, caught.length));
-        }, timeoutMs);
-        arrivals.on('mail', onMail);
-      });
-    },
+    waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
+      firstMatching(
+        caught,
+        arrivals,
+        'mail',
+        predicate,
+        timeoutMs,
+        () => new MailWaitTimeoutError(timeoutMs, caught.length),
+      ),
     clear() {
       caught.length = 0;
     },

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { getExpectedTwilioSignature } from 'twilio';
+import { firstMatching } from './first-matching';
 
 const API_VERSION = '2010-04-01';
 const MAX_KEPT_MESSAGES = 1000;
@@ -245,32 +246,15 @@ export async function startSmsCatcher(options: SmsCatcherOptions = {}): Promise<
     accountSid,
     authToken,
     messages: () => [...caught.values()],
-    async waitFor(predicate, timeoutMs = DEFAULT_WAIT_MS) {
-      // Checking the past and subscribing to the future happen in the same tick, so no change slips between.
-      const alreadyCaught = [...caught.values()].find(predicate);
-      if (alreadyCaught) return alreadyCaught;
-      return new Promise((resolve, reject) => {
-        const finish = (): void => {
-          clearTimeout(timer);
-          changes.off('sms', onChange);
-        };
-        const onChange = (sms: CaughtSms): void => {
-          try {
-            if (!predicate(sms)) return;
-            finish();
-            resolve(sms);
-          } catch (error) {
-            finish();
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(new SmsWaitTimeoutError(timeoutMs, caught.size));
-        }, timeoutMs);
-        changes.on('sms', onChange);
-      });
-    },
+    waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
+      firstMatching(
+        caught.values(),
+        changes,
+        'sms',
+        predicate,
+        timeoutMs,
+        () => new SmsWaitTimeoutError(timeoutMs, caught.size),
+      ),
     callbacks: () => [...attempts],
     setOutcome(outcome) {
       outcomeOf = outcome;
