@@ -1,19 +1,21 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { emailKey, personKeys } from '../domain/contact';
-import { isOpen, type InvitationState } from '../domain/invitation';
+import { isOpen, lastEvent, type AcceptMethod, type InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
 import { invitationWebhookType } from '../domain/webhook-events';
 import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
 
 /** Moves the projection forward only: a late or repeated write of an older version changes nothing. */
 const upsertInvitationSql = `
-insert into invitations (id, workspace_id, status, email, email_key, phone, name, user_id, roles, groups, channels,
-  inviter, locale, send_count, last_sent_at, expires_at, created_at, accepted_at, accepted_by, version, updated_at)
-values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, now())
+insert into invitations (id, workspace_id, status, email, email_key, phone, name, user_id, phone_consent, roles, groups,
+  channels, inviter, locale, send_count, last_sent_at, expires_at, created_at, accepted_at, accepted_by, erased_at,
+  version, updated_at)
+values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
 on conflict (id) do update set
   status = excluded.status, email = excluded.email, email_key = excluded.email_key, phone = excluded.phone,
-  name = excluded.name, user_id = excluded.user_id, roles = excluded.roles, groups = excluded.groups,
+  name = excluded.name, user_id = excluded.user_id, phone_consent = excluded.phone_consent, roles = excluded.roles,
+  groups = excluded.groups, erased_at = excluded.erased_at,
   channels = excluded.channels, inviter = excluded.inviter, locale = excluded.locale,
   send_count = excluded.send_count, last_sent_at = excluded.last_sent_at, expires_at = excluded.expires_at,
   accepted_at = excluded.accepted_at, accepted_by = excluded.accepted_by, version = excluded.version,
@@ -22,8 +24,43 @@ where invitations.version < excluded.version`;
 
 const insertMemberSql = `
 insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
-values (?, ?, ?::jsonb, ?::jsonb, 'active', 'invitation', ?, ?)
+values (?, ?, ?::jsonb, ?::jsonb, 'active', ?, ?, ?)
 on conflict (workspace_id, user_id) do nothing`;
+
+/** How the acceptance of an accepted state happened: the link, unless a registration matched a contact. */
+function acceptMethodOf(state: InvitationState): AcceptMethod {
+  return [...state.events].reverse().find((event) => event.type === 'accepted')?.method ?? 'link';
+}
+
+const joinedVia = (method: AcceptMethod) => (method === 'link' ? 'invitation' : 'match');
+
+/**
+ * Erasure reaches what the projection copied: the claims keyed by the
+ * person's email and phone, and the invitee in queued webhooks and in
+ * answers kept for Idempotency-Key replays.
+ */
+async function scrubErasedInvitee(em: EntityManager, state: InvitationState): Promise<void> {
+  const invitee = JSON.stringify(state.invitee);
+  await em.execute(
+    `delete from open_invitations where invitation_id = ? and (person_key like 'email:%' or person_key like 'phone:%')`,
+    [state.id],
+  );
+  await em.execute(
+    `update webhook_deliveries set payload = jsonb_set(payload, '{data,invitation,invitee}', ?::jsonb)
+     where payload #>> '{data,invitation,id}' = ?`,
+    [invitee, state.id],
+  );
+  await em.execute(
+    `update idempotency_keys set response_body = jsonb_set(response_body, '{invitee}', ?::jsonb)
+     where response_body #>> '{id}' = ?`,
+    [invitee, state.id],
+  );
+  await em.execute(
+    `update idempotency_keys set response_body = jsonb_set(response_body, '{invitation,invitee}', ?::jsonb)
+     where response_body #>> '{invitation,id}' = ?`,
+    [invitee, state.id],
+  );
+}
 
 async function upsertProjection(em: EntityManager, state: InvitationState): Promise<void> {
   const { invitee } = state;
@@ -36,6 +73,7 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
     invitee.phone,
     invitee.name,
     invitee.userId,
+    invitee.phoneConsent ?? false,
     JSON.stringify(state.roles),
     JSON.stringify(state.groups),
     JSON.stringify(state.channels),
@@ -47,11 +85,13 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
     state.createdAt,
     state.acceptedAt,
     state.acceptedBy,
+    state.erasedAt ?? null,
     state.events.length,
   ]);
-  const values = state.events.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = state.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   await em.execute(
-    `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id) values ${values} on conflict do nothing`,
+    `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id, method)
+     values ${values} on conflict do nothing`,
     state.events.flatMap((event) => [
       state.id,
       event.seq,
@@ -60,6 +100,7 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
       event.by,
       event.detail ?? null,
       event.messageId ?? null,
+      event.method ?? null,
     ]),
   );
 }
@@ -75,7 +116,11 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
       key: `${state.id}#${event.seq}`,
       workspaceId: state.workspaceId,
       timestamp: event.at,
-      data: { invitation: view, sequence: event.seq },
+      data: {
+        invitation: view,
+        sequence: event.seq,
+        ...(event.type === 'accepted' && { method: event.method ?? 'link' }),
+      },
     },
   ];
   if (event.type === 'accepted' && state.acceptedBy) {
@@ -91,7 +136,7 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
           roles: state.roles,
           groups: state.groups,
           status: 'active',
-          joinedVia: 'invitation',
+          joinedVia: joinedVia(acceptMethodOf(state)),
           joinedAt: event.at,
         },
         invitationId: state.id,
@@ -139,9 +184,11 @@ async function updateClaims(em: EntityManager, state: InvitationState): Promise<
   );
 }
 
-function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<string[]> {
+/** Records one state in one transaction: projection, history, claims, membership and the webhook outbox. */
+export function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<string[]> {
   return orm.em.fork().transactional(async (em) => {
     await upsertProjection(em, invitation);
+    if (lastEvent(invitation).type === 'erased') await scrubErasedInvitee(em, invitation);
     await updateClaims(em, invitation);
     if (invitation.status === 'accepted' && invitation.acceptedBy) {
       await em.execute(insertMemberSql, [
@@ -149,6 +196,7 @@ function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<st
         invitation.acceptedBy,
         JSON.stringify(invitation.roles),
         JSON.stringify(invitation.groups),
+        joinedVia(acceptMethodOf(invitation)),
         invitation.id,
         invitation.acceptedAt,
       ]);

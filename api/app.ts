@@ -8,9 +8,12 @@ import { Problem, problemHandler, sendProblem } from './problem';
 import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
+import { invitationCodeRouter } from './routers/invitation-code';
 import { inviteeRouter } from './routers/invitee';
+import { joinRouter } from './routers/join';
 import { membersRouter } from './routers/members';
 import { providersRouter } from './routers/providers';
+import { registrationsRouter } from './routers/registrations';
 import { templatesRouter } from './routers/templates';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints';
 import { workspacesRouter } from './routers/workspaces';
@@ -58,8 +61,11 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(invitationsRouter(ctx));
   app.use(inviteeRouter(ctx));
   app.use(membersRouter(ctx));
+  app.use(registrationsRouter(ctx));
   app.use(templatesRouter(ctx));
   app.use(webhookEndpointsRouter(ctx));
+  app.use(invitationCodeRouter(ctx));
+  app.use(joinRouter(ctx));
 
   app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(ctx.log));

@@ -12,7 +12,13 @@ function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
     id: row.id,
     workspaceId: row.workspaceId,
     status: row.status,
-    invitee: { email: row.email, phone: row.phone, name: row.name, userId: row.userId },
+    invitee: {
+      email: row.email,
+      phone: row.phone,
+      name: row.name,
+      userId: row.userId,
+      phoneConsent: row.phoneConsent,
+    },
     roles: row.roles,
     groups: row.groups,
     channels: row.channels,
@@ -24,6 +30,7 @@ function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
     createdAt: row.createdAt.toISOString(),
     acceptedAt: iso(row.acceptedAt),
     acceptedBy: row.acceptedBy,
+    ...(row.erasedAt && { erasedAt: row.erasedAt.toISOString() }),
     events,
   };
 }
@@ -53,6 +60,7 @@ export async function findInvitation(
       by: event.by,
       ...(event.detail !== null && { detail: event.detail }),
       ...(event.messageId !== null && { messageId: event.messageId }),
+      ...(event.method !== null && { method: event.method }),
     })),
   );
 }

@@ -48,13 +48,15 @@ function retryAfterOf(failure: ApplicationFailure): number | undefined {
 /**
  * Runs one command on an invitation's workflow. A refusal by the workflow's
  * validator keeps its code; a run that has already closed is answered from
- * the projection's final status.
+ * the projection's final status, or handed to `onClosed` for a command that
+ * still applies then.
  */
 export async function runInvitationUpdate<Input>(
   ctx: Pick<ApiContext, 'temporal' | 'orm' | 'temporalTimeoutMs'>,
   invitationId: string,
   update: UpdateDefinition<InvitationState, [Input]>,
   input: Input,
+  onClosed?: (projected: InvitationView) => Promise<InvitationView>,
 ): Promise<InvitationView> {
   try {
     const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitationId));
@@ -75,6 +77,7 @@ export async function runInvitationUpdate<Input>(
     if (error instanceof WorkflowNotFoundError) {
       // The run has closed: its final state is in the projection.
       const projected = await getInvitation(ctx.orm, invitationId);
+      if (onClosed) return onClosed(projected);
       const command = { type: update.name, ...(input as object) } as InvitationCommand;
       if (isRepeatedAcceptance(projected, command)) return projected;
       throw Problem.fromRule(refusal(projected.status, command.type));

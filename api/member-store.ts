@@ -6,7 +6,7 @@ import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } f
 import { encodeCursor, type Cursor } from './cursor';
 import { Problem } from './problem';
 
-function memberView(row: MemberRow): MemberView {
+export function memberView(row: MemberRow): MemberView {
   return {
     workspaceId: row.workspaceId,
     userId: row.userId,
@@ -82,7 +82,11 @@ async function lockedMember(em: EntityManager, workspaceId: string, userId: stri
  * An API call is not replayed the way an activity is, so each change gets a
  * fresh key: two updates with the same content are still two events.
  */
-function memberEvent(type: 'member.updated' | 'member.removed', member: MemberView, data: object): WebhookEvent {
+export function memberEvent(
+  type: 'member.joined' | 'member.updated' | 'member.removed',
+  member: MemberView,
+  data: object,
+): WebhookEvent {
   return {
     type,
     key: `${type}:${randomUUID()}`,

@@ -29,8 +29,7 @@ async function claim(
   if (keys.length === 0) return undefined;
   try {
     await orm.em.fork().transactional(async (em) => {
-      // Seats are counted and taken under one lock per workspace, so parallel invitations cannot overbook.
-      if (seatLimit !== null) await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`seats:${workspaceId}`]);
+      if (seatLimit !== null) await lockSeats(em, workspaceId);
       const inserted = await em.execute<{ person_key: string }[]>(
         `insert into open_invitations (workspace_id, person_key, invitation_id)
          values ${keys.map(() => '(?, ?, ?)').join(', ')}
@@ -57,8 +56,16 @@ async function claim(
   }
 }
 
-/** Active members and open invitations (this one included) each take a seat. */
-async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
+/**
+ * Seats are counted and taken under one lock per workspace, held until the
+ * transaction ends, so parallel invitations and code joins cannot overbook.
+ */
+export async function lockSeats(em: EntityManager, workspaceId: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`seats:${workspaceId}`]);
+}
+
+/** Active members and open invitations (the one being taken included) each take a seat. */
+export async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
   const [taken] = await em.execute<{ seats: string }[]>(
     `select (select count(*) from members where workspace_id = ? and status = 'active')
           + (select count(distinct invitation_id) from open_invitations where workspace_id = ?) as seats`,

@@ -5,6 +5,7 @@ import { repoRoot } from '../config/paths';
 import { webhookDeliveryStatuses } from '../db/entities/webhook-delivery';
 import { errorCodes, RuleViolation, type ErrorCode } from '../domain/error-codes';
 import {
+  acceptMethods,
   checkCommand,
   createInvitation,
   invitationEventTypes,
@@ -24,9 +25,11 @@ import {
 import { joinMethods, memberStatuses } from '../domain/member';
 import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
+import { joinWithCodeSchema, updateInvitationCodeSchema } from '../domain/invitation-code';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
 import { emailTemplateSchema, previewTemplateSchema, templatePathSchema } from '../domain/email-template';
 import { printInvitationQuerySchema } from './print-invitation';
+import { registrationSchema } from '../domain/registration';
 import { twilioCallbackQuerySchema, twilioStatusSchema } from '../domain/delivery-reports';
 
 // The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
@@ -81,6 +84,10 @@ export const invitationViewSchema = z.object({
     phone: z.string().nullable().describe('E.164, e.g. +33612345678'),
     name: z.string().nullable(),
     userId: z.string().nullable(),
+    phoneConsent: z
+      .boolean()
+      .optional()
+      .describe('The invitee agreed that their phone be used; only then does a registration match it'),
   }),
   roles: z.array(z.string()),
   groups: z.array(z.string()),
@@ -93,6 +100,7 @@ export const invitationViewSchema = z.object({
   createdAt: timestamp,
   acceptedAt: timestamp.nullable(),
   acceptedBy: z.string().nullable(),
+  erasedAt: timestamp.optional().describe("When the invitee's email, phone and name were erased"),
   events: z
     .array(
       z.object({
@@ -108,6 +116,10 @@ export const invitationViewSchema = z.object({
           .string()
           .optional()
           .describe("The provider's message id (a Twilio SID) on events from a delivery report"),
+        method: z
+          .enum(acceptMethods)
+          .optional()
+          .describe('On accepted events: through the link, or a registration matching a verified contact'),
       }),
     )
     .describe('The history, oldest first; empty in lists'),
@@ -150,9 +162,18 @@ export const problemSchema = z.object({
 });
 
 /** What the invitee's side shows before acting: no history, no channels, the inviter's name only. */
+const registrationResultSchema = z.object({
+  userId: z.string(),
+  matched: z.array(
+    z.object({ invitationId: z.string(), workspaceId: z.string(), method: z.enum(['phone_match', 'email_match']) }),
+  ),
+  skipped: z.array(z.object({ invitationId: z.string(), workspaceId: z.string(), code: z.string() })),
+});
+
 export const invitationLookupSchema = z.object({
   invitation: invitationViewSchema
     .pick({ id: true, status: true, invitee: true, roles: true, groups: true, expiresAt: true })
+    .extend({ erasedAt: timestamp.nullable() })
     .extend({ inviter: z.object({ userId: z.string(), name: z.string().nullable() }) }),
   workspace: workspaceViewSchema.pick({ id: true, name: true }),
 });
@@ -165,6 +186,18 @@ const memberViewSchema = z.object({
   status: z.enum(memberStatuses),
   joinedVia: z.enum(joinMethods),
   joinedAt: timestamp,
+});
+
+const joinedMemberSchema = z.object({ member: memberViewSchema });
+
+const invitationCodeViewSchema = z.object({
+  workspaceId: z.string(),
+  code: z.string().describe('8 characters, at least one a digit; joins are case-insensitive'),
+  disabled: z.boolean(),
+  expiresAt: timestamp.nullable(),
+  maxUses: z.number().int().min(1).nullable(),
+  uses: z.number().int().min(0).describe('Joins with this code since it was set or rotated'),
+  createdAt: timestamp.describe('When this code was set or rotated'),
 });
 
 const acceptedInvitationSchema = z.object({
@@ -228,10 +261,13 @@ for (const [id, schema] of Object.entries({
   Invitation: invitationViewSchema,
   InvitationPage: invitationPageSchema,
   InvitationLink: invitationLinkSchema,
+  RegistrationResult: registrationResultSchema,
   InvitationLookup: invitationLookupSchema,
   AcceptedInvitation: acceptedInvitationSchema,
   DeclinedInvitation: declinedInvitationSchema,
   Member: memberViewSchema,
+  JoinedMember: joinedMemberSchema,
+  InvitationCode: invitationCodeViewSchema,
   MemberPage: memberPageSchema,
   EmailTemplate: emailTemplateViewSchema,
   RenderedEmail: renderedEmailSchema,
@@ -331,6 +367,7 @@ const templateParams = {
   locale: templatePathSchema.shape.locale,
 };
 const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
+const invitationCodePath = `${workspacePath}/invitation-code`;
 
 const invitationActions: RouteDoc[] = (
   [
@@ -542,6 +579,37 @@ const routes: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/v1/registrations',
+    operationId: 'registerUser',
+    tag: 'Invitee',
+    summary: 'A user signed up or verified a contact: accept the invitations it matches',
+    description:
+      "Call it at sign-up and whenever the host verifies a user's email or phone. Open invitations (registered or " +
+      'pending) in every workspace the key covers are matched, oldest first: by phone when the invitee consented ' +
+      '(`invitee.phoneConsent`) and `phoneVerified` is true, by email (case-insensitively) when `emailVerified` is ' +
+      'true. Each match is accepted for the user (`invitation.accepted` with `method`, `member.joined` with ' +
+      '`joinedVia: "match"`); after that, the link lets nobody else in. Invitations that could not be accepted are ' +
+      'listed under `skipped` with the code of the reason.',
+    body: registrationSchema,
+    answers: [{ status: 200, description: 'What was matched and accepted', schema: registrationResultSchema }],
+    errors: [],
+  },
+  {
+    method: 'delete',
+    path: `${invitationPath}/personal-data`,
+    operationId: 'eraseInvitee',
+    tag: 'Invitations',
+    summary: "Erase the invitee's email, phone and name",
+    description:
+      'The right to erasure: the invitation keeps its status and dates; its email, phone and name are removed from ' +
+      'the workflow state, the projection, queued webhooks and kept Idempotency-Key answers, and `invitee.erased` is ' +
+      'sent. Works whatever the status; asking again changes nothing.',
+    query: invitationActionSchema,
+    answers: [{ status: 200, description: 'The invitation, erased', schema: invitationViewSchema }],
+    errors: [...inWorkspace, 'invitation_not_found'],
+  },
+  {
+    method: 'post',
     path: '/v1/invitations/decline',
     operationId: 'declineInvitation',
     tag: 'Invitee',
@@ -594,6 +662,60 @@ const routes: RouteDoc[] = [
     description: 'Announced as `member.removed`, with the member as it was: the moment to end their sessions.',
     answers: [{ status: 204, description: 'Removed' }],
     errors: ofMember,
+  },
+  {
+    method: 'get',
+    path: invitationCodePath,
+    operationId: 'getInvitationCode',
+    tag: 'Invitation code',
+    summary: "Get the workspace's invitation code",
+    description:
+      'Made on first read, so every workspace has one: 8 characters without look-alikes (no 0/O, 1/I/L), at least ' +
+      'one a digit. Whoever has it joins with `POST /v1/join`.',
+    answers: [{ status: 200, description: 'The code and its settings', schema: invitationCodeViewSchema }],
+    errors: inWorkspace,
+  },
+  {
+    method: 'post',
+    path: `${invitationCodePath}/rotate`,
+    operationId: 'rotateInvitationCode',
+    tag: 'Invitation code',
+    summary: 'Replace the code with a new one',
+    description:
+      'The old code stops working at once; the new one starts with no uses and keeps the settings. Invitations ' +
+      'already sent are not affected.',
+    answers: [{ status: 200, description: 'The new code', schema: invitationCodeViewSchema }],
+    errors: inWorkspace,
+  },
+  {
+    method: 'put',
+    path: invitationCodePath,
+    operationId: 'putInvitationCode',
+    tag: 'Invitation code',
+    summary: 'Choose the code, or change its settings',
+    description:
+      'Fields left out keep their value. A chosen code may use any letters and digits; a different code starts ' +
+      'with no uses. A code another workspace holds is a 422 naming `/code`, and counts as a failed join attempt ' +
+      '(429 `too_many_attempts` with `Retry-After` past the cap).',
+    body: updateInvitationCodeSchema,
+    answers: [{ status: 200, description: 'The code and its settings', schema: invitationCodeViewSchema }],
+    errors: [...inWorkspace, 'too_many_attempts'],
+  },
+  {
+    method: 'post',
+    path: '/v1/join',
+    operationId: 'joinWithCode',
+    tag: 'Invitation code',
+    summary: 'Join a workspace with its invitation code, as a user of the host',
+    description:
+      "The user becomes an active member with the workspace's `codeJoinRole` (`joinedVia: code`), within its " +
+      '`seatLimit`, announced by `member.joined`. A wrong, disabled, expired or used-up code, or one of another ' +
+      "workspace than a workspace API key's, is `invalid_code` whatever the reason. Failed attempts are capped per " +
+      'client IP, per user and in all within a sliding window; past a cap every attempt, even with the right code, ' +
+      'is a 429 `too_many_attempts` with `Retry-After` in seconds.',
+    body: joinWithCodeSchema,
+    answers: [{ status: 201, description: 'Joined: the user is now a member', schema: joinedMemberSchema }],
+    errors: ['invalid_code', 'already_member', 'seat_limit_reached', 'too_many_attempts'],
   },
   {
     method: 'put',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+import type { AttemptLimits } from '../domain/rate-limit';
 
 const port = z
   .string()
@@ -6,6 +8,7 @@ const port = z
   .transform(Number)
   .pipe(z.number().int().min(0).max(65535));
 const url = (protocols: RegExp) => z.url({ protocol: protocols });
+const attemptCap = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1));
 
 /**
  * Every setting inviteflow reads, by its environment name. Unset service
@@ -40,6 +43,14 @@ export const configSchema = z.object({
   TWILIO_API_URL: url(/^https?$/).optional(),
   INVITEFLOW_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   INVITEFLOW_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Failed attempts to join with a workspace code, per client IP, per user and in all, within the window. */
+  JOIN_ATTEMPTS_PER_IP: attemptCap.default(10),
+  JOIN_ATTEMPTS_PER_USER: attemptCap.default(10),
+  JOIN_ATTEMPTS_GLOBAL: attemptCap.default(1000),
+  JOIN_ATTEMPT_WINDOW: z
+    .string()
+    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as "15m" or "1h"')
+    .default('15m'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -92,4 +103,11 @@ export function twilioSettings(config: Config): TwilioSettings | null {
 
 export function publicBaseUrl(config: Config): string {
   return config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+}
+
+export function joinAttemptLimits(config: Config): AttemptLimits {
+  return {
+    caps: { ip: config.JOIN_ATTEMPTS_PER_IP, user: config.JOIN_ATTEMPTS_PER_USER, global: config.JOIN_ATTEMPTS_GLOBAL },
+    windowMs: parseDuration(config.JOIN_ATTEMPT_WINDOW)!,
+  };
 }

@@ -8,7 +8,7 @@ import { channelSchema } from './workspace';
 export const minInvitationTtl = HOUR;
 export const maxInvitationTtl = 90 * DAY;
 
-const phoneSchema = z
+export const phoneSchema = z
   .string()
   .trim()
   .transform((text, ctx) => {
@@ -28,6 +28,8 @@ export const inviteeSchema = z.object({
   phone: phoneSchema.optional(),
   name: z.string().trim().min(1).max(200).optional(),
   userId: z.string().trim().min(1).max(200).optional(),
+  /** The invitee agreed that their number be used to reach them and to recognise them when they sign up. */
+  phoneConsent: z.boolean().optional(),
 });
 
 export const inviterSchema = z.object({
@@ -61,6 +63,13 @@ export const createInvitationSchema = z
     const { email, phone, userId } = input.invitee;
     if (!email && !phone && !userId) {
       ctx.addIssue({ code: 'custom', path: ['invitee'], message: 'needs at least one of email, phone or userId' });
+    }
+    if (phone && input.invitee.phoneConsent !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['invitee', 'phoneConsent'],
+        message: 'must be true to store a phone number: the invitee agreed to its use',
+      });
     }
     if (input.channels?.includes('email') && !email) {
       ctx.addIssue({ code: 'custom', path: ['invitee', 'email'], message: 'is required to send by email' });

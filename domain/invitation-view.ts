@@ -13,3 +13,12 @@ export function invitationView(state: InvitationState): InvitationView {
   } = state;
   return view;
 }
+
+/**
+ * The state of an invitation whose run has closed, rebuilt from what hosts
+ * see: the timings it kept from its workspace no longer matter, since no run
+ * is left to send anything.
+ */
+export function closedInvitationState(view: InvitationView): InvitationState {
+  return { ...view, ttlMs: 0 };
+}

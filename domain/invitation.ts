@@ -32,7 +32,16 @@ export interface Invitee {
   phone: string | null;
   name: string | null;
   userId: string | null;
+  /**
+   * The invitee agreed that their number be used to reach and recognise them;
+   * without it no phone is stored. Absent from states started before consent was asked.
+   */
+  phoneConsent?: boolean;
 }
+
+/** How an invitation was accepted: through its link, or by matching a contact the host verified at sign-up. */
+export const acceptMethods = ['link', 'phone_match', 'email_match'] as const;
+export type AcceptMethod = (typeof acceptMethods)[number];
 
 export interface Inviter {
   userId: string;
@@ -55,6 +64,7 @@ export const invitationEventTypes = [
   'changed',
   'delivery_failed',
   'delivered',
+  'erased',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -71,6 +81,8 @@ export interface InvitationEvent {
   detail?: string;
   /** The provider's id of the message a delivery report is about (a Twilio SID), so a repeated report is recognised. */
   messageId?: string;
+  /** How an `accepted` invitation was accepted; absent (the link) on events recorded before matching existed. */
+  method?: AcceptMethod;
 }
 
 /** What the creator decides; everything else starts from the lifecycle. */
@@ -115,13 +127,15 @@ export interface InvitationState extends NewInvitation {
   createdAt: string;
   acceptedAt: string | null;
   acceptedBy: string | null;
+  /** When the invitee's email, phone and name were erased on request; absent until then. */
+  erasedAt?: string;
   events: InvitationEvent[];
 }
 
 export type InvitationCommand =
   | { type: 'send'; by?: string }
   | { type: 'resend'; by?: string }
-  | { type: 'accept'; userId: string }
+  | { type: 'accept'; userId: string; method?: AcceptMethod }
   | { type: 'decline'; by?: string }
   | { type: 'revoke'; by?: string }
   | { type: 'expire' }
@@ -136,7 +150,9 @@ export type InvitationCommand =
   /** The workflow's own, when a channel refused a message for good: history, not a change of status. */
   | { type: 'failDelivery'; channel: Channel; reason: string }
   /** A provider's word on a message it took (Twilio's status callback); the same report twice changes nothing. */
-  | { type: 'reportDelivery'; channel: Channel; messageId: string; delivered: boolean; reason?: string };
+  | { type: 'reportDelivery'; channel: Channel; messageId: string; delivered: boolean; reason?: string }
+  /** The invitee's right to erasure: their contact and name go, the invitation keeps its status and dates. */
+  | { type: 'erase'; by?: string };
 
 export function createInvitation(input: NewInvitation, now: Date): InvitationState {
   const at = now.toISOString();
@@ -196,6 +212,8 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   // A message can fail after the invitation moved on (accepted while it was being sent): still worth recording.
   failDelivery: invitationStatuses,
   reportDelivery: invitationStatuses,
+  // Whatever became of the invitation, the person may ask to be forgotten.
+  erase: invitationStatuses,
 };
 
 function isPastExpiry(state: InvitationState, now: Date): boolean {
@@ -297,6 +315,7 @@ const eventOf: Record<Exclude<InvitationCommand['type'], 'reportDelivery'>, Invi
   reject: 'rejected',
   change: 'changed',
   failDelivery: 'delivery_failed',
+  erase: 'erased',
 };
 
 function actorOf(state: InvitationState, command: InvitationCommand): string | null {
@@ -345,8 +364,10 @@ function isRepeatedReport(state: InvitationState, command: InvitationCommand): b
   return state.events.some((event) => event.type === type && event.messageId === command.messageId);
 }
 
-function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 'messageId'> {
+function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 'messageId' | 'method'> {
   switch (command.type) {
+    case 'accept':
+      return command.method ? { method: command.method } : {};
     case 'failDelivery':
       return { detail: `${command.channel}: ${command.reason}` };
     case 'reportDelivery':
@@ -365,7 +386,8 @@ function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 
  */
 export function transition(state: InvitationState, command: InvitationCommand, now: Date): InvitationState {
   checkCommand(state, command, now);
-  if (isRepeatedAcceptance(state, command) || changesNothing(state, command) || isRepeatedReport(state, command)) {
+  const repeated = isRepeatedReport(state, command) || (command.type === 'erase' && state.erasedAt !== undefined);
+  if (isRepeatedAcceptance(state, command) || changesNothing(state, command) || repeated) {
     return state;
   }
   const at = now.toISOString();
@@ -401,6 +423,12 @@ export function transition(state: InvitationState, command: InvitationCommand, n
       return { ...next, roles: command.roles ?? state.roles, groups: command.groups ?? state.groups };
     case 'expire':
       return { ...next, status: 'expired' };
+    case 'erase':
+      return {
+        ...next,
+        invitee: { email: null, phone: null, name: null, userId: state.invitee.userId, phoneConsent: false },
+        erasedAt: at,
+      };
     case 'remind':
     case 'failDelivery':
     case 'reportDelivery':

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { invitationEventTypes, type InvitationEventType } from './invitation';
 
+type AnnouncedInvitationEvent = Exclude<InvitationEventType, 'erased'>;
+
+const announcedInvitationEvents = invitationEventTypes.filter(
+  (type): type is AnnouncedInvitationEvent => type !== 'erased',
+);
+
 export const webhookEventTypes = [
-  ...invitationEventTypes.map((type) => `invitation.${type}` as const),
+  ...announcedInvitationEvents.map((type) => `invitation.${type}` as const),
+  // An erasure is about the person, whatever became of the invitation.
+  'invitee.erased',
   'member.joined',
   'member.updated',
   'member.removed',
@@ -13,7 +21,7 @@ export const webhookEventTypes = [
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export function invitationWebhookType(type: InvitationEventType): WebhookEventType {
-  return `invitation.${type}`;
+  return type === 'erased' ? 'invitee.erased' : `invitation.${type}`;
 }
 
 /** An endpoint subscribed to `*` receives every event type. */

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createMailTransport } from '../activities/mail';
 import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
 import { ensureBootstrapKey } from '../api/auth';
-import { publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
+import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { startApiServer, type ApiServer } from './api-server';
 import { createWorker } from './worker';
@@ -124,7 +124,11 @@ export async function runInviteflow(
   let api: ApiServer | null = null;
   if (options.api) {
     await ensureBootstrapKey(orm, endpoints.apiKey);
-    api = await startApiServer({ ...shared, log }, config.PORT, options.extraRoutes);
+    api = await startApiServer(
+      { ...shared, log, joinAttempts: joinAttemptLimits(config) },
+      config.PORT,
+      options.extraRoutes,
+    );
     stack.add('API server', () => api!.close());
   }
   return { api, worker, orm, client };

@@ -26,6 +26,7 @@ import {
   messageOf,
   nextReminderAt,
   transition,
+  type AcceptMethod,
   type InvitationCommand,
   type InvitationState,
   type MessageRef,
@@ -45,9 +46,10 @@ export interface InvitationWorkflowInput {
 // refuse what the state forbids before anything is written to history.
 export const sendUpdate = defineUpdate<InvitationState, [{ by?: string }]>('send');
 export const resendUpdate = defineUpdate<InvitationState, [{ by?: string }]>('resend');
-export const acceptUpdate = defineUpdate<InvitationState, [{ userId: string }]>('accept');
+export const acceptUpdate = defineUpdate<InvitationState, [{ userId: string; method?: AcceptMethod }]>('accept');
 export const declineUpdate = defineUpdate<InvitationState, [{ by?: string }]>('decline');
 export const revokeUpdate = defineUpdate<InvitationState, [{ by?: string }]>('revoke');
+export const eraseUpdate = defineUpdate<InvitationState, [{ by?: string }]>('erase');
 export const approveUpdate = defineUpdate<InvitationState, [{ by?: string }]>('approve');
 export const rejectUpdate = defineUpdate<InvitationState, [{ by?: string }]>('reject');
 export const changeUpdate = defineUpdate<InvitationState, [{ roles?: string[]; groups?: string[]; by?: string }]>(
@@ -230,9 +232,10 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   }
   handleCommand(sendUpdate, ({ by }) => ({ type: 'send', by }));
   handleCommand(resendUpdate, ({ by }) => ({ type: 'resend', by }));
-  handleCommand(acceptUpdate, ({ userId }) => ({ type: 'accept', userId }));
+  handleCommand(acceptUpdate, ({ userId, method }) => ({ type: 'accept', userId, method }));
   handleCommand(declineUpdate, ({ by }) => ({ type: 'decline', by }));
   handleCommand(revokeUpdate, ({ by }) => ({ type: 'revoke', by }));
+  handleCommand(eraseUpdate, ({ by }) => ({ type: 'erase', by }));
   handleCommand(approveUpdate, ({ by }) => ({ type: 'approve', by }));
   handleCommand(rejectUpdate, ({ by }) => ({ type: 'reject', by }));
   handleCommand(changeUpdate, ({ roles, groups, by }) => ({ type: 'change', roles, groups, by }));

@@ -3,7 +3,8 @@ import QRCode from 'qrcode';
 import { defaultChannels } from '../../domain/channels';
 import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
-import { createInvitation } from '../../domain/invitation';
+import { createInvitation, transition } from '../../domain/invitation';
+import { closedInvitationState, invitationView } from '../../domain/invitation-view';
 import {
   changeInvitationSchema,
   createInvitationSchema,
@@ -18,11 +19,14 @@ import { acceptLink, invitationPacing, type Workspace } from '../../domain/works
 import {
   approveUpdate,
   changeUpdate,
+  eraseUpdate,
   rejectUpdate,
   resendUpdate,
   revokeUpdate,
   sendUpdate,
 } from '../../workflows/invitation';
+import { writeTransition } from '../../activities/projection';
+import { startWebhookDeliveries } from '../../activities/webhook-starter';
 import type { ApiContext } from '../context';
 import { getInvitation, listInvitations } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
@@ -48,6 +52,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
       phone: input.invitee.phone ?? null,
       name: input.invitee.name ?? null,
       userId: input.invitee.userId ?? null,
+      phoneConsent: input.invitee.phoneConsent ?? false,
     };
     const channels = input.channels ?? defaultChannels(workspace.settings.channels, invitee);
     if (channels.includes('sms') && !ctx.twilio) {
@@ -167,6 +172,22 @@ export function invitationsRouter(ctx: ApiContext): Router {
         'cache-control': 'private, no-store',
       })
       .send(pdf);
+  });
+
+  // The invitee's right to erasure: a running invitation forgets in its workflow, a closed one in the projection.
+  router.delete(`${base}/:id/personal-data`, async (req, res) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req);
+    const { by } = parseQuery(invitationActionSchema, req);
+    await getInvitation(ctx.orm, req.params.id, workspace.id);
+    res.json(
+      await runInvitationUpdate(ctx, req.params.id, eraseUpdate, { by }, async (closed) => {
+        const state = closedInvitationState(closed);
+        const erased = transition(state, { type: 'erase', by }, new Date());
+        if (erased === state) return closed;
+        await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, await writeTransition(ctx.orm, erased));
+        return invitationView(erased);
+      }),
+    );
   });
 
   for (const [action, update] of [

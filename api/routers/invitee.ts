@@ -48,6 +48,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
         groups: invitation.groups,
         inviter: { userId: invitation.inviter.userId, name: invitation.inviter.name ?? null },
         expiresAt: invitation.expiresAt,
+        erasedAt: invitation.erasedAt ?? null,
       },
       workspace: { id: workspace.id, name: workspace.name },
     });
@@ -64,7 +65,10 @@ export function inviteeRouter(ctx: ApiContext): Router {
     if (membership && membership.invitationId !== invitation.id) {
       throw new Problem('already_member', 'this user is already a member of the workspace');
     }
-    const accepted = await runInvitationUpdate(ctx, invitation.id, acceptUpdate, { userId: input.userId });
+    const accepted = await runInvitationUpdate(ctx, invitation.id, acceptUpdate, {
+      userId: input.userId,
+      method: 'link',
+    });
     res.json({
       invitation: accepted,
       member: {

@@ -1,5 +1,5 @@
 import { EntitySchema, type PrimaryKeyProp } from '@mikro-orm/core';
-import type { InvitationEventType } from '../../domain/invitation';
+import type { AcceptMethod, InvitationEventType } from '../../domain/invitation';
 
 export interface InvitationEventRow {
   [PrimaryKeyProp]?: ['invitationId', 'seq'];
@@ -13,6 +13,8 @@ export interface InvitationEventRow {
   detail: string | null;
   /** The provider's message id, on events from a provider's delivery report. */
   messageId: string | null;
+  /** How an `accepted` invitation was accepted. */
+  method: AcceptMethod | null;
 }
 
 export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
@@ -26,5 +28,6 @@ export const InvitationEventSchema = new EntitySchema<InvitationEventRow>({
     by: { type: 'text', nullable: true },
     detail: { type: 'text', nullable: true },
     messageId: { type: 'text', nullable: true },
+    method: { type: 'text', nullable: true },
   },
 });

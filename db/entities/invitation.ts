@@ -17,6 +17,8 @@ export interface InvitationRow {
   phone: string | null;
   name: string | null;
   userId: string | null;
+  /** The invitee agreed that their phone be used; only then does a registration match it. */
+  phoneConsent: Opt<boolean>;
   roles: string[];
   groups: string[];
   channels: Channel[];
@@ -28,6 +30,7 @@ export interface InvitationRow {
   createdAt: Date;
   acceptedAt: Date | null;
   acceptedBy: string | null;
+  erasedAt: Date | null;
   /** Number of events applied: a projection write only lands if it moves this forward. */
   version: number;
   updatedAt: Opt<Date>;
@@ -45,6 +48,7 @@ export const InvitationSchema = new EntitySchema<InvitationRow>({
     phone: { type: 'text', nullable: true },
     name: { type: 'text', nullable: true },
     userId: { type: 'text', nullable: true },
+    phoneConsent: { type: 'boolean', default: false },
     roles: { type: 'json' },
     groups: { type: 'json' },
     channels: { type: 'json' },
@@ -56,6 +60,7 @@ export const InvitationSchema = new EntitySchema<InvitationRow>({
     createdAt: { type: 'datetime' },
     acceptedAt: { type: 'datetime', nullable: true },
     acceptedBy: { type: 'text', nullable: true },
+    erasedAt: { type: 'datetime', nullable: true },
     // A plain counter the projector compares itself, not MikroORM's optimistic-lock `version`.
     version: { type: 'integer' },
     updatedAt: { type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() },

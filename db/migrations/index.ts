@@ -6,6 +6,8 @@ import { Migration20261124000000 } from './Migration20261124000000';
 import { Migration20261125000000 } from './Migration20261125000000';
 import { Migration20261126000000 } from './Migration20261126000000';
 import { Migration20261127000000 } from './Migration20261127000000';
+import { Migration20261128000000 } from './Migration20261128000000';
+import { Migration20261129000000 } from './Migration20261129000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
@@ -19,4 +21,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000', class: Migration20261125000000 },
   { name: 'Migration20261126000000', class: Migration20261126000000 },
   { name: 'Migration20261127000000', class: Migration20261127000000 },
+  { name: 'Migration20261128000000', class: Migration20261128000000 },
+  { name: 'Migration20261129000000', class: Migration20261129000000 },
 ];

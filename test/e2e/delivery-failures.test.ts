@@ -100,7 +100,7 @@ test('with the workspace falling back from email to SMS, a refused email goes ou
   const settings = { fallback: { email: 'sms' } };
   expect((await app.call('PUT', '/v1/workspaces/fallback', { name: 'Fallback', settings })).status).toBe(201);
   const created = await app.call('POST', '/v1/workspaces/fallback/invitations', {
-    invitee: { email: 'bounce-too@example.org', phone: '+33612345678' },
+    invitee: { email: 'bounce-too@example.org', phone: '+33612345678', phoneConsent: true },
     inviter: { userId: 'u-admin', roles: ['admin'], name: 'Ada' },
     channels: ['email'],
   });

@@ -13,11 +13,11 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const invite = (invitee: Record<string, string>, workspace = 'acme', headers: Record<string, string> = {}) =>
+const invite = (invitee: Record<string, string | boolean>, workspace = 'acme', headers: Record<string, string> = {}) =>
   app.call('POST', `/v1/workspaces/${workspace}/invitations`, { invitee, inviter, send: false }, headers);
 
 test('inviting someone who has an open invitation answers that one, by email (any case) or phone', async () => {
-  const first = await invite({ email: 'Ana@Example.org', phone: '+33612345678' });
+  const first = await invite({ email: 'Ana@Example.org', phone: '+33612345678', phoneConsent: true });
   expect(first.status).toBe(201);
 
   const sameEmail = await invite({ email: 'ana@example.ORG' });
@@ -25,7 +25,7 @@ test('inviting someone who has an open invitation answers that one, by email (an
   expect(sameEmail.body.id).toBe(first.body.id);
   expect(sameEmail.headers.get('location')).toBe(`/v1/workspaces/acme/invitations/${first.body.id}`);
 
-  const samePhone = await invite({ email: 'someone-else@example.org', phone: '+33 6 12 34 56 78' });
+  const samePhone = await invite({ email: 'someone-else@example.org', phone: '+33 6 12 34 56 78', phoneConsent: true });
   expect(samePhone.status).toBe(200);
   expect(samePhone.body.id).toBe(first.body.id);
 

@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 async function invite(invitee: Record<string, string>, extra: Record<string, unknown> = {}) {
-  const created = await app.call('POST', '/v1/workspaces/plant/invitations', { invitee, inviter: admin, ...extra });
+  const created = await app.call('POST', '/v1/workspaces/plant/invitations', {
+    invitee: { ...invitee, phoneConsent: true },
+    inviter: admin,
+    ...extra,
+  });
   expect(created.status).toBe(201);
   return created.body as { id: string; channels: string[] };
 }
@@ -94,7 +98,7 @@ test('an undelivered SMS is recorded with Twilio’s code and falls back to emai
 test('a phone-only invitee of an email-only workspace gets no email attempt: the link is theirs to share', async () => {
   expect((await app.call('PUT', '/v1/workspaces/mail-only', { name: 'Mail only' })).status).toBe(201);
   const created = await app.call('POST', '/v1/workspaces/mail-only/invitations', {
-    invitee: { phone: '+33612345678' },
+    invitee: { phone: '+33612345678', phoneConsent: true },
     inviter: admin,
   });
   expect(created.status).toBe(201);
@@ -103,7 +107,7 @@ test('a phone-only invitee of an email-only workspace gets no email attempt: the
 
 test('an invalid phone number is a 422 naming the field', async () => {
   const created = await app.call('POST', '/v1/workspaces/plant/invitations', {
-    invitee: { phone: '+34 12' },
+    invitee: { phone: '+34 12', phoneConsent: true },
     inviter: admin,
   });
   expect(created.status).toBe(422);
@@ -165,7 +169,7 @@ test('without Twilio configured, an SMS invitation is refused with 422 naming ch
   try {
     expect((await noSms.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
     const created = await noSms.call('POST', '/v1/workspaces/acme/invitations', {
-      invitee: { phone: '+33612345678' },
+      invitee: { phone: '+33612345678', phoneConsent: true },
       inviter: admin,
       channels: ['sms'],
     });

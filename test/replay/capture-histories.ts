@@ -167,7 +167,7 @@ class Scenarios {
   /** An SMS Twilio reports delivered, then accepted from its link. */
   async smsDeliveredAccepted(): Promise<string> {
     const id = await this.invite('texts', 'gus@example.org', {
-      invitee: { phone: '+33612345670', email: 'gus@example.org' },
+      invitee: { phone: '+33612345670', email: 'gus@example.org', phoneConsent: true },
     });
     const sms = await this.app.sms.waitFor((m) => m.statusCallback?.includes(id) === true && m.status === 'delivered');
     await this.eventRecorded('texts', id, 'delivered');
@@ -180,9 +180,35 @@ class Scenarios {
   /** An SMS Twilio reports undelivered, so the invitation goes by email (the workspace's fallback), then accepted. */
   async smsUndeliveredFellBackAccepted(): Promise<string> {
     const id = await this.invite('texts', 'hana@example.org', {
-      invitee: { phone: undeliverable, email: 'hana@example.org' },
+      invitee: { phone: undeliverable, email: 'hana@example.org', phoneConsent: true },
     });
     await this.accept(await this.token('hana@example.org'), 'user-hana');
+    return id;
+  }
+
+  /** Accepted by a registration whose verified phone matched. */
+  async phoneMatched(): Promise<string> {
+    const id = await this.invite('acme', 'ivo@example.org', {
+      invitee: { phone: '+33612345672', phoneConsent: true, name: 'Ivo' },
+      channels: [],
+    });
+    const registered = await this.expect(200, 'POST', '/v1/registrations', {
+      userId: 'user-ivo',
+      phone: '+33 6 12 34 56 72',
+      phoneVerified: true,
+    });
+    if (registered.body.matched.length !== 1)
+      throw new Error(`expected one match, got ${JSON.stringify(registered.body)}`);
+    await this.statusBecomes('acme', id, 'accepted');
+    return id;
+  }
+
+  /** A pending invitation whose invitee asked to be forgotten, then revoked. */
+  async erasedRevoked(): Promise<string> {
+    const id = await this.invite('acme', 'jo@example.org');
+    await this.token('jo@example.org');
+    await this.expect(200, 'DELETE', `/v1/workspaces/acme/invitations/${id}/personal-data`);
+    await this.expect(200, 'POST', `/v1/workspaces/acme/invitations/${id}/revoke`, {});
     return id;
   }
 
@@ -279,6 +305,8 @@ async function main(): Promise<void> {
       ['invitation-expired-resent-accepted', () => run.expiredResentAccepted()],
       ['invitation-sms-delivered-accepted', () => run.smsDeliveredAccepted()],
       ['invitation-sms-undelivered-fell-back-accepted', () => run.smsUndeliveredFellBackAccepted()],
+      ['invitation-phone-matched', () => run.phoneMatched()],
+      ['invitation-erased-revoked', () => run.erasedRevoked()],
     ];
     const captured: Captured[] = [
       { name: 'invitation-reminded-expired', workflowId: reminded },

@@ -10,6 +10,7 @@ import { testServers } from './servers';
 
 export interface TestInviteflow extends Running {
   apiUrl: string;
+  databaseUrl: string;
   apiKey: string;
   secret: string;
   taskQueue: string;
@@ -34,14 +35,22 @@ export interface TestInviteflow extends Running {
  */
 export async function startTestInviteflow(
   settings: Record<string, string> = {},
-  overrides: { temporalAddress?: string; smtpUrl?: string; worker?: boolean; sms?: false } = {},
+  overrides: {
+    temporalAddress?: string;
+    smtpUrl?: string;
+    worker?: boolean;
+    sms?: false;
+    /** Another process of the same deployment: its database, API key, secret and task queue. */
+    sameDeploymentAs?: TestInviteflow;
+  } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
-  const apiKey = `test-key-${randomUUID()}`;
-  const secret = randomBytes(32).toString('base64url');
-  const taskQueue = `test-${randomUUID()}`;
+  const shared = overrides.sameDeploymentAs;
+  const apiKey = shared?.apiKey ?? `test-key-${randomUUID()}`;
+  const secret = shared?.secret ?? randomBytes(32).toString('base64url');
+  const taskQueue = shared?.taskQueue ?? `test-${randomUUID()}`;
   const [databaseUrl, catcher, sms, port] = await Promise.all([
-    createTestDatabase(),
+    shared?.databaseUrl ?? createTestDatabase(),
     startMailCatcher(),
     startSmsCatcher(),
     freePort(),
@@ -77,6 +86,7 @@ export async function startTestInviteflow(
   return {
     ...running,
     apiUrl,
+    databaseUrl,
     apiKey,
     secret,
     taskQueue,

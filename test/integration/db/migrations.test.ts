@@ -14,14 +14,18 @@ const migrations = [
   'Migration20261125000000',
   'Migration20261126000000',
   'Migration20261127000000',
+  'Migration20261128000000',
+  'Migration20261129000000',
 ];
 
 const tables = [
   'api_keys',
   'email_templates',
   'idempotency_keys',
+  'invitation_codes',
   'invitation_events',
   'invitations',
+  'join_attempts',
   'members',
   'mikro_orm_migrations',
   'open_invitations',

@@ -28,6 +28,7 @@ import {
   invitationDecisionSchema,
   changeInvitationSchema,
 } from '../../../domain/invitation-input';
+import { joinWithCodeSchema, updateInvitationCodeSchema } from '../../../domain/invitation-code';
 import { invitationView, type InvitationView } from '../../../domain/invitation-view';
 import { createWebhookEndpointSchema } from '../../../domain/webhook-events';
 import { upsertWorkspaceSchema, workspaceSettingsSchema, type Workspace } from '../../../domain/workspace';
@@ -118,10 +119,16 @@ describe('OpenAPI document', () => {
         'POST /v1/invitations/accept',
         'POST /v1/invitations/decline',
         'POST /v1/providers/twilio/status',
+        'POST /v1/registrations',
+        'DELETE /v1/workspaces/{ws}/invitations/{id}/personal-data',
         'GET /v1/workspaces/{ws}/members',
         'GET /v1/workspaces/{ws}/members/{userId}',
         'PATCH /v1/workspaces/{ws}/members/{userId}',
         'DELETE /v1/workspaces/{ws}/members/{userId}',
+        'GET /v1/workspaces/{ws}/invitation-code',
+        'PUT /v1/workspaces/{ws}/invitation-code',
+        'POST /v1/workspaces/{ws}/invitation-code/rotate',
+        'POST /v1/join',
         'PUT /v1/workspaces/{ws}/templates/{name}/{locale}',
         'GET /v1/workspaces/{ws}/templates/{name}/{locale}',
         'DELETE /v1/workspaces/{ws}/templates/{name}/{locale}',
@@ -148,6 +155,8 @@ describe('OpenAPI document', () => {
       ['acceptInvitation', acceptInvitationSchema],
       ['declineInvitation', declineInvitationSchema],
       ['createWebhookEndpoint', createWebhookEndpointSchema],
+      ['putInvitationCode', updateInvitationCodeSchema],
+      ['joinWithCode', joinWithCodeSchema],
     ] as const) {
       const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: 'input' });
       expect({ operationId, schema: operation(operationId).requestBody?.content['application/json']?.schema }).toEqual({
@@ -250,6 +259,12 @@ describe('OpenAPI document', () => {
     // The clock refuses an expired link before the expiry timer has fired.
     expect(problemCodes(operation('acceptInvitation'), 409)).toContain('invitation_expired');
     expect(problemCodes(operation('lookupInvitation'), 404)).toEqual(['invalid_token']);
+    // Every reason a code does not join is one answer.
+    expect(problemCodes(operation('joinWithCode'), 404)).toEqual(['invalid_code']);
+    expect(problemCodes(operation('joinWithCode'), 409)).toEqual(['already_member', 'seat_limit_reached']);
+    expect(problemCodes(operation('joinWithCode'), 429)).toEqual(['too_many_attempts']);
+    expect(problemCodes(operation('putInvitationCode'), 429)).toEqual(['too_many_attempts']);
+    expect(problemCodes(operation('putInvitationCode'), 422)).toEqual(['validation_failed']);
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

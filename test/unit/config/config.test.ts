@@ -1,4 +1,11 @@
-import { ConfigError, loadConfig, publicBaseUrl, requireSettings, twilioSettings } from '../../../config/config';
+import {
+  ConfigError,
+  joinAttemptLimits,
+  loadConfig,
+  publicBaseUrl,
+  requireSettings,
+  twilioSettings,
+} from '../../../config/config';
 
 const secret = 's'.repeat(32);
 
@@ -21,6 +28,10 @@ describe('loadConfig', () => {
       TEMPORAL_TASK_QUEUE: 'inviteflow',
       TEMPORAL_REQUEST_TIMEOUT_MS: 10_000,
       MAIL_FROM: 'inviteflow <no-reply@inviteflow.local>',
+      JOIN_ATTEMPTS_PER_IP: 10,
+      JOIN_ATTEMPTS_PER_USER: 10,
+      JOIN_ATTEMPTS_GLOBAL: 1000,
+      JOIN_ATTEMPT_WINDOW: '15m',
       LOG_LEVEL: 'info',
     });
   });
@@ -42,10 +53,21 @@ describe('loadConfig', () => {
       TWILIO_API_URL: 'http://localhost:4010',
       INVITEFLOW_API_KEY: 'k'.repeat(16),
       INVITEFLOW_SECRET: secret,
+      JOIN_ATTEMPTS_PER_IP: '5',
+      JOIN_ATTEMPTS_PER_USER: '6',
+      JOIN_ATTEMPTS_GLOBAL: '500',
+      JOIN_ATTEMPT_WINDOW: '1h',
       LOG_LEVEL: 'debug',
     };
 
-    expect(loadConfig(env)).toEqual({ ...env, PORT: 8080, TEMPORAL_REQUEST_TIMEOUT_MS: 2500 });
+    expect(loadConfig(env)).toEqual({
+      ...env,
+      PORT: 8080,
+      TEMPORAL_REQUEST_TIMEOUT_MS: 2500,
+      JOIN_ATTEMPTS_PER_IP: 5,
+      JOIN_ATTEMPTS_PER_USER: 6,
+      JOIN_ATTEMPTS_GLOBAL: 500,
+    });
   });
 
   test('ignores variables it does not know', () => {
@@ -111,6 +133,9 @@ describe('loadConfig', () => {
       ['TWILIO_API_URL', 'ws://localhost'],
       ['INVITEFLOW_API_KEY', 'short'],
       ['INVITEFLOW_SECRET', 's'.repeat(31)],
+      ['JOIN_ATTEMPTS_PER_IP', '0'],
+      ['JOIN_ATTEMPTS_GLOBAL', '1.5'],
+      ['JOIN_ATTEMPT_WINDOW', 'soon'],
       ['LOG_LEVEL', 'verbose'],
     ])('%s=%j', (name, value) => {
       const error = configErrorOf(() => loadConfig({ [name]: value }));
@@ -231,5 +256,15 @@ describe('twilioSettings', () => {
     expect(configErrorOf(() => twilioSettings(loadConfig({ TWILIO_ACCOUNT_SID: accountSid }))).message).toBe(
       'missing configuration: TWILIO_AUTH_TOKEN, TWILIO_FROM must be set',
     );
+  });
+});
+
+describe('joinAttemptLimits', () => {
+  test('the caps per kind of key, and the window in milliseconds', () => {
+    expect(joinAttemptLimits(loadConfig({}))).toEqual({ caps: { ip: 10, user: 10, global: 1000 }, windowMs: 900_000 });
+    expect(joinAttemptLimits(loadConfig({ JOIN_ATTEMPTS_PER_USER: '3', JOIN_ATTEMPT_WINDOW: '2h' }))).toEqual({
+      caps: { ip: 10, user: 3, global: 1000 },
+      windowMs: 7_200_000,
+    });
   });
 });

@@ -51,7 +51,13 @@ describe('createInvitationSchema', () => {
 
     test('accepts a full input and trims text fields', () => {
       const data = createInvitationSchema.parse({
-        invitee: { email: 'ana@example.org', phone: '+33 6 12 34 56 78', name: '  Ana  ', userId: ' user-ana ' },
+        invitee: {
+          email: 'ana@example.org',
+          phone: '+33 6 12 34 56 78',
+          name: '  Ana  ',
+          userId: ' user-ana ',
+          phoneConsent: true,
+        },
         roles: [' member '],
         groups: ['eng'],
         channels: ['email', 'sms'],
@@ -62,7 +68,13 @@ describe('createInvitationSchema', () => {
       });
 
       expect(data).toEqual({
-        invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: 'user-ana' },
+        invitee: {
+          email: 'ana@example.org',
+          phone: '+33612345678',
+          name: 'Ana',
+          userId: 'user-ana',
+          phoneConsent: true,
+        },
         roles: ['member'],
         groups: ['eng'],
         channels: ['email', 'sms'],
@@ -90,7 +102,7 @@ describe('createInvitationSchema', () => {
 
     test.each([
       ['an email', { email: 'ana@example.org' }],
-      ['a phone', { phone: '+33612345678' }],
+      ['a phone (with consent)', { phone: '+33612345678', phoneConsent: true }],
       ['a userId', { userId: 'user-ana' }],
     ])('%s alone is enough', (_label, invitee) => {
       expect(createInvitationSchema.safeParse({ invitee, inviter }).success).toBe(true);
@@ -112,14 +124,29 @@ describe('createInvitationSchema', () => {
       ]);
     });
 
+    test.each([undefined, false])('a phone without consent (%s) is refused at invitee.phoneConsent', (phoneConsent) => {
+      const result = createInvitationSchema.safeParse({ invitee: { phone: '+33612345678', phoneConsent }, inviter });
+
+      expect(issuePaths(result)).toEqual([['invitee', 'phoneConsent']]);
+      expect(result.error?.issues[0]?.message).toBe(
+        'must be true to store a phone number: the invitee agreed to its use',
+      );
+    });
+
     test('a phone number is normalised to E.164', () => {
-      const data = createInvitationSchema.parse({ invitee: { phone: '+33 6 12 34 56 78' }, inviter });
+      const data = createInvitationSchema.parse({
+        invitee: { phone: '+33 6 12 34 56 78', phoneConsent: true },
+        inviter,
+      });
 
       expect(data.invitee.phone).toBe('+33612345678');
     });
 
     test('a phone number with surrounding blanks and punctuation is normalised too', () => {
-      const data = createInvitationSchema.parse({ invitee: { phone: '  +1 (212) 736-5000 ' }, inviter });
+      const data = createInvitationSchema.parse({
+        invitee: { phone: '  +1 (212) 736-5000 ', phoneConsent: true },
+        inviter,
+      });
 
       expect(data.invitee.phone).toBe('+12127365000');
     });
@@ -139,7 +166,7 @@ describe('createInvitationSchema', () => {
   describe('channels', () => {
     test('the email channel needs an invitee email', () => {
       const result = createInvitationSchema.safeParse({
-        invitee: { phone: '+33612345678' },
+        invitee: { phone: '+33612345678', phoneConsent: true },
         channels: ['email'],
         inviter,
       });
@@ -174,7 +201,7 @@ describe('createInvitationSchema', () => {
 
     test('both channels with email and phone are accepted', () => {
       const result = createInvitationSchema.safeParse({
-        invitee: { email: 'ana@example.org', phone: '+33612345678' },
+        invitee: { email: 'ana@example.org', phone: '+33612345678', phoneConsent: true },
         channels: ['email', 'sms'],
         inviter,
       });

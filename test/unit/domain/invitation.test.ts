@@ -168,6 +168,7 @@ describe('transition: the full status × command table', () => {
       change: 'requested',
       failDelivery: 'requested',
       reportDelivery: 'requested',
+      erase: 'requested',
     },
     registered: {
       send: 'pending',
@@ -183,6 +184,7 @@ describe('transition: the full status × command table', () => {
       change: 'registered',
       failDelivery: 'registered',
       reportDelivery: 'registered',
+      erase: 'registered',
     },
     pending: {
       send: { refused: 'invitation_already_sent' },
@@ -198,6 +200,7 @@ describe('transition: the full status × command table', () => {
       change: 'pending',
       failDelivery: 'pending',
       reportDelivery: 'pending',
+      erase: 'pending',
     },
     accepted: {
       send: { refused: 'invitation_already_accepted' },
@@ -213,6 +216,7 @@ describe('transition: the full status × command table', () => {
       change: { refused: 'invitation_already_accepted' },
       failDelivery: 'accepted',
       reportDelivery: 'accepted',
+      erase: 'accepted',
     },
     declined: {
       send: { refused: 'invitation_declined' },
@@ -228,6 +232,7 @@ describe('transition: the full status × command table', () => {
       change: { refused: 'invitation_declined' },
       failDelivery: 'declined',
       reportDelivery: 'declined',
+      erase: 'declined',
     },
     revoked: {
       send: { refused: 'invitation_revoked' },
@@ -243,6 +248,7 @@ describe('transition: the full status × command table', () => {
       change: { refused: 'invitation_revoked' },
       failDelivery: 'revoked',
       reportDelivery: 'revoked',
+      erase: 'revoked',
     },
     expired: {
       send: { refused: 'invitation_expired' },
@@ -258,6 +264,7 @@ describe('transition: the full status × command table', () => {
       change: 'expired',
       failDelivery: 'expired',
       reportDelivery: 'expired',
+      erase: 'expired',
     },
   };
 
@@ -268,7 +275,7 @@ describe('transition: the full status × command table', () => {
   );
 
   test('covers every status and every command', () => {
-    expect(cases).toHaveLength(invitationStatuses.length * 13);
+    expect(cases).toHaveLength(invitationStatuses.length * 14);
   });
 
   test.each(cases)('%s + %s → %j', (status, type, outcome) => {
@@ -1026,5 +1033,38 @@ describe('failDelivery', () => {
       by: null,
       detail: 'email: SMTP reply 550',
     });
+  });
+});
+
+describe('erasure', () => {
+  test('forgets email, phone and name, keeps the status, dates and user id, and is recorded once', () => {
+    const before = pending();
+    const erased = transition(before, { type: 'erase', by: 'user-bob' }, at(SENT_AT + HOUR));
+
+    expect(erased.invitee).toEqual({ email: null, phone: null, name: null, userId: 'user-ana', phoneConsent: false });
+    expect(erased).toMatchObject({ status: 'pending', expiresAt: before.expiresAt, erasedAt: iso(SENT_AT + HOUR) });
+    expect(erased.events.at(-1)).toMatchObject({ type: 'erased', by: 'user-bob' });
+    expect(transition(erased, { type: 'erase' }, at(SENT_AT + 2 * HOUR))).toBe(erased);
+  });
+
+  test('an accepted invitation can be erased too', () => {
+    const accepted = transition(pending(), { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR));
+
+    expect(transition(accepted, { type: 'erase' }, at(SENT_AT + 2 * HOUR)).status).toBe('accepted');
+  });
+});
+
+describe('acceptance method', () => {
+  test('is recorded on the accepted event when given', () => {
+    const matched = transition(
+      pending(),
+      { type: 'accept', userId: 'user-ana', method: 'phone_match' },
+      at(SENT_AT + HOUR),
+    );
+
+    expect(matched.events.at(-1)).toMatchObject({ type: 'accepted', method: 'phone_match' });
+    expect(
+      transition(pending(), { type: 'accept', userId: 'user-ana' }, at(SENT_AT + HOUR)).events.at(-1),
+    ).not.toHaveProperty('method');
   });
 });

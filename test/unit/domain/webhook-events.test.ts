@@ -29,6 +29,7 @@ describe('webhookEventTypes', () => {
       'invitation.changed',
       'invitation.delivery_failed',
       'invitation.delivered',
+      'invitee.erased',
       'member.joined',
       'member.updated',
       'member.removed',
@@ -141,4 +142,9 @@ describe('createWebhookEndpointSchema', () => {
       issuePaths(createWebhookEndpointSchema.safeParse({ url: 'https://x.example', description: 'd'.repeat(501) })),
     ).toEqual([['description']]);
   });
+});
+
+test('an erasure is announced as invitee.erased, never as an invitation.* event', () => {
+  expect(invitationWebhookType('erased')).toBe('invitee.erased');
+  expect(webhookEventTypes).not.toContain('invitation.erased');
 });

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { startWebhookDeliveries } from '../../activities/webhook-starter';
+import { joinWithCodeSchema } from '../../domain/invitation-code';
+import { joinWithCode } from '../code-join';
+import type { ApiContext } from '../context';
+import { joinAttemptGuard } from '../join-attempts';
+import { Problem } from '../problem';
+import { parseBody } from '../validate';
+
+/** Joining a workspace with its invitation code, as Qomon's members do when they sign up. */
+export function joinRouter(ctx: ApiContext): Router {
+  const router = Router();
+  const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts);
+
+  router.post('/v1/join', async (req, res) => {
+    const input = parseBody(joinWithCodeSchema, req);
+    const { member, deliveryIds } = await guarded(
+      { ip: req.ip ?? 'unknown', userId: input.userId },
+      () => joinWithCode(ctx.orm, { ...input, callerWorkspaceId: req.caller?.workspaceId ?? null }),
+      (error) => error instanceof Problem && error.code === 'invalid_code',
+    );
+    await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, deliveryIds);
+    res.status(201).json({ member });
+  });
+
+  return router;
+}

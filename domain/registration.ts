@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { emailKey } from './contact';
+import { phoneSchema } from './invitation-input';
+import type { AcceptMethod, Invitee } from './invitation';
+
+/** A host telling inviteflow that a user signed up or verified a contact; only verified contacts match. */
+export const registrationSchema = z
+  .object({
+    userId: z.string().trim().min(1).max(200),
+    email: z.email().max(254).optional(),
+    phone: phoneSchema.optional(),
+    emailVerified: z.boolean().default(false),
+    phoneVerified: z.boolean().default(false),
+  })
+  .refine((input) => input.email !== undefined || input.phone !== undefined, {
+    message: 'needs an email or a phone to match invitations with',
+  });
+
+export type Registration = z.infer<typeof registrationSchema>;
+
+/**
+ * How a registration matches an open invitation, if it does: by phone when
+ * the invitee consented to its use and the host verified the number, by email
+ * when the host verified the address (compared case-insensitively).
+ */
+export function matchMethod(
+  invitee: Pick<Invitee, 'email' | 'phone' | 'phoneConsent'>,
+  registration: Registration,
+): Exclude<AcceptMethod, 'link'> | undefined {
+  if (
+    registration.phone !== undefined &&
+    registration.phoneVerified &&
+    invitee.phoneConsent === true &&
+    invitee.phone === registration.phone
+  ) {
+    return 'phone_match';
+  }
+  if (
+    registration.email !== undefined &&
+    registration.emailVerified &&
+    invitee.email !== null &&
+    emailKey(invitee.email) === emailKey(registration.email)
+  ) {
+    return 'email_match';
+  }
+  return undefined;
+}

@@ -1,0 +1,176 @@
+import { startTestInviteflow, linkIn, type TestInviteflow } from '../support/harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+let app: TestInviteflow;
+let hooks: WebhookReceiver;
+let webhookSecret: string;
+
+const inviter = { userId: 'u-admin', roles: ['admin'] };
+
+beforeAll(async () => {
+  hooks = await startWebhookReceiver();
+  app = await startTestInviteflow();
+  for (const ws of ['north', 'south']) {
+    expect((await app.call('PUT', `/v1/workspaces/${ws}`, { name: ws })).status).toBe(201);
+  }
+  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await hooks?.close();
+});
+
+async function invite(ws: string, invitee: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const created = await app.call(
+    'POST',
+    `/v1/workspaces/${ws}/invitations`,
+    { invitee, inviter, channels: [] },
+    headers,
+  );
+  expect(created.status).toBe(201);
+  return created.body as { id: string };
+}
+
+const register = (body: Record<string, unknown>) => app.call('POST', '/v1/registrations', body);
+
+test('a verified phone, written any way, matches the consented invitations of every workspace and accepts them', async () => {
+  const north = await invite('north', { phone: '+34 612 34 56 78', phoneConsent: true, name: 'Lucía' });
+  const south = await invite('south', { phone: '+34612345678', phoneConsent: true });
+
+  const registered = await register({ userId: 'user-lucia', phone: '+34 612-345-678', phoneVerified: true });
+  expect(registered.status).toBe(200);
+  expect(registered.body).toEqual({
+    userId: 'user-lucia',
+    matched: [
+      { invitationId: north.id, workspaceId: 'north', method: 'phone_match' },
+      { invitationId: south.id, workspaceId: 'south', method: 'phone_match' },
+    ],
+    skipped: [],
+  });
+
+  const accepted = await hooks.invitationEvent(webhookSecret, north.id, 'invitation.accepted');
+  expect(accepted.data).toMatchObject({
+    method: 'phone_match',
+    invitation: { status: 'accepted', acceptedBy: 'user-lucia' },
+  });
+  const member = await app.call('GET', '/v1/workspaces/north/members/user-lucia');
+  expect(member.body).toMatchObject({ joinedVia: 'match', roles: ['member'] });
+  const detail = await app.call('GET', `/v1/workspaces/north/invitations/${north.id}`);
+  expect(detail.body.events.at(-1)).toMatchObject({ type: 'accepted', by: 'user-lucia', method: 'phone_match' });
+
+  // The matched invitation's link no longer lets anyone else in.
+  const link = await app.call('GET', `/v1/workspaces/north/invitations/${north.id}/link`);
+  const token = new URL(link.body.url).searchParams.get('token');
+  const stolen = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-mallory' });
+  expect(stolen.status).toBe(409);
+  expect(stolen.body.code).toBe('invitation_already_accepted');
+});
+
+test('an unverified contact matches nothing; a verified email matches whatever its case', async () => {
+  const invited = await invite('north', { email: 'Pau.Vidal@Example.org' });
+
+  const unverified = await register({ userId: 'user-pau', email: 'pau.vidal@example.org', emailVerified: false });
+  expect(unverified.body.matched).toEqual([]);
+  expect((await app.call('GET', `/v1/workspaces/north/invitations/${invited.id}`)).body.status).toBe('pending');
+
+  const verified = await register({ userId: 'user-pau', email: 'PAU.VIDAL@example.org', emailVerified: true });
+  expect(verified.body.matched).toEqual([{ invitationId: invited.id, workspaceId: 'north', method: 'email_match' }]);
+});
+
+test('a member already in the workspace is skipped, not accepted twice', async () => {
+  await invite('south', { email: 'kim@example.org' });
+  await register({ userId: 'user-kim', email: 'kim@example.org', emailVerified: true });
+  const second = await invite('south', { email: 'kim.work@example.org' });
+
+  const again = await register({ userId: 'user-kim', email: 'kim.work@example.org', emailVerified: true });
+  expect(again.body).toMatchObject({
+    matched: [],
+    skipped: [{ invitationId: second.id, workspaceId: 'south', code: 'already_member' }],
+  });
+});
+
+test('bad registrations are 422s naming the field', async () => {
+  const badPhone = await register({ userId: 'user-x', phone: '+34 12', phoneVerified: true });
+  expect(badPhone.status).toBe(422);
+  expect(badPhone.body.errors[0].field).toBe('/phone');
+  const nothing = await register({ userId: 'user-x' });
+  expect(nothing.status).toBe(422);
+});
+
+test('erasure removes the email, phone and name everywhere the projection copied them', async () => {
+  const email = 'erase.me@example.org';
+  const phone = '+33699887766';
+  const { id } = await invite(
+    'north',
+    { email, phone, phoneConsent: true, name: 'Erin Erasable' },
+    {
+      'idempotency-key': 'erase-me-1',
+    },
+  );
+  await hooks.invitationEvent(webhookSecret, id, 'invitation.created');
+
+  const erased = await app.call('DELETE', `/v1/workspaces/north/invitations/${id}/personal-data`);
+  expect(erased.status).toBe(200);
+  expect(erased.body).toMatchObject({
+    status: 'pending',
+    invitee: { email: null, phone: null, name: null },
+    erasedAt: expect.any(String),
+  });
+  const announced = await hooks.invitationEvent(webhookSecret, id, 'invitee.erased');
+  expect(announced.data.invitation.invitee).toMatchObject({ email: null, phone: null, name: null });
+
+  const link = await app.call('GET', `/v1/workspaces/north/invitations/${id}/link`);
+  const lookup = await app.call(
+    'GET',
+    `/v1/invitations/lookup?token=${new URL(link.body.url).searchParams.get('token')}`,
+  );
+  expect(lookup.body.invitation).toMatchObject({
+    invitee: { email: null, phone: null, name: null },
+    erasedAt: expect.any(String),
+  });
+
+  const tables = await app.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ table_name: string }[]>(
+      `select table_name from information_schema.tables where table_schema = 'public'`,
+    );
+  for (const { table_name: table } of tables) {
+    const rows = await app.orm.em.fork().getConnection().execute(`select * from "${table}"`);
+    const dump = JSON.stringify(rows);
+    expect({ table, email: dump.includes(email) }).toEqual({ table, email: false });
+    expect({ table, phone: dump.includes(phone) }).toEqual({ table, phone: false });
+    expect({ table, name: dump.includes('Erin Erasable') }).toEqual({ table, name: false });
+  }
+});
+
+test('a closed invitation is erased in the projection, with its event and webhook', async () => {
+  const { id } = await invite('south', { email: 'closed@example.org', name: 'Cleo Closed' });
+  const link = await app.call('GET', `/v1/workspaces/south/invitations/${id}/link`);
+  const token = linkIn(link.body.url).searchParams.get('token');
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-cleo' })).status).toBe(200);
+  await app.client.workflow.getHandle(`invitation-${id}`).result();
+
+  const erased = await app.call('DELETE', `/v1/workspaces/south/invitations/${id}/personal-data`);
+  expect(erased.status).toBe(200);
+  expect(erased.body).toMatchObject({
+    status: 'accepted',
+    acceptedBy: 'user-cleo',
+    invitee: { email: null, name: null },
+  });
+  await hooks.invitationEvent(webhookSecret, id, 'invitee.erased');
+  const detail = await app.call('GET', `/v1/workspaces/south/invitations/${id}`);
+  expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual([
+    'created',
+    'sent',
+    'accepted',
+    'erased',
+  ]);
+  expect(detail.body.invitee).toMatchObject({ email: null, name: null });
+
+  // Asking again changes nothing.
+  const again = await app.call('DELETE', `/v1/workspaces/south/invitations/${id}/personal-data`);
+  expect(again.body.events).toHaveLength(4);
+  expect(again.body.erasedAt).toBe(erased.body.erasedAt);
+});
