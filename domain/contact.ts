@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 /**
  * The key two addresses are the same person by: case-insensitive, and
@@ -8,9 +8,18 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** E.164 form of an international number, or `undefined` when it is not a valid one. */
-export function normalisePhone(phone: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(phone.trim());
+/** Whether national numbers can be read in a country (ISO 3166 alpha-2, e.g. `ES`). */
+export function isPhoneCountry(country: string): country is CountryCode {
+  return isSupportedCountry(country);
+}
+
+/**
+ * E.164 form of a number, or `undefined` when it is not a valid one. Without
+ * a country only international forms read (`+34…`); with one, national forms
+ * too (`612 34 56 78`, `0034 612 345 678` from Spain).
+ */
+export function normalisePhone(phone: string, country?: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone.trim(), country);
   return parsed?.isValid() ? parsed.number : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HOUR, DAY, parseDuration } from './duration';
-import { normalisePhone } from './contact';
+import { isPhoneCountry, normalisePhone } from './contact';
 import { invitationStatuses } from './invitation';
 import { channelSchema } from './workspace';
 
@@ -8,29 +8,57 @@ import { channelSchema } from './workspace';
 export const minInvitationTtl = HOUR;
 export const maxInvitationTtl = 90 * DAY;
 
-export const phoneSchema = z
+const phoneText = z.string().trim().min(1).max(50);
+
+/** The country a phone written in national form is read in. */
+const phoneCountrySchema = z
   .string()
   .trim()
-  .transform((text, ctx) => {
-    const e164 = normalisePhone(text);
-    if (!e164) {
-      ctx.addIssue({ code: 'custom', message: 'must be a valid international phone number, e.g. +33612345678' });
-      return z.NEVER;
-    }
-    return e164;
-  });
+  .toUpperCase()
+  .refine(isPhoneCountry, { message: 'must be a two-letter country code such as "ES"' })
+  .optional();
+
+/**
+ * The fields of an object with a `phone`, that number in E.164: read in
+ * `phoneCountry` when given (national forms), else international forms only.
+ * An invalid number is an issue at `phone`.
+ */
+export function withE164Phone<T extends { phone?: string; phoneCountry?: string }>(
+  value: T,
+  ctx: z.RefinementCtx,
+): Omit<T, 'phoneCountry'> {
+  const { phoneCountry, ...rest } = value;
+  if (rest.phone === undefined) return rest;
+  const e164 = normalisePhone(
+    rest.phone,
+    phoneCountry !== undefined && isPhoneCountry(phoneCountry) ? phoneCountry : undefined,
+  );
+  if (!e164) {
+    const message = phoneCountry
+      ? `must be a valid phone number, international or national to ${phoneCountry}`
+      : 'must be a valid international phone number, e.g. +33612345678';
+    ctx.addIssue({ code: 'custom', path: ['phone'], message });
+    return z.NEVER;
+  }
+  return { ...rest, phone: e164 };
+}
+
+/** A phone and, for a number in national form, its country; parsed into `phone` in E.164. */
+export const phoneFields = { phone: phoneText.optional(), phoneCountry: phoneCountrySchema };
 
 const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
 const groupList = z.array(z.string().trim().min(1).max(100)).max(100);
 
-export const inviteeSchema = z.object({
-  email: z.email().max(254).optional(),
-  phone: phoneSchema.optional(),
-  name: z.string().trim().min(1).max(200).optional(),
-  userId: z.string().trim().min(1).max(200).optional(),
-  /** The invitee agreed that their number be used to reach them and to recognise them when they sign up. */
-  phoneConsent: z.boolean().optional(),
-});
+export const inviteeSchema = z
+  .object({
+    email: z.email().max(254).optional(),
+    ...phoneFields,
+    name: z.string().trim().min(1).max(200).optional(),
+    userId: z.string().trim().min(1).max(200).optional(),
+    /** The invitee agreed that their number be used to reach them and to recognise them when they sign up. */
+    phoneConsent: z.boolean().optional(),
+  })
+  .transform(withE164Phone);
 
 export const inviterSchema = z.object({
   userId: z.string().trim().min(1).max(200),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailKey } from './contact';
-import { phoneSchema } from './invitation-input';
+import { phoneFields, withE164Phone } from './invitation-input';
 import type { AcceptMethod, Invitee } from './invitation';
 
 /** A host telling inviteflow that a user signed up or verified a contact; only verified contacts match. */
@@ -8,10 +8,11 @@ export const registrationSchema = z
   .object({
     userId: z.string().trim().min(1).max(200),
     email: z.email().max(254).optional(),
-    phone: phoneSchema.optional(),
+    ...phoneFields,
     emailVerified: z.boolean().default(false),
     phoneVerified: z.boolean().default(false),
   })
+  .transform(withE164Phone)
   .refine((input) => input.email !== undefined || input.phone !== undefined, {
     message: 'needs an email or a phone to match invitations with',
   });

@@ -36,9 +36,15 @@ const register = (body: Record<string, unknown>) => app.call('POST', '/v1/regist
 
 test('a verified phone, written any way, matches the consented invitations of every workspace and accepts them', async () => {
   const north = await invite('north', { phone: '+34 612 34 56 78', phoneConsent: true, name: 'Lucía' });
-  const south = await invite('south', { phone: '+34612345678', phoneConsent: true });
+  const south = await invite('south', { phone: '0034 612 345 678', phoneCountry: 'ES', phoneConsent: true });
 
-  const registered = await register({ userId: 'user-lucia', phone: '+34 612-345-678', phoneVerified: true });
+  // The host knows the user's number in national form, and where they live.
+  const registered = await register({
+    userId: 'user-lucia',
+    phone: '612 34 56 78',
+    phoneCountry: 'es',
+    phoneVerified: true,
+  });
   expect(registered.status).toBe(200);
   expect(registered.body).toEqual({
     userId: 'user-lucia',
@@ -96,6 +102,12 @@ test('bad registrations are 422s naming the field', async () => {
   expect(badPhone.body.errors[0].field).toBe('/phone');
   const nothing = await register({ userId: 'user-x' });
   expect(nothing.status).toBe(422);
+  const national = await register({ userId: 'user-x', phone: '612 34 56 78', phoneVerified: true });
+  expect(national.body.errors).toEqual([
+    { field: '/phone', message: 'must be a valid international phone number, e.g. +33612345678' },
+  ]);
+  const country = await register({ userId: 'user-x', phone: '612 34 56 78', phoneCountry: 'XX' });
+  expect(country.body.errors[0].field).toBe('/phoneCountry');
 });
 
 test('erasure removes the email, phone and name everywhere the projection copied them', async () => {

@@ -133,6 +133,15 @@ describe('createInvitationSchema', () => {
       );
     });
 
+    test('a national number is read in phoneCountry, which is not kept', () => {
+      const data = createInvitationSchema.parse({
+        invitee: { phone: '06 12 34 56 78', phoneCountry: 'fr', phoneConsent: true },
+        inviter,
+      });
+
+      expect(data.invitee).toEqual({ phone: '+33612345678', phoneConsent: true });
+    });
+
     test('a phone number is normalised to E.164', () => {
       const data = createInvitationSchema.parse({
         invitee: { phone: '+33 6 12 34 56 78', phoneConsent: true },

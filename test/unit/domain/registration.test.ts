@@ -11,6 +11,20 @@ describe('registrationSchema', () => {
     },
   );
 
+  test.each([
+    ['612 34 56 78', 'ES'],
+    ['0034 612 345 678', 'es'],
+  ])('reads the national form %j in phoneCountry %s', (phone, phoneCountry) => {
+    expect(registration({ phone, phoneCountry }).phone).toBe('+34612345678');
+    expect(registration({ phone, phoneCountry })).not.toHaveProperty('phoneCountry');
+  });
+
+  test('a national form without its country is refused at phone', () => {
+    const result = registrationSchema.safeParse({ userId: 'u', phone: '612 34 56 78' });
+
+    expect(result.error?.issues.map((issue) => issue.path)).toEqual([['phone']]);
+  });
+
   test('verification defaults to false', () => {
     expect(registration({ email: 'ana@example.org' })).toMatchObject({ emailVerified: false, phoneVerified: false });
   });
