@@ -6,6 +6,7 @@ import { SecretBox } from '../domain/secret-box';
 import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
 import { createMailActivities } from './mail';
+import { createBulkActivities } from './bulk-import';
 import { createProjectionActivities } from './projection';
 import { createSmsActivities } from './sms';
 import { SmsTemplates } from './sms-templates';
@@ -29,10 +30,18 @@ export interface ActivityDependencies {
 
 export function createActivities(deps: ActivityDependencies) {
   const workspaces = createWorkspaceReader(deps.orm);
+  const startDeliveries = (ids: string[]) => startWebhookDeliveries(deps.temporal, deps.taskQueue, ids);
   return {
     ...createProjectionActivities({
       orm: deps.orm,
-      startWebhookDeliveries: (ids) => startWebhookDeliveries(deps.temporal, deps.taskQueue, ids),
+      startWebhookDeliveries: startDeliveries,
+    }),
+    ...createBulkActivities({
+      orm: deps.orm,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      workspaces,
+      startWebhookDeliveries: startDeliveries,
     }),
     ...createMailActivities({
       transport: deps.transport,

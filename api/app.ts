@@ -11,6 +11,8 @@ import { invitationsRouter } from './routers/invitations';
 import { invitationCodeRouter } from './routers/invitation-code';
 import { inviteeRouter } from './routers/invitee';
 import { joinRouter } from './routers/join';
+import { maxBulkBytes } from '../domain/bulk-input';
+import { bulkRouter } from './routers/bulk';
 import { membersRouter } from './routers/members';
 import { providersRouter } from './routers/providers';
 import { registrationsRouter } from './routers/registrations';
@@ -47,7 +49,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
       },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
+  // Bulk imports may be larger, and CSV; parsed here so Idempotency-Key sees every body.
+  const isBulkImport = (req: { method?: string; url?: string }) =>
+    req.method === 'POST' && /^\/v1\/workspaces\/[^/]+\/invitations\/bulk\/?(\?|$)/.test(req.url ?? '');
+  const isJson = (req: { headers: { 'content-type'?: string } }) =>
+    /^application\/([\w.-]+\+)?json\b/i.test(req.headers['content-type'] ?? '');
+  app.use(express.json({ limit: '1mb', type: (req) => isJson(req) && !isBulkImport(req) }));
+  app.use(express.json({ limit: maxBulkBytes, type: (req) => isJson(req) && isBulkImport(req) }));
+  app.use(express.text({ limit: maxBulkBytes, type: (req) => isBulkImport(req) && !isJson(req) }));
 
   app.use(healthRouter(ctx));
   app.use(docsRouter());
@@ -58,6 +67,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use('/v1', authenticate(ctx.orm));
   app.use('/v1', idempotency(ctx.orm, ctx.log));
   app.use(workspacesRouter(ctx));
+  app.use(bulkRouter(ctx));
   app.use(invitationsRouter(ctx));
   app.use(inviteeRouter(ctx));
   app.use(membersRouter(ctx));

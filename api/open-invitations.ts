@@ -5,7 +5,7 @@ import type { InvitationView } from '../domain/invitation-view';
 import { findInvitation } from './invitation-store';
 import { Problem } from './problem';
 
-class ClaimedElsewhere extends Error {
+export class ClaimedElsewhere extends Error {
   constructor(
     readonly invitationId: string,
     readonly claimedAt: Date,
@@ -18,7 +18,7 @@ class ClaimedElsewhere extends Error {
  * Claims a person's place in a workspace for a new invitation: all of their
  * keys or none. A conflict names the invitation that holds the place.
  */
-async function claim(
+export async function claim(
   orm: MikroORM,
   workspaceId: string,
   invitee: Invitee,
@@ -46,8 +46,10 @@ async function claim(
          limit 1`,
         [workspaceId, ...keys, invitationId],
       );
+      // Every key is already this invitation's: a repeated claim (a retried bulk start) holds the place.
+      if (!holder) return;
       // Rolls the partial claim back.
-      throw new ClaimedElsewhere(holder!.invitation_id, new Date(holder!.claimed_at));
+      throw new ClaimedElsewhere(holder.invitation_id, new Date(holder.claimed_at));
     });
     return undefined;
   } catch (error) {
@@ -64,14 +66,19 @@ export async function lockSeats(em: EntityManager, workspaceId: string): Promise
   await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`seats:${workspaceId}`]);
 }
 
-/** Active members and open invitations (the one being taken included) each take a seat. */
-export async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
+/** Active members and open invitations each take a seat. */
+export async function seatsTaken(em: EntityManager, workspaceId: string): Promise<number> {
   const [taken] = await em.execute<{ seats: string }[]>(
     `select (select count(*) from members where workspace_id = ? and status = 'active')
           + (select count(distinct invitation_id) from open_invitations where workspace_id = ?) as seats`,
     [workspaceId, workspaceId],
   );
-  if (Number(taken!.seats) > seatLimit) {
+  return Number(taken!.seats);
+}
+
+/** The one being taken included. */
+export async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
+  if ((await seatsTaken(em, workspaceId)) > seatLimit) {
     throw new Problem('seat_limit_reached', `the workspace has used all of its ${seatLimit} seats`);
   }
 }

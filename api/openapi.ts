@@ -30,6 +30,8 @@ import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSetti
 import { emailTemplateSchema, previewTemplateSchema, templatePathSchema } from '../domain/email-template';
 import { printInvitationQuerySchema } from './print-invitation';
 import { registrationSchema } from '../domain/registration';
+import { bulkOutcomes, bulkStatuses } from '../domain/bulk';
+import { bulkJsonSchema } from '../domain/bulk-input';
 import { twilioCallbackQuerySchema, twilioStatusSchema } from '../domain/delivery-reports';
 
 // The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
@@ -162,6 +164,40 @@ export const problemSchema = z.object({
 });
 
 /** What the invitee's side shows before acting: no history, no channels, the inviter's name only. */
+const bulkSummarySchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  status: z.enum(bulkStatuses),
+  total: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  remaining: z.number().int(),
+  createdAt: timestamp,
+  finishedAt: timestamp.nullable(),
+});
+
+const bulkImportSchema = bulkSummarySchema.extend({
+  rows: z.array(
+    z.object({
+      line: z
+        .number()
+        .int()
+        .describe('Where the row is: the line in the CSV (header = 1), or the position in the list'),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      outcome: z.enum(bulkOutcomes),
+      code: z
+        .string()
+        .nullable()
+        .describe(
+          'Why a row failed (invalid_email, invalid_phone, missing_contact, phone_consent_required, unknown_role, ' +
+            'duplicate_in_file, already_member, already_invited, seat_limit_reached) or was skipped (cancelled)',
+        ),
+      invitationId: z.string().nullable().describe('The invitation sent, or the open one that made the row fail'),
+    }),
+  ),
+});
+
 const registrationResultSchema = z.object({
   userId: z.string(),
   matched: z.array(
@@ -262,6 +298,8 @@ for (const [id, schema] of Object.entries({
   InvitationPage: invitationPageSchema,
   InvitationLink: invitationLinkSchema,
   RegistrationResult: registrationResultSchema,
+  BulkImport: bulkImportSchema,
+  BulkImportSummary: bulkSummarySchema,
   InvitationLookup: invitationLookupSchema,
   AcceptedInvitation: acceptedInvitationSchema,
   DeclinedInvitation: declinedInvitationSchema,
@@ -533,6 +571,49 @@ const routes: RouteDoc[] = [
     ],
     errors: ofInvitation,
   })),
+  {
+    method: 'post',
+    path: `${invitationsPath}/bulk`,
+    operationId: 'importInvitations',
+    tag: 'Bulk invitations',
+    summary: 'Invite many people at once: a pasted list, JSON entries or a CSV file',
+    description:
+      'JSON: `emails` (a pasted list separated by semicolons, commas or new lines, the same `roles` for all) or ' +
+      '`entries`. CSV: a `text/csv` body with a header row naming `email`, `phone`, `name`, `roles`, `groups` ' +
+      '(roles and groups separated by `;` or `|`; UTF-8, with or without BOM), and the settings as query ' +
+      'fields (`inviterUserId`, `inviterRoles`, `roles`, ...). At most 10,000 rows and 5 MiB (413 beyond). Every ' +
+      'row is checked before anything is sent and reported with its line; the valid rows are sent by a bulk ' +
+      'workflow, which ends with `bulk.completed`.',
+    body: bulkJsonSchema,
+    answers: [
+      {
+        status: 202,
+        description: 'Accepted: the rows, checked; follow Location for progress',
+        schema: bulkImportSchema,
+        headers: { Location: 'The URL of the import' },
+      },
+    ],
+    errors: [...inWorkspace, 'inviter_not_allowed', 'role_not_grantable'],
+  },
+  {
+    method: 'get',
+    path: `${invitationsPath}/bulk/:id`,
+    operationId: 'getBulkImport',
+    tag: 'Bulk invitations',
+    summary: "An import's progress and every row's outcome",
+    answers: [{ status: 200, description: 'The import', schema: bulkImportSchema }],
+    errors: [...inWorkspace, 'not_found'],
+  },
+  {
+    method: 'post',
+    path: `${invitationsPath}/bulk/:id/cancel`,
+    operationId: 'cancelBulkImport',
+    tag: 'Bulk invitations',
+    summary: 'Cancel an import: the rows not started yet are skipped',
+    description: 'The batch under way finishes first; the import then ends as `cancelled` with `bulk.completed`.',
+    answers: [{ status: 202, description: 'Cancelling', schema: bulkSummarySchema }],
+    errors: [...inWorkspace, 'not_found'],
+  },
   {
     method: 'get',
     path: `${invitationPath}/print.pdf`,

@@ -8,6 +8,7 @@ import { createLogger } from '../runtime/logger';
 import { registerSearchAttributes } from '../runtime/search-attributes';
 import { installTemporalLogging } from '../runtime/temporal-logging';
 import { openDatabase, runInviteflow, Stack } from '../runtime/services';
+import { runImport } from './import';
 
 const usage = `usage: inviteflow <command>
 
@@ -16,7 +17,8 @@ const usage = `usage: inviteflow <command>
   worker                      the Temporal worker alone, against configured services
   migrate                     apply database migrations to DATABASE_URL
   register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
-  install-temporal            install the pinned temporal CLI and test server into .cache/`;
+  install-temporal            install the pinned temporal CLI and test server into .cache/
+  import --workspace W FILE   invite everyone in a CSV file through a running API (import --help: options)`;
 
 /** Keeps the process up until Ctrl-C or SIGTERM, then stops everything once. */
 function stopOnSignal(stack: Stack, log: Logger): void {
@@ -58,6 +60,15 @@ async function main(command: string | undefined): Promise<void> {
   if (command === 'install-temporal') {
     console.log(await ensureTemporalCli());
     console.log(await ensureTemporalTestServer());
+    return;
+  }
+  if (command === 'import') {
+    // Exit code rather than process.exit(): a --json answer piped on must be written out whole.
+    process.exitCode = await runImport(process.argv.slice(3), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    });
     return;
   }
   const config = loadConfig();

@@ -35,10 +35,24 @@ export async function createOrm(databaseUrl: string, options: OrmOptions = {}): 
 }
 
 /** Applies pending migrations; returns the names applied, in order (none when up to date). */
+/**
+ * Applies pending migrations. API and worker processes starting together each
+ * migrate: an advisory lock, held by a transaction of its own while the
+ * migrator works on other connections, lets one apply them while the others
+ * wait, then find nothing left to do.
+ */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((migration) => migration.name);
+  return orm.em
+    .getConnection()
+    .getKnex()
+    .transaction(async (lock) => {
+      await lock.raw('select pg_advisory_xact_lock(hashtext(?))', [migrationLock]);
+      const applied = await orm.getMigrator().up();
+      return applied.map((migration) => migration.name);
+    });
 }
+
+const migrationLock = 'inviteflow:migrations';
 
 /** Whether the database answers `select 1` now: for /readyz, never throws. */
 export async function isDatabaseReady(orm: MikroORM): Promise<boolean> {

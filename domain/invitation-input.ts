@@ -11,7 +11,7 @@ export const maxInvitationTtl = 90 * DAY;
 const phoneText = z.string().trim().min(1).max(50);
 
 /** The country a phone written in national form is read in. */
-const phoneCountrySchema = z
+export const phoneCountrySchema = z
   .string()
   .trim()
   .toUpperCase()
@@ -46,8 +46,8 @@ export function withE164Phone<T extends { phone?: string; phoneCountry?: string 
 /** A phone and, for a number in national form, its country; parsed into `phone` in E.164. */
 export const phoneFields = { phone: phoneText.optional(), phoneCountry: phoneCountrySchema };
 
-const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
-const groupList = z.array(z.string().trim().min(1).max(100)).max(100);
+export const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
+export const groupList = z.array(z.string().trim().min(1).max(100)).max(100);
 
 export const inviteeSchema = z
   .object({

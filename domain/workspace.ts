@@ -148,6 +148,18 @@ export function invitationPacing(
   };
 }
 
+/** What a new invitation keeps from its workspace: how long it lives (unless `expiresIn` says), its pacing and fallback. */
+export function keptFromWorkspace(
+  settings: WorkspaceSettings,
+  expiresIn?: string,
+): Pick<NewInvitation, 'ttlMs' | 'resendIntervalMs' | 'reminderOffsetsMs' | 'fallback'> {
+  return {
+    ttlMs: parseDuration(expiresIn ?? settings.invitationTtl) ?? 0,
+    ...invitationPacing(settings),
+    fallback: settings.fallback,
+  };
+}
+
 export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {
   const template = settings.acceptUrl ?? `${publicBaseUrl.replace(/\/$/, '')}/invitations/accept?token={token}`;
   return template.replaceAll('{token}', encodeURIComponent(token));

@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
 import { defaultChannels } from '../../domain/channels';
-import { parseDuration } from '../../domain/duration';
 import { newId } from '../../domain/ids';
 import { createInvitation, transition } from '../../domain/invitation';
 import { closedInvitationState, invitationView } from '../../domain/invitation-view';
@@ -15,7 +14,7 @@ import {
 import { checkMayApprove, inviteOrRequest } from '../../domain/invite-requests';
 import { checkKnownRoles } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
-import { acceptLink, invitationPacing, type Workspace } from '../../domain/workspace';
+import { acceptLink, keptFromWorkspace, type Workspace } from '../../domain/workspace';
 import {
   approveUpdate,
   changeUpdate,
@@ -69,9 +68,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
         channels,
         inviter: input.inviter,
         locale: input.locale ?? null,
-        ttlMs: parseDuration(input.expiresIn ?? workspace.settings.invitationTtl) ?? 0,
-        ...invitationPacing(workspace.settings),
-        fallback: workspace.settings.fallback,
+        ...keptFromWorkspace(workspace.settings, input.expiresIn),
       },
       new Date(),
     );

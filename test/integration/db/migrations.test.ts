@@ -5,6 +5,7 @@ import { InvitationSchema, WorkspaceSchema } from '../../../db/entities';
 import { createOrm, isDatabaseReady, migrate } from '../../../db/orm';
 import { freePort } from '../../../embedded/free-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
+import { createTestDatabase } from '../../support/database';
 
 const migrations = [
   'Migration20261121000000',
@@ -16,10 +17,13 @@ const migrations = [
   'Migration20261127000000',
   'Migration20261128000000',
   'Migration20261129000000',
+  'Migration20261130000000',
 ];
 
 const tables = [
   'api_keys',
+  'bulk_imports',
+  'bulk_rows',
   'email_templates',
   'idempotency_keys',
   'invitation_codes',
@@ -182,5 +186,16 @@ test('isDatabaseReady tells a reachable database from an unreachable one', async
     expect(await isDatabaseReady(unreachable)).toBe(false);
   } finally {
     await unreachable.close(true);
+  }
+});
+
+test('processes migrating one fresh database at once apply each migration once', async () => {
+  const url = await createTestDatabase();
+  const orms = await Promise.all([createOrm(url), createOrm(url), createOrm(url)]);
+  try {
+    const applied = await Promise.all(orms.map((each) => migrate(each)));
+    expect(applied.map((names) => names.length).sort((a, b) => a - b)).toEqual([0, 0, migrations.length]);
+  } finally {
+    await Promise.all(orms.map((each) => each.close(true)));
   }
 });

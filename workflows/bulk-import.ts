@@ -1,0 +1,52 @@
+import {
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { BulkProgress } from '../domain/bulk';
+
+export interface BulkImportInput {
+  bulkId: string;
+  /** Rows per activity: each batch is one event pair in history, however many invitations it starts. */
+  batchSize?: number;
+}
+
+/** Skips the rows not started yet; the batch under way finishes first. */
+export const cancelBulkUpdate = defineUpdate<void>('cancel');
+/** The counters as of the last batch; `null` before the first one ends. */
+export const bulkProgressQuery = defineQuery<BulkProgress | null>('progress');
+
+const defaultBatchSize = 50;
+/** Well below Temporal's own limits: a 10,000-row import continues as new a few times rather than growing one history. */
+const maxHistoryEvents = 2_000;
+
+const { startBulkBatch, finishBulk } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Starts an import's invitations batch by batch, then announces `bulk.completed`. */
+export async function bulkImportWorkflow(input: BulkImportInput): Promise<BulkProgress> {
+  let cancelled = false;
+  let progress: BulkProgress | null = null;
+  setHandler(cancelBulkUpdate, () => {
+    cancelled = true;
+  });
+  setHandler(bulkProgressQuery, () => progress);
+
+  while (!cancelled) {
+    progress = await startBulkBatch({ bulkId: input.bulkId, size: input.batchSize ?? defaultBatchSize });
+    if (progress.remaining === 0) break;
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > maxHistoryEvents) {
+      // A new run would not know of a cancel that arrived during the last batch.
+      if (cancelled) break;
+      await continueAsNew<typeof bulkImportWorkflow>(input);
+    }
+  }
+  return finishBulk({ bulkId: input.bulkId, cancelled });
+}
