@@ -8,8 +8,13 @@ import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from './emai
 import type { WorkspaceReader } from './workspaces';
 import type { TemplateOverrides } from './email-template-overrides';
 
+/**
+ * Pooled: connections stay open between messages, so a burst of invitations
+ * (a bulk import) is not one TCP and SMTP handshake each. `SMTP_URL` query
+ * parameters (`?pool=false&maxConnections=2`) take precedence.
+ */
 export function createMailTransport(smtpUrl: string): Transporter {
-  return nodemailer.createTransport(smtpUrl);
+  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 10 });
 }
 
 export interface MailDependencies {
