@@ -6,19 +6,12 @@ import {
   requireSettings,
   twilioSettings,
 } from '../../../config/config';
+import { thrownBy } from '../../support/thrown';
 
 const secret = 's'.repeat(32);
 
 /** The ConfigError `fn` throws; fails the test when it throws nothing or something else. */
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
+const configErrorOf = (fn: () => unknown): ConfigError => thrownBy(ConfigError, fn);
 
 describe('loadConfig', () => {
   test('an empty environment gets the defaults, and leaves service addresses unset', () => {

@@ -9,17 +9,9 @@ import {
   parsePastedList,
   type BulkRowInput,
 } from '../../../domain/bulk-input';
+import { thrownBy } from '../../support/thrown';
 
-/** The error a call throws; fails the test when it does not throw a BulkInputError. */
-function bulkInputError(read: () => unknown): BulkInputError {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BulkInputError);
-    return error as BulkInputError;
-  }
-  throw new Error('expected a BulkInputError');
-}
+const bulkInputError = (read: () => unknown): BulkInputError => thrownBy(BulkInputError, read);
 
 function csvOfRows(count: number): string {
   const rows = Array.from({ length: count }, (_, index) => `person${index}@example.org`);

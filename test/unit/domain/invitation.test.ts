@@ -21,7 +21,7 @@ import {
   type InvitationStatus,
   type NewInvitation,
 } from '../../../domain/invitation';
-import { violationOf } from '../../support/rule-violations';
+import { violationOf } from '../../support/thrown';
 
 // A fixed clock: every instant in this file is an offset from T0.
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import { checkMayApprove, inviteOrRequest } from '../../../domain/invite-requests';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
-import { violationOf } from '../../support/rule-violations';
+import { violationOf } from '../../support/thrown';
 
 const closed = workspaceSettingsSchema.parse({});
 const open = workspaceSettingsSchema.parse({ allowInviteRequests: true });

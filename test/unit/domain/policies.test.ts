@@ -1,7 +1,7 @@
 import type { Inviter } from '../../../domain/invitation';
 import { checkMayInvite } from '../../../domain/policies';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
-import { violationOf } from '../../support/rule-violations';
+import { violationOf } from '../../support/thrown';
 
 const settings = workspaceSettingsSchema.parse({
   inviterRoles: ['admin', 'manager'],
