@@ -1,13 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { claim, releaseClaims } from '../api/open-invitations';
-import { Problem } from '../api/problem';
 import type { BulkProgress } from '../domain/bulk';
+import { RuleViolation } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
 import { createInvitation, invitationWorkflowId } from '../domain/invitation';
 import { keptFromWorkspace, type Workspace } from '../domain/workspace';
 import { invitationWorkflow } from '../workflows/invitation';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
+import { claim, releaseClaims } from './claims';
 import { enqueueWebhookEvents } from './webhook-outbox';
 import type { WorkspaceReader } from './workspaces';
 
@@ -65,8 +65,9 @@ export function createBulkActivities(deps: BulkDependencies) {
       const conflict = await claim(deps.orm, workspace.id, invitee, invitation.id, workspace.settings.seatLimit);
       if (conflict) return { outcome: 'failed', code: 'already_invited', invitationId: conflict.invitationId };
     } catch (error) {
-      if (error instanceof Problem && error.code === 'seat_limit_reached')
+      if (error instanceof RuleViolation && error.code === 'seat_limit_reached') {
         return { outcome: 'failed', code: error.code };
+      }
       throw error;
     }
     try {

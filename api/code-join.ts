@@ -4,7 +4,7 @@ import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import { codeStatus, normaliseCode } from '../domain/invitation-code';
 import { codeColumns, fromRow, type InvitationCodeRow } from './invitation-code-store';
 import { memberEvent, memberView, type MemberChangeResult } from './member-store';
-import { checkSeats, lockSeats } from './open-invitations';
+import { checkSeats, lockSeats } from '../activities/claims';
 import { Problem } from './problem';
 
 /** Wrong, disabled, expired, used up or another workspace's: one answer, so a guess learns nothing more. */

@@ -21,7 +21,7 @@ import { inviteOrRequest } from '../../domain/invite-requests';
 import type { Workspace } from '../../domain/workspace';
 import { bulkImportWorkflow, cancelBulkUpdate } from '../../workflows/bulk-import';
 import type { ApiContext } from '../context';
-import { seatsTaken } from '../open-invitations';
+import { seatsTaken } from '../../activities/claims';
 import { Problem } from '../problem';
 import { parse, parseBody } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';

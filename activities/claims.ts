@@ -1,0 +1,86 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { personKeys } from '../domain/contact';
+import { RuleViolation } from '../domain/error-codes';
+import type { Invitee } from '../domain/invitation';
+
+export class ClaimedElsewhere extends Error {
+  constructor(
+    readonly invitationId: string,
+    readonly claimedAt: Date,
+  ) {
+    super(`the person already has invitation ${invitationId}`);
+  }
+}
+
+/**
+ * Claims a person's place in a workspace for a new invitation: all of their
+ * keys or none. A conflict names the invitation that holds the place.
+ */
+export async function claim(
+  orm: MikroORM,
+  workspaceId: string,
+  invitee: Invitee,
+  invitationId: string,
+  seatLimit: number | null,
+): Promise<ClaimedElsewhere | undefined> {
+  const keys = personKeys(invitee);
+  if (keys.length === 0) return undefined;
+  try {
+    await orm.em.fork().transactional(async (em) => {
+      if (seatLimit !== null) await lockSeats(em, workspaceId);
+      const inserted = await em.execute<{ person_key: string }[]>(
+        `insert into open_invitations (workspace_id, person_key, invitation_id)
+         values ${keys.map(() => '(?, ?, ?)').join(', ')}
+         on conflict do nothing returning person_key`,
+        keys.flatMap((key) => [workspaceId, key, invitationId]),
+      );
+      if (inserted.length === keys.length) {
+        if (seatLimit !== null) await checkSeats(em, workspaceId, seatLimit);
+        return;
+      }
+      const [holder] = await em.execute<{ invitation_id: string; claimed_at: Date }[]>(
+        `select invitation_id, claimed_at from open_invitations
+         where workspace_id = ? and person_key in (${keys.map(() => '?').join(', ')}) and invitation_id <> ?
+         limit 1`,
+        [workspaceId, ...keys, invitationId],
+      );
+      // Every key is already this invitation's: a repeated claim (a retried bulk start) holds the place.
+      if (!holder) return;
+      // Rolls the partial claim back.
+      throw new ClaimedElsewhere(holder.invitation_id, new Date(holder.claimed_at));
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ClaimedElsewhere) return error;
+    throw error;
+  }
+}
+
+/**
+ * Seats are counted and taken under one lock per workspace, held until the
+ * transaction ends, so parallel invitations and code joins cannot overbook.
+ */
+export async function lockSeats(em: EntityManager, workspaceId: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`seats:${workspaceId}`]);
+}
+
+/** Active members and open invitations each take a seat. */
+export async function seatsTaken(em: EntityManager, workspaceId: string): Promise<number> {
+  const [taken] = await em.execute<{ seats: string }[]>(
+    `select (select count(*) from members where workspace_id = ? and status = 'active')
+          + (select count(distinct invitation_id) from open_invitations where workspace_id = ?) as seats`,
+    [workspaceId, workspaceId],
+  );
+  return Number(taken!.seats);
+}
+
+/** The one being taken included. */
+export async function checkSeats(em: EntityManager, workspaceId: string, seatLimit: number): Promise<void> {
+  if ((await seatsTaken(em, workspaceId)) > seatLimit) {
+    throw new RuleViolation('seat_limit_reached', `the workspace has used all of its ${seatLimit} seats`);
+  }
+}
+
+export async function releaseClaims(orm: MikroORM, invitationId: string): Promise<void> {
+  await orm.em.fork().execute('delete from open_invitations where invitation_id = ?', [invitationId]);
+}
