@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -74,14 +73,12 @@ export const stateQuery = defineQuery<InvitationState>('state');
 /** How long an expired invitation can still be resent before its run closes. */
 export const expiredRetentionMs = 90 * DAY;
 
-const recordOptions = {
+// Not a local activity, though that would be cheaper: a local activity runs inside a workflow task, and a
+// speculative task that the server then discards (concurrent updates) would leave its write in the projection.
+const { recordTransition } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-} as const;
-const recorded = proxyActivities<Activities>(recordOptions);
-// Local: a projection write is a short database transaction on the worker, not worth two trips through the
-// Temporal server each; it is most of what a bulk import asks of the server.
-const recordedLocally = proxyLocalActivities<Activities>(recordOptions);
+});
 
 const messages = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -193,10 +190,7 @@ class Invitation {
   }
 
   record(snapshot: InvitationState): Promise<void> {
-    // Runs that recorded through regular activities before local ones replay as they were.
-    this.recorded = this.recorded.then(() =>
-      (patched('record-locally') ? recordedLocally : recorded).recordTransition({ invitation: snapshot }),
-    );
+    this.recorded = this.recorded.then(() => recordTransition({ invitation: snapshot }));
     return this.recorded;
   }
 
