@@ -4,13 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities';
-import { DAY } from '../../domain/duration';
-import {
-  createInvitation,
-  invitationWorkflowId,
-  type InvitationState,
-  type NewInvitation,
-} from '../../domain/invitation';
+import { invitationWorkflowId, type InvitationState } from '../../domain/invitation';
 import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher';
 import { addSearchAttributes } from '../../runtime/search-attributes';
 import { invitationWorkflow } from '../../workflows/invitation';
@@ -81,23 +75,4 @@ export async function startTimeSkippingStack(): Promise<TimeSkippingStack> {
       await Promise.allSettled([env.teardown(), orm.close(), catcher.stop()]);
     },
   };
-}
-
-/** A 7-day email invitation to Ana in workspace `w1`, created now. */
-export function newTestInvitation(overrides: Partial<NewInvitation> = {}): InvitationState {
-  return createInvitation(
-    {
-      id: `inv_${randomUUID()}`,
-      workspaceId: 'w1',
-      invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: null },
-      roles: ['member'],
-      groups: [],
-      channels: ['email'],
-      inviter: { userId: 'u1', roles: ['admin'], name: 'Bob' },
-      locale: null,
-      ttlMs: 7 * DAY,
-      ...overrides,
-    },
-    new Date(),
-  );
 }

@@ -6,33 +6,17 @@ import { EmailTemplates } from '../../../activities/email-templates';
 import { createMailActivities, invitationMessageId, reminderMessageId } from '../../../activities/mail';
 import type { WorkspaceReader } from '../../../activities/workspaces';
 import { DAY } from '../../../domain/duration';
-import { createInvitation, transition } from '../../../domain/invitation';
+import { transition } from '../../../domain/invitation';
 import { verifyInvitationToken } from '../../../domain/tokens';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
 import { startMailCatcher } from '../../../embedded/mail-catcher';
 import { linkIn } from '../../support/harness';
+import { newTestInvitation } from '../../support/invitations';
 import type { TemplateOverrides } from '../../../activities/email-template-overrides';
 
 const secret = 'mail-test-secret-mail-test-secret-0123';
 const clock = new Date('2026-03-01T10:00:00Z');
-const invitation = transition(
-  createInvitation(
-    {
-      id: 'inv_mail',
-      workspaceId: 'w1',
-      invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: null },
-      roles: ['member'],
-      groups: [],
-      channels: ['email'],
-      inviter: { userId: 'u1', roles: ['admin'], name: 'Bob' },
-      locale: null,
-      ttlMs: 7 * DAY,
-    },
-    clock,
-  ),
-  { type: 'send' },
-  clock,
-);
+const invitation = transition(newTestInvitation({ id: 'inv_mail' }, clock), { type: 'send' }, clock);
 
 const workspaces: WorkspaceReader = {
   get: async (id) => ({ id, name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: '', updatedAt: '' }),

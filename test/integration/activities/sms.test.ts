@@ -3,30 +3,26 @@ import { createSmsActivities, twilioStatusCallbackUrl } from '../../../activitie
 import { SmsTemplates } from '../../../activities/sms-templates';
 import { createTwilioSender } from '../../../activities/twilio';
 import type { WorkspaceReader } from '../../../activities/workspaces';
-import { DAY } from '../../../domain/duration';
-import { createInvitation, transition, type InvitationState } from '../../../domain/invitation';
+import { transition, type InvitationState } from '../../../domain/invitation';
 import { smsSegments } from '../../../domain/sms';
 import { verifyInvitationToken } from '../../../domain/tokens';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
 import { freePort } from '../../../embedded/free-port';
 import { startSmsCatcher, type SmsCatcher } from '../../../embedded/sms-catcher';
+import { newTestInvitation } from '../../support/invitations';
 
 const secret = 'sms-test-secret-sms-test-secret-012345';
 const clock = new Date('2026-03-01T10:00:00Z');
 const publicBaseUrl = 'https://invites.acme.example';
 
 function sentTo(phone: string, overrides: { locale?: string; inviterName?: string } = {}): InvitationState {
-  const created = createInvitation(
+  const created = newTestInvitation(
     {
       id: 'inv_sms',
-      workspaceId: 'w1',
       invitee: { email: null, phone, name: null, userId: null },
-      roles: ['member'],
-      groups: [],
       channels: ['sms'],
       inviter: { userId: 'u1', roles: ['admin'], name: overrides.inviterName ?? 'Bob' },
       locale: overrides.locale ?? null,
-      ttlMs: 7 * DAY,
     },
     clock,
   );

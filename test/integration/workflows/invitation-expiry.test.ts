@@ -1,7 +1,8 @@
 import { InvitationSchema } from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
 import { expiredRetentionMs } from '../../../workflows/invitation';
-import { newTestInvitation, startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
+import { newTestInvitation } from '../../support/invitations';
+import { startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
 
 let stack: TimeSkippingStack;
 

@@ -2,7 +2,8 @@ import { InvitationEventSchema, InvitationSchema } from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
 import type { InvitationState } from '../../../domain/invitation';
 import { linkIn } from '../../support/harness';
-import { newTestInvitation, startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
+import { newTestInvitation } from '../../support/invitations';
+import { startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
 
 let stack: TimeSkippingStack;
 
