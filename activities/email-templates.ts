@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
 import type { EmailTemplateName, EmailTemplateSources } from '../domain/email-template';
 import { localeCandidates, longDate } from '../domain/locale';
+import { TemplateFiles } from './template-files';
 
 /** What the invitation, resend and reminder emails show: who invites to what, the link and the expiry. */
 export interface InvitationEmailModel {
@@ -34,9 +34,11 @@ const maxCompiled = 1_000;
 export class EmailTemplates {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
-  private readonly sources = new Map<string, string>();
 
-  constructor(private readonly directory = join(repoRoot, 'templates', 'email')) {
+  private readonly files: TemplateFiles;
+
+  constructor(directory = join(repoRoot, 'templates', 'email')) {
+    this.files = new TemplateFiles(directory);
     this.handlebars.registerHelper('join', (items: unknown) => (Array.isArray(items) ? items.join(', ') : ''));
     this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
     this.handlebars.registerHelper('longDate', (iso: unknown, options: Handlebars.HelperOptions) => {
@@ -56,34 +58,20 @@ export class EmailTemplates {
     overrides: ReadonlyMap<string, EmailTemplateSources> = new Map(),
   ): RenderedEmail & { locale: string } {
     const locale = localeCandidates(locales).find(
-      (candidate) => overrides.has(candidate) || this.ships(candidate, name),
+      (candidate) => overrides.has(candidate) || this.shipped(candidate, name, 'subject') !== null,
     )!;
     const override = overrides.get(locale);
     const part = (kind: Part) => {
-      const template = override
-        ? this.compile(override[kind], kind)
-        : this.compile(this.shipped(locale, name, kind), kind);
+      const source = override ? override[kind] : this.shipped(locale, name, kind);
+      if (source === null) throw new Error(`templates/email/${locale}/${name}.${kind}.hbs is missing`);
+      const template = this.compile(source, kind);
       return template({ ...model, locale }).trim();
     };
     return { subject: part('subject'), html: part('html'), text: part('text'), locale };
   }
 
-  private ships(locale: string, name: string): boolean {
-    return existsSync(this.file(locale, name, 'subject'));
-  }
-
-  private file(locale: string, name: string, part: Part): string {
-    return join(this.directory, locale.replace(/[^A-Za-z-]/g, ''), `${name}.${part}.hbs`);
-  }
-
-  private shipped(locale: string, name: string, part: Part): string {
-    const file = this.file(locale, name, part);
-    let source = this.sources.get(file);
-    if (source === undefined) {
-      source = readFileSync(file, 'utf8');
-      this.sources.set(file, source);
-    }
-    return source;
+  private shipped(locale: string, name: string, part: Part): string | null {
+    return this.files.source(locale, `${name}.${part}.hbs`);
   }
 
   /** Compiled once per distinct source; workspaces' overrides are few and small. */

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../config/paths';
 import { localeCandidates } from '../domain/locale';
 import { firstFittingSms, shortenName } from '../domain/sms';
+import { TemplateFiles } from './template-files';
 
 export type SmsTemplateName = 'invitation' | 'reminder';
 
@@ -30,12 +30,15 @@ export class SmsTemplates {
   private readonly handlebars = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate<SmsModel>>();
 
-  constructor(private readonly directory = join(repoRoot, 'templates', 'sms')) {
+  private readonly files: TemplateFiles;
+
+  constructor(directory = join(repoRoot, 'templates', 'sms')) {
+    this.files = new TemplateFiles(directory);
     this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
   }
 
   render(name: SmsTemplateName, locales: (string | null | undefined)[], model: SmsModel): string {
-    const locale = localeCandidates(locales).find((candidate) => existsSync(this.file(candidate, name)))!;
+    const locale = localeCandidates(locales).find((candidate) => this.files.source(candidate, `${name}.hbs`) !== null)!;
     const template = this.template(locale, name);
     const text = firstFittingSms(shorterModels(model).map((variant) => template(variant).trim()));
     if (text === undefined)
@@ -43,16 +46,13 @@ export class SmsTemplates {
     return text;
   }
 
-  private file(locale: string, name: string): string {
-    return join(this.directory, locale.replace(/[^A-Za-z-]/g, ''), `${name}.hbs`);
-  }
-
+  /** Compiled once per shipped file: `locale` is one that ships `name`. */
   private template(locale: string, name: string): Handlebars.TemplateDelegate<SmsModel> {
-    const file = this.file(locale, name);
-    let template = this.compiled.get(file);
+    const key = `${locale}/${name}`;
+    let template = this.compiled.get(key);
     if (!template) {
-      template = this.handlebars.compile<SmsModel>(readFileSync(file, 'utf8'), { noEscape: true });
-      this.compiled.set(file, template);
+      template = this.handlebars.compile<SmsModel>(this.files.source(locale, `${name}.hbs`)!, { noEscape: true });
+      this.compiled.set(key, template);
     }
     return template;
   }
