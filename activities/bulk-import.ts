@@ -8,6 +8,7 @@ import { keptFromWorkspace, type Workspace } from '../domain/workspace';
 import { invitationWorkflow } from '../workflows/invitation';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
 import { claim, releaseClaims } from './claims';
+import { withoutSql } from './database-failure';
 import { enqueueWebhookEvents } from './webhook-outbox';
 import type { WorkspaceReader } from './workspaces';
 
@@ -88,58 +89,64 @@ export function createBulkActivities(deps: BulkDependencies) {
 
   return {
     /** Starts the next `size` pending rows of an import, in line order, and answers the import's progress. */
-    async startBulkBatch({ bulkId, size }: { bulkId: string; size: number }): Promise<BulkProgress> {
-      const em = deps.orm.em.fork();
-      const bulk = await findBulkImport(em, bulkId);
-      if (!bulk) throw new Error(`no bulk import ${bulkId}`);
-      const workspace = await deps.workspaces.get(bulk.workspace_id);
-      const rows = await em.execute<BulkRowRecord[]>(
-        `select * from bulk_rows where bulk_id = ? and outcome = 'pending' order by line limit ?`,
-        [bulkId, size],
-      );
-      await inPool(rows, startConcurrency, async (row) => {
-        const result = await startRow(bulk, workspace, row);
-        await em.execute(
-          'update bulk_rows set outcome = ?, code = ?, invitation_id = ? where bulk_id = ? and line = ?',
-          [
-            result.outcome,
-            result.outcome === 'failed' ? result.code : null,
-            (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
-            bulkId,
-            row.line,
-          ],
+    startBulkBatch: withoutSql(
+      'starting a bulk batch',
+      async ({ bulkId, size }: { bulkId: string; size: number }): Promise<BulkProgress> => {
+        const em = deps.orm.em.fork();
+        const bulk = await findBulkImport(em, bulkId);
+        if (!bulk) throw new Error(`no bulk import ${bulkId}`);
+        const workspace = await deps.workspaces.get(bulk.workspace_id);
+        const rows = await em.execute<BulkRowRecord[]>(
+          `select * from bulk_rows where bulk_id = ? and outcome = 'pending' order by line limit ?`,
+          [bulkId, size],
         );
-      });
-      return progressOf(em, bulkId);
-    },
+        await inPool(rows, startConcurrency, async (row) => {
+          const result = await startRow(bulk, workspace, row);
+          await em.execute(
+            'update bulk_rows set outcome = ?, code = ?, invitation_id = ? where bulk_id = ? and line = ?',
+            [
+              result.outcome,
+              result.outcome === 'failed' ? result.code : null,
+              (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
+              bulkId,
+              row.line,
+            ],
+          );
+        });
+        return progressOf(em, bulkId);
+      },
+    ),
 
     /** Ends an import: rows not started are skipped when it was cancelled; `bulk.completed` goes out either way. */
-    async finishBulk({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> {
-      const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
-        if (cancelled) {
-          await em.execute(
-            `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'`,
-            [bulkId],
+    finishBulk: withoutSql(
+      'finishing a bulk import',
+      async ({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> => {
+        const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
+          if (cancelled) {
+            await em.execute(
+              `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'`,
+              [bulkId],
+            );
+          }
+          const [bulk] = await em.execute<BulkImportRow[]>(
+            `update bulk_imports set status = ?, finished_at = coalesce(finished_at, now()) where id = ? returning *`,
+            [cancelled ? 'cancelled' : 'completed', bulkId],
           );
-        }
-        const [bulk] = await em.execute<BulkImportRow[]>(
-          `update bulk_imports set status = ?, finished_at = coalesce(finished_at, now()) where id = ? returning *`,
-          [cancelled ? 'cancelled' : 'completed', bulkId],
-        );
-        if (!bulk) throw new Error(`no bulk import ${bulkId}`);
-        const progress = await progressOf(em, bulkId);
-        return enqueueWebhookEvents(em, [
-          {
-            type: 'bulk.completed',
-            key: `${bulkId}#completed`,
-            workspaceId: bulk.workspace_id,
-            timestamp: new Date(bulk.finished_at!).toISOString(),
-            data: { bulk: { id: bulk.id, workspaceId: bulk.workspace_id, status: bulk.status, ...progress } },
-          },
-        ]);
-      });
-      await deps.startWebhookDeliveries(deliveryIds);
-      return progressOf(deps.orm.em.fork(), bulkId);
-    },
+          if (!bulk) throw new Error(`no bulk import ${bulkId}`);
+          const progress = await progressOf(em, bulkId);
+          return enqueueWebhookEvents(em, [
+            {
+              type: 'bulk.completed',
+              key: `${bulkId}#completed`,
+              workspaceId: bulk.workspace_id,
+              timestamp: new Date(bulk.finished_at!).toISOString(),
+              data: { bulk: { id: bulk.id, workspaceId: bulk.workspace_id, status: bulk.status, ...progress } },
+            },
+          ]);
+        });
+        await deps.startWebhookDeliveries(deliveryIds);
+        return progressOf(deps.orm.em.fork(), bulkId);
+      },
+    ),
   };
 }

@@ -1,9 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/common';
 import { emailKey, personKeys } from '../domain/contact';
 import { isOpen, lastEvent, type AcceptMethod, type InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
 import { invitationWebhookType } from '../domain/webhook-events';
+import { databaseFailure } from './database-failure';
 import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
 
 /** Moves the projection forward only: a late or repeated write of an older version changes nothing. */
@@ -147,18 +147,6 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
 }
 
 /**
- * MikroORM's messages quote the SQL with its parameters, personal data
- * included; workflow history keeps only the error's name and SQLSTATE.
- */
-function databaseFailure(error: unknown): ApplicationFailure {
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  const what = [typeof name === 'string' ? name : 'Error', typeof code === 'string' ? `SQLSTATE ${code}` : null]
-    .filter(Boolean)
-    .join(', ');
-  return ApplicationFailure.retryable(`recording the invitation failed (${what})`, 'projection_failed');
-}
-
-/**
  * An invitation holds its person's place while open and frees it when it
  * ends; a resend of an expired one takes the place back if it is still free.
  * Only the state the projection now holds may change claims, never a late
@@ -219,7 +207,7 @@ export function createProjectionActivities(deps: ProjectionDependencies) {
      */
     async recordTransition({ invitation }: { invitation: InvitationState }): Promise<void> {
       const deliveryIds = await writeTransition(deps.orm, invitation).catch((error: unknown) => {
-        throw databaseFailure(error);
+        throw databaseFailure('recording the invitation', 'projection_failed', error);
       });
       await deps.startWebhookDeliveries(deliveryIds);
     },

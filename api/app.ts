@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { loggableError } from '../db/errors';
 import { authenticate } from './auth';
 import { idempotency } from './idempotency';
 import type { ApiContext } from './context';
@@ -46,6 +47,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
           path: req.url.split('?')[0],
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // pino-http replaces the logger's own error serializer with this one.
+        err: loggableError,
       },
     }),
   );
