@@ -88,10 +88,12 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     }
     if (error instanceof Problem) return sendProblem(res, error);
     if (error instanceof RuleViolation) return sendProblem(res, Problem.fromRule(error));
-    const status = (error as { status?: unknown }).status;
-    // body-parser's own errors: malformed JSON, too large, wrong charset.
-    if (status === 413)
-      return sendProblem(res, new Problem('payload_too_large', 'the request body is larger than 1 MB'));
+    const { status, limit } = error as { status?: unknown; limit?: unknown };
+    // body-parser's own errors: malformed JSON, too large, wrong charset. Bulk imports have a larger limit.
+    if (status === 413) {
+      const megabytes = typeof limit === 'number' ? Math.round(limit / 1024 / 1024) : 1;
+      return sendProblem(res, new Problem('payload_too_large', `the request body is larger than ${megabytes} MB`));
+    }
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = 'the request body is not valid JSON';
       return sendProblem(res, new Problem('malformed_request', message, [{ field: '/', message }]));

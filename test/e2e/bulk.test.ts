@@ -155,6 +155,10 @@ test('unreadable input and limits: 422 naming the field, 413 beyond 10,000 rows'
   expect(tooMany.status).toBe(413);
   expect(tooMany.body.code).toBe('payload_too_large');
 
+  const tooBig = await postCsv('plant', `email\n${'x'.repeat(5 * 1024 * 1024)}@example.org\n`);
+  expect(tooBig.status).toBe(413);
+  expect(tooBig.body.detail).toBe('the request body is larger than 5 MB');
+
   const both = await app.call('POST', '/v1/workspaces/plant/invitations/bulk', {
     emails: 'a@example.org',
     entries: [{ email: 'b@example.org' }],
