@@ -172,25 +172,40 @@ async function updateClaims(em: EntityManager, state: InvitationState): Promise<
   );
 }
 
-/** Records one state in one transaction: projection, history, claims, membership and the webhook outbox. */
-export function writeTransition(orm: MikroORM, invitation: InvitationState): Promise<string[]> {
+async function writeState(em: EntityManager, invitation: InvitationState): Promise<string[]> {
+  await upsertProjection(em, invitation);
+  if (lastEvent(invitation).type === 'erased') await scrubErasedInvitee(em, invitation);
+  await updateClaims(em, invitation);
+  if (invitation.status === 'accepted' && invitation.acceptedBy) {
+    await em.execute(insertMemberSql, [
+      invitation.workspaceId,
+      invitation.acceptedBy,
+      JSON.stringify(invitation.roles),
+      JSON.stringify(invitation.groups),
+      joinedVia(acceptMethodOf(invitation)),
+      invitation.id,
+      invitation.acceptedAt,
+    ]);
+  }
+  return enqueueWebhookEvents(em, announcedEvents(invitation));
+}
+
+/**
+ * Records states of one invitation, oldest first, in one transaction:
+ * projection, history, claims, membership and the webhook outbox.
+ */
+export function writeTransition(orm: MikroORM, ...states: InvitationState[]): Promise<string[]> {
   return orm.em.fork().transactional(async (em) => {
-    await upsertProjection(em, invitation);
-    if (lastEvent(invitation).type === 'erased') await scrubErasedInvitee(em, invitation);
-    await updateClaims(em, invitation);
-    if (invitation.status === 'accepted' && invitation.acceptedBy) {
-      await em.execute(insertMemberSql, [
-        invitation.workspaceId,
-        invitation.acceptedBy,
-        JSON.stringify(invitation.roles),
-        JSON.stringify(invitation.groups),
-        joinedVia(acceptMethodOf(invitation)),
-        invitation.id,
-        invitation.acceptedAt,
-      ]);
-    }
-    return enqueueWebhookEvents(em, announcedEvents(invitation));
+    const deliveryIds: string[] = [];
+    for (const state of states) deliveryIds.push(...(await writeState(em, state)));
+    return deliveryIds;
   });
+}
+
+export interface RecordTransitionInput {
+  invitation: InvitationState;
+  /** States the invitation went through before `invitation` and not yet recorded, oldest first. */
+  earlier?: InvitationState[];
 }
 
 export interface ProjectionDependencies {
@@ -201,12 +216,13 @@ export interface ProjectionDependencies {
 export function createProjectionActivities(deps: ProjectionDependencies) {
   return {
     /**
-     * Records one state of an invitation: projection, history, membership and
-     * the webhook outbox in one transaction, then starts the deliveries.
+     * Records one state of an invitation, after the `earlier` states it went
+     * through if any: projection, history, membership and the webhook outbox
+     * in one transaction, then starts the deliveries.
      * Safe to repeat: every write is keyed by the invitation's version.
      */
-    async recordTransition({ invitation }: { invitation: InvitationState }): Promise<void> {
-      const deliveryIds = await writeTransition(deps.orm, invitation).catch((error: unknown) => {
+    async recordTransition({ invitation, earlier = [] }: RecordTransitionInput): Promise<void> {
+      const deliveryIds = await writeTransition(deps.orm, ...earlier, invitation).catch((error: unknown) => {
         throw databaseFailure('recording the invitation', 'projection_failed', error);
       });
       await deps.startWebhookDeliveries(deliveryIds);

@@ -137,20 +137,39 @@ class Invitation {
   /** Applies at once (so a concurrent command sees the new state), then records in order. */
   async apply(command: InvitationCommand): Promise<InvitationState> {
     const previous = this.state;
+    if (!this.change(command)) return previous;
+    const snapshot = this.state;
+    await this.record(snapshot);
+    return snapshot;
+  }
+
+  /** Moves the state on and queues the messages a send, resend or reminder takes; false when nothing changed. */
+  private change(command: InvitationCommand): boolean {
+    const previous = this.state;
     try {
       this.state = transition(previous, command, new Date());
     } catch (error) {
       throw asFailure(error);
     }
-    if (this.state === previous) return previous;
+    if (this.state === previous) return false;
     const snapshot = this.state;
     const { type } = lastEvent(snapshot);
     if (type === 'sent' || type === 'resent' || type === 'reminded') {
       for (const channel of snapshot.channels) this.queue({ state: snapshot, channel, reminder: type === 'reminded' });
     }
     this.publishSearchAttributes();
-    await this.record(snapshot);
-    return snapshot;
+    return true;
+  }
+
+  /**
+   * Records the new invitation together with its first command (send or
+   * request) in one write, where older runs took a write for each: half the
+   * activities and workflow tasks before the first message goes out.
+   */
+  open(command: InvitationCommand | undefined): Promise<void> {
+    const created = this.state;
+    if (command === undefined || !this.change(command)) this.publishSearchAttributes();
+    return this.record(this.state, this.state === created ? [] : [created]);
   }
 
   /** Runs that took an SMS channel before SMS was delivered replay without sending one. */
@@ -189,8 +208,10 @@ class Invitation {
     }
   }
 
-  record(snapshot: InvitationState): Promise<void> {
-    this.recorded = this.recorded.then(() => recordTransition({ invitation: snapshot }));
+  /** Records `snapshot`, and first the `earlier` states it went through, in one write after every write before. */
+  record(snapshot: InvitationState, earlier: InvitationState[] = []): Promise<void> {
+    const input = earlier.length > 0 ? { invitation: snapshot, earlier } : { invitation: snapshot };
+    this.recorded = this.recorded.then(() => recordTransition(input));
     return this.recorded;
   }
 
@@ -262,11 +283,26 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   );
 
   if (workflowInfo().continuedFromExecutionRunId === undefined) {
-    invitation.publishSearchAttributes();
-    await invitation.record(invitation.state);
+    const by = input.invitation.inviter.userId;
     // `request` is only ever set on runs started since requests exist, so older histories replay as before.
-    if (input.request) await invitation.apply({ type: 'request', by: input.invitation.inviter.userId });
-    else if (input.send) await invitation.apply({ type: 'send', by: input.invitation.inviter.userId });
+    const first: InvitationCommand | undefined = input.request
+      ? { type: 'request', by }
+      : input.send
+        ? { type: 'send', by }
+        : undefined;
+    if (patched('record-opening-once')) {
+      const recording = invitation.open(first);
+      // The first message goes out alongside that write rather than after it.
+      const delivery = invitation.deliveries.shift();
+      const delivering = delivery && invitation.deliver(delivery);
+      await recording;
+      opened = true;
+      await delivering;
+    } else {
+      invitation.publishSearchAttributes();
+      await invitation.record(invitation.state);
+      if (first) await invitation.apply(first);
+    }
   }
   opened = true;
 

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createProjectionActivities } from '../../../activities/projection';
+import { createProjectionActivities, type RecordTransitionInput } from '../../../activities/projection';
 import {
   InvitationEventSchema,
   InvitationSchema,
@@ -42,7 +42,7 @@ afterAll(async () => {
   await orm?.close();
 });
 
-function recordTransition(input: { invitation: InvitationState }): Promise<void> {
+function recordTransition(input: RecordTransitionInput): Promise<void> {
   return createProjectionActivities({
     orm,
     startWebhookDeliveries: async (ids) => void started.push(ids),
@@ -51,8 +51,8 @@ function recordTransition(input: { invitation: InvitationState }): Promise<void>
 
 const clock = new Date('2026-03-01T10:00:00Z');
 
-function pending(id: string): InvitationState {
-  const created = createInvitation(
+function created(id: string): InvitationState {
+  return createInvitation(
     {
       id,
       workspaceId: 'w1',
@@ -66,7 +66,10 @@ function pending(id: string): InvitationState {
     },
     clock,
   );
-  return transition(created, { type: 'send' }, clock);
+}
+
+function pending(id: string): InvitationState {
+  return transition(created(id), { type: 'send' }, clock);
 }
 
 test('records the projection, its history and a delivery per subscribed endpoint', async () => {
@@ -88,6 +91,27 @@ test('records the projection, its history and a delivery per subscribed endpoint
   // Only the platform-wide endpoint listens to every event of w1.
   expect(deliveries.map((delivery) => delivery.endpointId)).toEqual(['whe_all']);
   expect(started).toEqual([[deliveries[0]!.id]]);
+});
+
+test('a state recorded with the earlier one it went through announces each with its own view', async () => {
+  started.length = 0;
+  const first = created('inv_c');
+  await recordTransition({ invitation: transition(first, { type: 'send' }, clock), earlier: [first] });
+
+  const em = orm.em.fork();
+  expect(await em.findOneOrFail(InvitationSchema, 'inv_c')).toMatchObject({ status: 'pending', version: 2 });
+  const events = await em.find(InvitationEventSchema, { invitationId: 'inv_c' }, { orderBy: { seq: 'asc' } });
+  expect(events.map((event) => event.type)).toEqual(['created', 'sent']);
+  const deliveries = await em.find(WebhookDeliverySchema, { payload: { data: { invitation: { id: 'inv_c' } } } });
+  const announced = deliveries.map(({ eventType, payload }) => {
+    const data = payload.data as { invitation: { sendCount: number }; sequence: number };
+    return [eventType, data.sequence, data.invitation.sendCount];
+  });
+  expect(announced.sort()).toEqual([
+    ['invitation.created', 1, 0],
+    ['invitation.sent', 2, 1],
+  ]);
+  expect(started.flat().sort()).toEqual(deliveries.map((delivery) => delivery.id).sort());
 });
 
 test('an older state recorded late, or the same one recorded twice, changes nothing', async () => {
