@@ -10,8 +10,18 @@ export function localeCandidates(wanted: readonly (string | null | undefined)[])
   return [...new Set([...tags, defaultLocale])];
 }
 
+// Building a DateTimeFormat costs far more than formatting with one, so one per locale is kept;
+// locales are caller input, hence the bound.
+const longDateFormats = new Map<string, Intl.DateTimeFormat>();
+const maxLongDateFormats = 100;
+
 /** A date and time as readers of `locale` write them, in UTC and saying so: the reader may be anywhere. */
 export function longDate(iso: string, locale: string): string {
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-  return `${date.format(new Date(iso))} UTC`;
+  let format = longDateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+    if (longDateFormats.size >= maxLongDateFormats) longDateFormats.clear();
+    longDateFormats.set(locale, format);
+  }
+  return `${format.format(new Date(iso))} UTC`;
 }
