@@ -24,6 +24,9 @@ import { freePort } from '../embedded/free-port';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
 import { searchAttributesForCli } from '../runtime/search-attributes';
+import { ceilingRun } from './ceiling';
+import { CpuMeter } from './cpu';
+import { baselineMessage } from './message';
 
 interface Figures {
   rows: number;
@@ -87,13 +90,19 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bin', 'inviteflow.ts'), command], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
+  // Node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, command)] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(repoRoot, 'bin', 'inviteflow.ts'), command],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   child.on('exit', (code) => {
-    if (code !== 0 && code !== null) {
+    if (code !== 0 && code !== null && !child.killed) {
       console.error(`bench:bulk: inviteflow ${command} exited with ${code}`);
       process.exit(1);
     }
@@ -101,7 +110,19 @@ function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildP
   return child;
 }
 
-async function inviteflowRun(rows: string[], services: { temporal: string; database: string; smtp: string }) {
+/** Stops a process with SIGTERM, as an operator would, and waits for it: a CPU profile is only written on a clean exit. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function inviteflowRun(
+  rows: string[],
+  services: { temporal: string; database: string; smtp: string },
+  profileDir?: string,
+) {
   const port = await freePort();
   const apiKey = `bench-${randomBytes(12).toString('hex')}`;
   const env = {
@@ -113,8 +134,9 @@ async function inviteflowRun(rows: string[], services: { temporal: string; datab
     INVITEFLOW_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
   };
-  const worker = startProcess('worker', env);
-  const api = startProcess('api', env);
+  const worker = startProcess('worker', env, profileDir);
+  const api = startProcess('api', env, profileDir);
+  const stop = () => Promise.all([stopProcess(api), stopProcess(worker)]).then(() => undefined);
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}` };
   try {
@@ -146,16 +168,10 @@ async function inviteflowRun(rows: string[], services: { temporal: string; datab
       },
     );
     if (posted.status !== 202) throw new Error(`POST bulk: ${posted.status} ${await posted.text()}`);
-    return { startedAt, apiPid: api.pid!, workerPid: worker.pid! };
+    return { startedAt, apiPid: api.pid!, workerPid: worker.pid!, stop };
   } catch (error) {
-    api.kill();
-    worker.kill();
+    await stop();
     throw error;
-  } finally {
-    process.once('exit', () => {
-      api.kill();
-      worker.kill();
-    });
   }
 }
 
@@ -170,12 +186,7 @@ async function naiveRun(rows: string[], databaseUrl: string, smtpUrl: string): P
   const startedAt = Date.now();
   for (const [i, email] of rows.entries()) {
     await db.query('insert into naive_invitations (email, name) values ($1, $2)', [email, `Person ${i}`]);
-    await transport.sendMail({
-      from: 'bench@inviteflow.local',
-      to: email,
-      subject: 'You are invited to Bench',
-      text: `Person ${i}, join Bench: http://localhost/invitations/accept?token=${i}`,
-    });
+    await transport.sendMail(baselineMessage(email, i));
   }
   transport.close();
   await db.end();
@@ -183,7 +194,13 @@ async function naiveRun(rows: string[], databaseUrl: string, smtpUrl: string): P
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' } } });
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '10000' },
+      profile: { type: 'string' },
+      ceiling: { type: 'boolean', default: false },
+    },
+  });
   const count = Number(values.rows);
   const scratch = mkdtempSync(join(tmpdir(), 'inviteflow-bench-'));
   console.error(`bench:bulk: ${count} rows; starting Temporal, PostgreSQL and SMTP`);
@@ -196,57 +213,66 @@ async function main(): Promise<void> {
     startEmbeddedPostgres(),
     startArrivals(),
   ]);
+  const arrivedAt = (rows: string[]) => rows.map((email) => smtp.arrivals.get(email)!);
+  const allArrived = (what: string, rows: string[]) =>
+    waitFor(what, () => rows.every((email) => smtp.arrivals.has(email)), 30 * 60_000);
   try {
-    const rows = Array.from({ length: count }, (_, i) => `flow${i}@bench.example`);
-    const run = await inviteflowRun(rows, { temporal: temporal.address, database: postgres.url, smtp: smtp.url });
-    await waitFor('every inviteflow email', () => rows.every((email) => smtp.arrivals.has(email)), 30 * 60_000);
-    const inviteflow = {
-      ...figures(
-        count,
-        run.startedAt,
-        rows.map((email) => smtp.arrivals.get(email)!),
-      ),
-      apiPeakRssMb: peakRssMb(run.apiPid),
-      workerPeakRssMb: peakRssMb(run.workerPid),
-    };
+    const rows = generatedRows('flow', count);
+    const run = await inviteflowRun(
+      rows,
+      { temporal: temporal.address, database: postgres.url, smtp: smtp.url },
+      values.profile,
+    );
+    const cpu = new CpuMeter({ worker: run.workerPid, api: run.apiPid, temporal: temporal.pid!, bench: process.pid });
+    let measured: { apiPeakRssMb: number; workerPeakRssMb: number; cpuMsPerInvitation: Record<string, number> };
+    try {
+      await allArrived('every inviteflow email', rows);
+      measured = {
+        apiPeakRssMb: peakRssMb(run.apiPid),
+        workerPeakRssMb: peakRssMb(run.workerPid),
+        cpuMsPerInvitation: cpu.perInvitation(count),
+      };
+    } finally {
+      await run.stop();
+    }
+    const inviteflow = { ...figures(count, run.startedAt, arrivedAt(rows)), ...measured };
     console.error(`bench:bulk: inviteflow done in ${inviteflow.seconds} s; now the naive loop`);
 
-    const naiveRows = Array.from({ length: count }, (_, i) => `naive${i}@bench.example`);
+    const naiveRows = generatedRows('naive', count);
+    const naiveCpu = new CpuMeter({ bench: process.pid });
     const naiveStartedAt = await naiveRun(naiveRows, postgres.url, smtp.url);
     const naive = {
-      ...figures(
-        count,
-        naiveStartedAt,
-        naiveRows.map((email) => smtp.arrivals.get(email)!),
-      ),
+      ...figures(count, naiveStartedAt, arrivedAt(naiveRows)),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuMsPerInvitation: naiveCpu.perInvitation(count),
     };
+
+    let ceiling: (Figures & { cpuMsPerInvitation: Record<string, number> }) | undefined;
+    if (values.ceiling) {
+      console.error('bench:bulk: now the one-activity workflow (Temporal alone)');
+      const ceilingRows = generatedRows('ceiling', count);
+      const ceilingCpu = new CpuMeter({ temporal: temporal.pid!, bench: process.pid });
+      const started = await ceilingRun(ceilingRows, temporal.address, smtp.url);
+      try {
+        await allArrived('every one-activity workflow email', ceilingRows);
+      } finally {
+        await started.stop();
+      }
+      ceiling = {
+        ...figures(count, started.startedAt, arrivedAt(ceilingRows)),
+        cpuMsPerInvitation: ceilingCpu.perInvitation(count),
+      };
+    }
+
     const result = {
       at: new Date().toISOString(),
       rows: count,
       inviteflow,
       naive,
-      throughputRatio: round(inviteflow.perSecond / naive.perSecond),
+      ...(ceiling && { ceiling }),
+      throughputRatio: Math.round((inviteflow.perSecond / naive.perSecond) * 1000) / 1000,
     };
-    console.table({
-      inviteflow: {
-        'invitations/s': inviteflow.perSecond,
-        'p50 ms': inviteflow.p50Ms,
-        'p99 ms': inviteflow.p99Ms,
-        seconds: inviteflow.seconds,
-        'API peak RSS MB': inviteflow.apiPeakRssMb,
-        'worker peak RSS MB': inviteflow.workerPeakRssMb,
-      },
-      'naive loop': {
-        'invitations/s': naive.perSecond,
-        'p50 ms': naive.p50Ms,
-        'p99 ms': naive.p99Ms,
-        seconds: naive.seconds,
-        'API peak RSS MB': naive.peakRssMb,
-        'worker peak RSS MB': null,
-      },
-    });
-    console.log(`throughput ratio inviteflow / naive: ${result.throughputRatio}`);
+    printResult(result);
     const file = join(repoRoot, 'bench', 'results', `bulk-${result.at.slice(0, 19).replace(/:/g, '')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written to ${file}`);
@@ -254,6 +280,47 @@ async function main(): Promise<void> {
     await Promise.allSettled([temporal.stop(), postgres.stop(), smtp.stop()]);
   }
   process.exit(0);
+}
+
+function generatedRows(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}@bench.example`);
+}
+
+interface Result {
+  inviteflow: Figures & { apiPeakRssMb: number; workerPeakRssMb: number; cpuMsPerInvitation: Record<string, number> };
+  naive: Figures & { peakRssMb: number; cpuMsPerInvitation: Record<string, number> };
+  ceiling?: Figures & { cpuMsPerInvitation: Record<string, number> };
+  throughputRatio: number;
+}
+
+function printResult({ inviteflow, naive, ceiling, throughputRatio }: Result): void {
+  const row = (figures: Figures, cpu: Record<string, number>, rss: Record<string, number | null>) => ({
+    'invitations/s': figures.perSecond,
+    'p50 ms': figures.p50Ms,
+    'p99 ms': figures.p99Ms,
+    seconds: figures.seconds,
+    ...rss,
+    'CPU ms/invitation (machine)': cpu.machine,
+    'of which Temporal server': cpu.temporal ?? null,
+    'of which worker': cpu.worker ?? null,
+  });
+  console.table({
+    inviteflow: row(inviteflow, inviteflow.cpuMsPerInvitation, {
+      'API peak RSS MB': inviteflow.apiPeakRssMb,
+      'worker peak RSS MB': inviteflow.workerPeakRssMb,
+    }),
+    'naive loop': row(naive, naive.cpuMsPerInvitation, {
+      'API peak RSS MB': naive.peakRssMb,
+      'worker peak RSS MB': null,
+    }),
+    ...(ceiling && {
+      'one-activity workflow': row(ceiling, ceiling.cpuMsPerInvitation, {
+        'API peak RSS MB': null,
+        'worker peak RSS MB': null,
+      }),
+    }),
+  });
+  console.log(`throughput ratio inviteflow / naive: ${throughputRatio}`);
 }
 
 main().catch((error: unknown) => {

@@ -50,6 +50,7 @@ export interface ExitStatus {
 }
 
 export interface ServiceProcess {
+  readonly pid: number | undefined;
   /** Settles once the process is gone, whatever the reason (never rejects). */
   readonly exited: Promise<ExitStatus>;
   /** Last lines the process wrote, for error messages. */
@@ -98,6 +99,7 @@ export function spawnService(command: string, args: readonly string[], options: 
   }).finally(() => process.off('exit', killOnParentExit));
 
   return {
+    pid: child.pid,
     exited,
     outputTail: () => lines.join('\n'),
     async stop(signal) {

@@ -28,6 +28,8 @@ export interface TemporalDevServer {
   /** host:port of the frontend, as `Connection.connect({ address })` expects. */
   address: string;
   uiUrl: string | null;
+  /** The server's process, for tools that measure it (bench/). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
   return {
     address,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    pid: server.pid,
     stop: () => server.stop('SIGTERM'),
   };
 }

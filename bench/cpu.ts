@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux reports process and machine CPU time in clock ticks of 1/100 s (USER_HZ). */
+const TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat. */
+export function processCpuMs(pid: number): number {
+  // The command name (field 2) may hold spaces; the fields after it are fixed.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU time every core of the machine has spent busy so far (all but idle and iowait), in milliseconds. */
+export function machineBusyMs(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
+}
+
+/** Where the CPU went during a run, per invitation: the figure that says which process is the limit. */
+export class CpuMeter {
+  private readonly start: Record<string, number>;
+  private readonly machineStart = machineBusyMs();
+
+  constructor(private readonly pids: Record<string, number>) {
+    this.start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)]));
+  }
+
+  /** CPU milliseconds per invitation for each process and for the whole machine. */
+  perInvitation(invitations: number): Record<string, number> {
+    const used = Object.fromEntries(
+      Object.entries(this.pids).map(([name, pid]) => [name, processCpuMs(pid) - this.start[name]!]),
+    );
+    used.machine = machineBusyMs() - this.machineStart;
+    return Object.fromEntries(
+      Object.entries(used).map(([name, ms]) => [name, Math.round((ms / invitations) * 10) / 10]),
+    );
+  }
+}
