@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { baselineMessage } from './message';
 import { ceilingWorkflow, type CeilingActivities } from './ceiling-workflow';
@@ -19,6 +19,8 @@ export async function ceilingRun(
   temporalAddress: string,
   smtpUrl: string,
 ): Promise<{ startedAt: number; stop(): Promise<void> }> {
+  // The bench prints figures on stdout; the SDK's own INFO lines would bury them.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const transport = nodemailer.createTransport({ url: smtpUrl, pool: true });
   const activities: CeilingActivities = {
