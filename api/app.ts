@@ -17,6 +17,7 @@ import { bulkRouter } from './routers/bulk';
 import { membersRouter } from './routers/members';
 import { providersRouter } from './routers/providers';
 import { registrationsRouter } from './routers/registrations';
+import { statsRouter } from './routers/stats';
 import { templatesRouter } from './routers/templates';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints';
 import { workspacesRouter } from './routers/workspaces';
@@ -74,6 +75,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(invitationsRouter(ctx));
   app.use(inviteeRouter(ctx));
   app.use(membersRouter(ctx));
+  app.use(statsRouter(ctx));
   app.use(registrationsRouter(ctx));
   app.use(templatesRouter(ctx));
   app.use(webhookEndpointsRouter(ctx));

@@ -24,6 +24,7 @@ import {
 } from '../domain/invitation-input';
 import { joinMethods, memberStatuses } from '../domain/member';
 import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
+import { statsQuerySchema, workspaceStatsSchema } from '../domain/stats';
 import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
 import { joinWithCodeSchema, updateInvitationCodeSchema } from '../domain/invitation-code';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
@@ -307,6 +308,7 @@ for (const [id, schema] of Object.entries({
   JoinedMember: joinedMemberSchema,
   InvitationCode: invitationCodeViewSchema,
   MemberPage: memberPageSchema,
+  WorkspaceStats: workspaceStatsSchema,
   EmailTemplate: emailTemplateViewSchema,
   RenderedEmail: renderedEmailSchema,
   Workspace: workspaceViewSchema,
@@ -743,6 +745,20 @@ const routes: RouteDoc[] = [
     description: 'Announced as `member.removed`, with the member as it was: the moment to end their sessions.',
     answers: [{ status: 204, description: 'Removed' }],
     errors: ofMember,
+  },
+  {
+    method: 'get',
+    path: `${workspacePath}/stats`,
+    operationId: 'getWorkspaceStats',
+    tag: 'Statistics',
+    summary: 'The invitation funnel over a period',
+    description:
+      'Counts the invitations created in [`from`, `to`) (by default the 30 days before now): by status, the ' +
+      'acceptance rate of those that reached their invitee, the median time from first send to acceptance, and the ' +
+      'same funnel by channel and by inviter. Read from the projection, so it lags the workflows by a moment.',
+    query: statsQuerySchema,
+    answers: [{ status: 200, description: 'The funnel', schema: workspaceStatsSchema }],
+    errors: inWorkspace,
   },
   {
     method: 'get',

@@ -128,6 +128,7 @@ describe('OpenAPI document', () => {
         'GET /v1/workspaces/{ws}/members/{userId}',
         'PATCH /v1/workspaces/{ws}/members/{userId}',
         'DELETE /v1/workspaces/{ws}/members/{userId}',
+        'GET /v1/workspaces/{ws}/stats',
         'GET /v1/workspaces/{ws}/invitation-code',
         'PUT /v1/workspaces/{ws}/invitation-code',
         'POST /v1/workspaces/{ws}/invitation-code/rotate',
