@@ -26,6 +26,8 @@ export interface ActivityDependencies {
   templates?: EmailTemplates;
   /** `null` when SMS is not configured. */
   twilio: TwilioSettings | null;
+  /** WEBHOOK_ALLOWED_NETWORKS: private networks webhooks may be delivered to (none when absent). */
+  webhookAllowedNetworks?: readonly string[];
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -59,7 +61,12 @@ export function createActivities(deps: ActivityDependencies) {
       secret: deps.secret,
       publicBaseUrl: deps.publicBaseUrl,
     }),
-    ...createWebhookActivities({ orm: deps.orm, secrets: new SecretBox(deps.secret) }),
+    ...createWebhookActivities({
+      orm: deps.orm,
+      secrets: new SecretBox(deps.secret),
+      allowedNetworks: deps.webhookAllowedNetworks,
+      startWebhookDeliveries: startDeliveries,
+    }),
   };
 }
 

@@ -1,37 +1,44 @@
 import { randomBytes } from 'node:crypto';
+import type { FilterQuery } from '@mikro-orm/core';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { Router, type Request } from 'express';
+import { refusedWebhookTarget } from '../../activities/webhook-target-guard';
 import {
   WebhookAttemptSchema,
   WebhookDeliverySchema,
   WebhookEndpointSchema,
+  type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from '../../db/entities';
 import { newId } from '../../domain/ids';
 import { SecretBox } from '../../domain/secret-box';
-import { createWebhookEndpointSchema } from '../../domain/webhook-events';
+import {
+  createWebhookEndpointSchema,
+  listWebhookDeliveriesQuery,
+  replayWebhookDeliveriesSchema,
+  rotateWebhookSecretSchema,
+  updateWebhookEndpointSchema,
+  webhookEndpointView,
+} from '../../domain/webhook-events';
+import { webhookDeliveryWorkflow, webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
+import { cursorFromQuery, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
-import { parseBody } from '../validate';
-
-function endpointView(row: WebhookEndpointRow) {
-  return {
-    id: row.id,
-    url: row.url,
-    events: row.events,
-    workspaceId: row.workspaceId,
-    description: row.description,
-    createdAt: row.createdAt.toISOString(),
-    disabledAt: row.disabledAt?.toISOString() ?? null,
-  };
-}
+import { parseBody, parseQuery } from '../validate';
 
 /** Standard Webhooks secrets: `whsec_` and base64 of 32 random bytes. */
 function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-export function webhookEndpointsRouter(ctx: ApiContext): Router {
+export function webhookEndpointsRouter(
+  ctx: ApiContext & {
+    /** WEBHOOK_ALLOWED_NETWORKS: private networks an endpoint may point at (none when absent). */
+    webhookAllowedNetworks?: readonly string[];
+  },
+): Router {
   const router = Router();
   const secrets = new SecretBox(ctx.secret);
 
@@ -48,9 +55,85 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
     return row;
   }
 
+  /** A URL that is, or resolves to, a private address is refused up front; deliveries check again. */
+  async function checkTarget(url: string): Promise<void> {
+    const refused = await refusedWebhookTarget(url, ctx.webhookAllowedNetworks ?? []);
+    if (refused) {
+      throw new Problem('webhook_target_not_allowed', `webhooks cannot be sent there: ${refused}`, [
+        { field: '/url', message: refused },
+      ]);
+    }
+  }
+
+  function refuseIfDisabled(endpoint: WebhookEndpointRow): void {
+    if (endpoint.disabledAt) {
+      throw new Problem(
+        'webhook_endpoint_disabled',
+        `the webhook endpoint "${endpoint.id}" is disabled: re-enable it with PATCH {"disabled": false} first`,
+      );
+    }
+  }
+
+  /**
+   * Starts a delivery's workflow again: same body, same `webhook-id`. `false`
+   * when its workflow is still running (it is being delivered).
+   */
+  async function redeliver(deliveryId: string): Promise<boolean> {
+    const workflowId = webhookDeliveryWorkflowId(deliveryId);
+    return ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, async () => {
+      try {
+        const { status } = await ctx.temporal.workflow.getHandle(workflowId).describe();
+        if (status.name === 'RUNNING') return false;
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+      await ctx.orm.em.fork().nativeUpdate(WebhookDeliverySchema, { id: deliveryId }, { status: 'pending' });
+      try {
+        await ctx.temporal.workflow.start(webhookDeliveryWorkflow, {
+          taskQueue: ctx.taskQueue,
+          workflowId,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          args: [{ deliveryId }],
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw error;
+      }
+    });
+  }
+
+  async function deliveryViews(deliveries: WebhookDeliveryRow[]) {
+    const attempts = await ctx.orm.em
+      .fork()
+      .find(
+        WebhookAttemptSchema,
+        { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } },
+        { orderBy: { attemptedAt: 'asc', id: 'asc' } },
+      );
+    return deliveries.map((delivery) => ({
+      id: delivery.id,
+      eventType: delivery.eventType,
+      status: delivery.status,
+      attemptCount: delivery.attemptCount,
+      createdAt: delivery.createdAt.toISOString(),
+      deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+      attempts: attempts
+        .filter((attempt) => attempt.deliveryId === delivery.id)
+        .map(({ attemptedAt, statusCode, latencyMs, responseSnippet, error }) => ({
+          attemptedAt: attemptedAt.toISOString(),
+          statusCode,
+          latencyMs,
+          responseSnippet,
+          error,
+        })),
+    }));
+  }
+
   router.post('/v1/webhook-endpoints', async (req, res) => {
     const input = parseBody(createWebhookEndpointSchema, req);
     authorizeEndpoint(req, input.workspaceId);
+    await checkTarget(input.url);
     const secret = newSigningSecret();
     const em = ctx.orm.em.fork();
     const row = em.create(WebhookEndpointSchema, {
@@ -65,7 +148,7 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
     await em.flush();
     await em.refresh(row);
     // The only time the secret is shown.
-    res.status(201).json({ ...endpointView(row), secret });
+    res.status(201).json({ ...webhookEndpointView(row), secret });
   });
 
   router.get('/v1/webhook-endpoints', async (req, res) => {
@@ -74,11 +157,27 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
     const rows = await ctx.orm.em
       .fork()
       .find(WebhookEndpointSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    res.json({ data: rows.map(endpointView), nextCursor: null });
+    res.json({ data: rows.map(webhookEndpointView), nextCursor: null });
   });
 
   router.get('/v1/webhook-endpoints/:id', async (req, res) => {
-    res.json(endpointView(await endpointOf(req)));
+    res.json(webhookEndpointView(await endpointOf(req)));
+  });
+
+  router.patch('/v1/webhook-endpoints/:id', async (req, res) => {
+    const input = parseBody(updateWebhookEndpointSchema, req);
+    const endpoint = await endpointOf(req);
+    if (input.url !== undefined) await checkTarget(input.url);
+    const em = ctx.orm.em.fork();
+    const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
+    if (input.url !== undefined) row.url = input.url;
+    if (input.events !== undefined) row.events = input.events;
+    if (input.description !== undefined) row.description = input.description;
+    if (input.disabled === false) Object.assign(row, { disabledAt: null, disabledReason: null });
+    if (input.disabled === true && !row.disabledAt)
+      Object.assign(row, { disabledAt: new Date(), disabledReason: 'manual' });
+    await em.flush();
+    res.json(webhookEndpointView(row));
   });
 
   router.delete('/v1/webhook-endpoints/:id', async (req, res) => {
@@ -87,39 +186,79 @@ export function webhookEndpointsRouter(ctx: ApiContext): Router {
     res.status(204).end();
   });
 
+  router.post('/v1/webhook-endpoints/:id/rotate-secret', async (req, res) => {
+    const { graceSeconds } = parseBody(rotateWebhookSecretSchema, req);
+    const endpoint = await endpointOf(req);
+    const secret = newSigningSecret();
+    const em = ctx.orm.em.fork();
+    const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
+    // Consumers holding the old secret keep verifying until the grace period ends.
+    Object.assign(row, {
+      previousSecretCiphertext: graceSeconds > 0 ? row.secretCiphertext : null,
+      previousSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+      secretCiphertext: secrets.seal(secret),
+    });
+    await em.flush();
+    res.json({ ...webhookEndpointView(row), secret });
+  });
+
   router.get('/v1/webhook-endpoints/:id/deliveries', async (req, res) => {
+    const query = parseQuery(listWebhookDeliveriesQuery, req);
+    const cursor = cursorFromQuery(query.cursor);
+    const endpoint = await endpointOf(req);
+    const where: FilterQuery<WebhookDeliveryRow> = {
+      endpointId: endpoint.id,
+      ...(query.status && { status: query.status }),
+      ...(cursor && {
+        $or: [
+          { createdAt: { $lt: new Date(cursor.createdAt) } },
+          { createdAt: new Date(cursor.createdAt), id: { $lt: cursor.id } },
+        ],
+      }),
+    };
+    const page = await ctx.orm.em
+      .fork()
+      .find(WebhookDeliverySchema, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 });
+    const deliveries = page.slice(0, query.limit);
+    const last = deliveries.at(-1);
+    res.json({
+      data: await deliveryViews(deliveries),
+      nextCursor:
+        page.length > query.limit && last
+          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+          : null,
+    });
+  });
+
+  router.post('/v1/webhook-endpoints/:id/deliveries/:deliveryId/replay', async (req, res) => {
     const endpoint = await endpointOf(req);
     const em = ctx.orm.em.fork();
-    const deliveries = await em.find(
-      WebhookDeliverySchema,
-      { endpointId: endpoint.id },
-      { orderBy: { createdAt: 'desc' }, limit: 100 },
-    );
-    const attempts = await em.find(
-      WebhookAttemptSchema,
-      { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } },
-      { orderBy: { attemptedAt: 'asc' } },
-    );
-    res.json({
-      data: deliveries.map((delivery) => ({
-        id: delivery.id,
-        eventType: delivery.eventType,
-        status: delivery.status,
-        attemptCount: delivery.attemptCount,
-        createdAt: delivery.createdAt.toISOString(),
-        deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
-        attempts: attempts
-          .filter((attempt) => attempt.deliveryId === delivery.id)
-          .map(({ attemptedAt, statusCode, latencyMs, responseSnippet, error }) => ({
-            attemptedAt: attemptedAt.toISOString(),
-            statusCode,
-            latencyMs,
-            responseSnippet,
-            error,
-          })),
-      })),
-      nextCursor: null,
-    });
+    const delivery = await em.findOne(WebhookDeliverySchema, { id: req.params.deliveryId, endpointId: endpoint.id });
+    if (!delivery) {
+      throw new Problem('webhook_delivery_not_found', `no delivery "${req.params.deliveryId}" to this endpoint`);
+    }
+    refuseIfDisabled(endpoint);
+    if (!(await redeliver(delivery.id))) {
+      throw new Problem('webhook_delivery_in_progress', `the delivery "${delivery.id}" is being delivered right now`);
+    }
+    await em.refresh(delivery);
+    res.status(202).json((await deliveryViews([delivery]))[0]);
+  });
+
+  router.post('/v1/webhook-endpoints/:id/replay', async (req, res) => {
+    const { since } = parseBody(replayWebhookDeliveriesSchema, req);
+    const endpoint = await endpointOf(req);
+    refuseIfDisabled(endpoint);
+    const failed = await ctx.orm.em
+      .fork()
+      .find(
+        WebhookDeliverySchema,
+        { endpointId: endpoint.id, status: 'failed', createdAt: { $gte: new Date(since) } },
+        { orderBy: { createdAt: 'asc' }, fields: ['id'] },
+      );
+    let replayed = 0;
+    for (const { id } of failed) if (await redeliver(id)) replayed += 1;
+    res.status(202).json({ replayed });
   });
 
   return router;

@@ -1,6 +1,10 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
 import type { WebhookEventType } from '../../domain/webhook-events';
 
+/** Why an endpoint stopped receiving: it answered `410 Gone`, it failed for a whole retry window, or someone said so. */
+export const webhookDisabledReasons = ['gone', 'failing', 'manual'] as const;
+export type WebhookDisabledReason = (typeof webhookDisabledReasons)[number];
+
 export interface WebhookEndpointRow {
   id: string;
   url: string;
@@ -13,6 +17,10 @@ export interface WebhookEndpointRow {
   secretCiphertext: string;
   createdAt: Opt<Date>;
   disabledAt: Date | null;
+  disabledReason: Opt<WebhookDisabledReason | null>;
+  /** The secret before the last rotation, encrypted; it still signs until `previousSecretExpiresAt`. */
+  previousSecretCiphertext: Opt<string | null>;
+  previousSecretExpiresAt: Opt<Date | null>;
 }
 
 export const WebhookEndpointSchema = new EntitySchema<WebhookEndpointRow>({
@@ -27,5 +35,8 @@ export const WebhookEndpointSchema = new EntitySchema<WebhookEndpointRow>({
     secretCiphertext: { type: 'text' },
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     disabledAt: { type: 'datetime', nullable: true },
+    disabledReason: { type: 'text', nullable: true },
+    previousSecretCiphertext: { type: 'text', nullable: true },
+    previousSecretExpiresAt: { type: 'datetime', nullable: true },
   },
 });

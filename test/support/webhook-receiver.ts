@@ -19,8 +19,11 @@ export function verifyWebhook(hook: ReceivedWebhook, secret: string): VerifiedWe
   return new Webhook(secret).verify(hook.body, headers) as VerifiedWebhook;
 }
 
-/** A real HTTP endpoint for webhooks; `respond` decides each answer's status (default 204). */
-export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => number = () => 204) {
+/** An answer's status, or its status and headers (e.g. `Retry-After`). */
+export type WebhookAnswer = number | { status: number; headers: Record<string, string> };
+
+/** A real HTTP endpoint for webhooks; `respond` decides each answer (default 204). */
+export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => WebhookAnswer = () => 204) {
   const received: ReceivedWebhook[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -29,7 +32,9 @@ export async function startWebhookReceiver(respond: (hook: ReceivedWebhook) => n
     req.on('end', () => {
       const hook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(hook);
-      res.statusCode = respond(hook);
+      const answer = respond(hook);
+      if (typeof answer === 'number') res.statusCode = answer;
+      else res.writeHead(answer.status, answer.headers);
       res.end();
       for (const wake of waiters) wake();
     });

@@ -3,15 +3,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookActivities } from '../../../activities/webhooks';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
+import type { Resolver } from '../../../activities/webhook-target-guard';
 import { SecretBox } from '../../../domain/secret-box';
 import { openTestDatabase } from '../../support/database';
-import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { startWebhookReceiver, type WebhookAnswer, type WebhookReceiver } from '../../support/webhook-receiver';
 
 const secrets = new SecretBox('a-test-secret-that-is-long-enough-for-hkdf');
 const signingSecret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 let orm: MikroORM;
 let receiver: WebhookReceiver;
-let answer = 204;
+let answer: WebhookAnswer = 204;
 
 beforeAll(async () => {
   [orm, receiver] = await Promise.all([openTestDatabase(), startWebhookReceiver(() => answer)]);
@@ -47,7 +48,9 @@ async function newDelivery(id: string, endpointId = 'whe_1'): Promise<void> {
   await em.flush();
 }
 
-const activities = () => createWebhookActivities({ orm, secrets });
+// The receiver listens on loopback, which deliveries are refused unless allowed.
+const activities = (resolve?: Resolver) =>
+  createWebhookActivities({ orm, secrets, allowedNetworks: ['127.0.0.0/8'], resolve });
 
 test('a delivery is signed per Standard Webhooks and logged', async () => {
   answer = 204;
@@ -121,4 +124,57 @@ test('markWebhookDeliveryFailed marks a pending delivery failed, and never a del
   const em = orm.em.fork();
   expect((await em.findOneOrFail(WebhookDeliverySchema, 'msg_given_up')).status).toBe('failed');
   expect((await em.findOneOrFail(WebhookDeliverySchema, 'msg_signed')).status).toBe('delivered');
+});
+
+test('sendWebhookAttempt reports an HTTP failure as its result, with the Retry-After of a 429', async () => {
+  answer = { status: 429, headers: { 'retry-after': '120' } };
+  await newDelivery('msg_throttled');
+  expect(await activities().sendWebhookAttempt({ deliveryId: 'msg_throttled' })).toEqual({
+    verdict: 'retry',
+    statusCode: 429,
+    retryAfterMs: 120_000,
+  });
+  answer = { status: 500, headers: { 'retry-after': '120' } };
+  expect(await activities().sendWebhookAttempt({ deliveryId: 'msg_throttled' })).toMatchObject({
+    verdict: 'retry',
+    retryAfterMs: null,
+  });
+  answer = 200;
+  expect(await activities().sendWebhookAttempt({ deliveryId: 'msg_throttled' })).toMatchObject({
+    verdict: 'delivered',
+  });
+  // Already delivered: an activity retry sends nothing again.
+  expect(await activities().sendWebhookAttempt({ deliveryId: 'msg_throttled' })).toMatchObject({ verdict: 'skipped' });
+  expect(receiver.received.filter((hook) => hook.headers['webhook-id'] === 'msg_throttled')).toHaveLength(3);
+});
+
+describe('the target guard', () => {
+  test('refuses the metadata address without sending anything', async () => {
+    await newEndpoint('whe_metadata', 'http://169.254.169.254/latest/meta-data');
+    await newDelivery('msg_metadata', 'whe_metadata');
+    expect(await activities().sendWebhookAttempt({ deliveryId: 'msg_metadata' })).toMatchObject({
+      verdict: 'retry',
+      statusCode: null,
+    });
+    const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: 'msg_metadata' });
+    expect(attempt!.error).toMatch(/refused target: 169\.254\.169\.254 is a linkLocal address/);
+  });
+
+  test('checks the address it connects to, so a name rebound to a private address is refused', async () => {
+    const port = new URL(receiver.url).port;
+    await newEndpoint('whe_rebound', `http://hooks.example.test:${port}/hooks`);
+    await newDelivery('msg_rebound', 'whe_rebound');
+    const rebound: Resolver = () => Promise.resolve([{ address: '169.254.169.254', family: 4 }]);
+    await activities(rebound).sendWebhookAttempt({ deliveryId: 'msg_rebound' });
+    const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: 'msg_rebound' });
+    expect(attempt!.error).toMatch(/refused target: hooks\.example\.test resolves to 169\.254\.169\.254/);
+
+    // The same name resolving to an allowed address is delivered: the guard, not the name, decided.
+    answer = 204;
+    const loopback: Resolver = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+    expect(await activities(loopback).sendWebhookAttempt({ deliveryId: 'msg_rebound' })).toMatchObject({
+      verdict: 'delivered',
+    });
+    expect(receiver.received.filter((hook) => hook.headers['webhook-id'] === 'msg_rebound')).toHaveLength(1);
+  });
 });

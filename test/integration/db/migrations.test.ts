@@ -18,6 +18,7 @@ const migrations = [
   'Migration20261128000000',
   'Migration20261129000000',
   'Migration20261130000000',
+  'Migration20261201000000',
 ];
 
 const tables = [
