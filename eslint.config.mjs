@@ -36,6 +36,40 @@ export default tseslint.config(
     },
   },
   {
+    // The client ships to hosts' backends: fetch, standardwebhooks and domain/ schemas and types, nothing of the server.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins,
+          patterns: [
+            {
+              group: [
+                '../api/*',
+                '../db/*',
+                '../activities/*',
+                '../workflows/*',
+                '../runtime/*',
+                '../embedded/*',
+                '../config/*',
+                '../plugin/*',
+                'express',
+                'pino*',
+                '@mikro-orm/*',
+                '@temporalio/*',
+                'pg',
+                'nodemailer',
+                'twilio',
+              ],
+              message: 'the client imports only domain/, zod and standardwebhooks',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
