@@ -45,6 +45,18 @@ function retryAfterOf(failure: ApplicationFailure): number | undefined {
   return typeof seconds === 'number' ? seconds : undefined;
 }
 
+/** The rule a workflow's update validator refused a command by, with its code; `undefined` for any other error. */
+export function refusalOf(error: unknown): RuleViolation | undefined {
+  if (
+    error instanceof WorkflowUpdateFailedError &&
+    error.cause instanceof ApplicationFailure &&
+    isErrorCode(error.cause.type)
+  ) {
+    return new RuleViolation(error.cause.type, error.cause.message, undefined, retryAfterOf(error.cause));
+  }
+  return undefined;
+}
+
 /**
  * Runs one command on an invitation's workflow. A refusal by the workflow's
  * validator keeps its code; a run that has already closed is answered from
@@ -65,15 +77,8 @@ export async function runInvitationUpdate<Input>(
     );
     return invitationView(state);
   } catch (error) {
-    if (
-      error instanceof WorkflowUpdateFailedError &&
-      error.cause instanceof ApplicationFailure &&
-      isErrorCode(error.cause.type)
-    ) {
-      throw Problem.fromRule(
-        new RuleViolation(error.cause.type, error.cause.message, undefined, retryAfterOf(error.cause)),
-      );
-    }
+    const refused = refusalOf(error);
+    if (refused) throw Problem.fromRule(refused);
     if (error instanceof WorkflowNotFoundError) {
       // The run has closed: its final state is in the projection.
       const projected = await getInvitation(ctx.orm, invitationId);

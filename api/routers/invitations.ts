@@ -1,8 +1,7 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
-import { defaultChannels } from '../../domain/channels';
 import { newId } from '../../domain/ids';
-import { createInvitation, transition } from '../../domain/invitation';
+import { transition } from '../../domain/invitation';
 import { closedInvitationState, invitationView } from '../../domain/invitation-view';
 import {
   changeInvitationSchema,
@@ -11,10 +10,11 @@ import {
   invitationDecisionSchema,
   listInvitationsQuerySchema,
 } from '../../domain/invitation-input';
-import { checkMayApprove, inviteOrRequest } from '../../domain/invite-requests';
+import { checkMayApprove } from '../../domain/invite-requests';
+import { invitationToStart } from '../../domain/new-invitation';
 import { checkKnownRoles } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
-import { acceptLink, keptFromWorkspace, type Workspace } from '../../domain/workspace';
+import { acceptLink, type Workspace } from '../../domain/workspace';
 import {
   approveUpdate,
   changeUpdate,
@@ -45,34 +45,11 @@ export function invitationsRouter(ctx: ApiContext): Router {
   router.post(base, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const input = parseBody(createInvitationSchema, req);
-    const roles = input.roles ?? [workspace.settings.defaultRole];
-    const request = inviteOrRequest(workspace.settings, input.inviter, roles) === 'request';
-    const invitee = {
-      email: input.invitee.email ?? null,
-      phone: input.invitee.phone ?? null,
-      name: input.invitee.name ?? null,
-      userId: input.invitee.userId ?? null,
-      phoneConsent: input.invitee.phoneConsent ?? false,
-    };
-    const channels = input.channels ?? defaultChannels(workspace.settings.channels, invitee);
-    if (channels.includes('sms') && !ctx.twilio) {
+    const { invitation, request } = invitationToStart(workspace, input, newId('inv'), new Date());
+    if (invitation.channels.includes('sms') && !ctx.twilio) {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
       throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
     }
-    const invitation = createInvitation(
-      {
-        id: newId('inv'),
-        workspaceId: workspace.id,
-        invitee,
-        roles,
-        groups: input.groups,
-        channels,
-        inviter: input.inviter,
-        locale: input.locale ?? null,
-        ...keptFromWorkspace(workspace.settings, input.expiresIn),
-      },
-      new Date(),
-    );
     const open = await claimOrFindOpen(
       ctx.orm,
       workspace.id,
@@ -96,9 +73,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const query = parseQuery(listInvitationsQuerySchema, req);
     const cursor = cursorFromQuery(query.cursor);
-    res.json(
-      await listInvitations(ctx.orm, { workspaceId: workspace.id, status: query.status, cursor, limit: query.limit }),
-    );
+    res.json(await listInvitations(ctx.orm, { ...query, workspaceId: workspace.id, cursor }));
   });
 
   router.get(`${base}/:id`, async (req, res) => {

@@ -1,0 +1,50 @@
+import { defaultChannels } from './channels';
+import { createInvitation, type InvitationState } from './invitation';
+import type { CreateInvitationInput } from './invitation-input';
+import { inviteOrRequest } from './invite-requests';
+import { keptFromWorkspace, type Workspace } from './workspace';
+
+/** A new invitation's first state, and whether its inviter may only ask for it (it then waits for approval). */
+export interface InvitationToStart {
+  invitation: InvitationState;
+  request: boolean;
+}
+
+/**
+ * The workspace's rules applied to a validated create request: default role,
+ * who may invite, channels the invitee can be reached on, TTL and pacing.
+ * Shared by the API and the plugin's client helpers, so both start the same
+ * invitation; the checks that need the database (one open invitation per
+ * person, seats) stay with the caller.
+ */
+export function invitationToStart(
+  workspace: Pick<Workspace, 'id' | 'settings'>,
+  input: CreateInvitationInput,
+  id: string,
+  now: Date,
+): InvitationToStart {
+  const roles = input.roles ?? [workspace.settings.defaultRole];
+  const request = inviteOrRequest(workspace.settings, input.inviter, roles) === 'request';
+  const invitee = {
+    email: input.invitee.email ?? null,
+    phone: input.invitee.phone ?? null,
+    name: input.invitee.name ?? null,
+    userId: input.invitee.userId ?? null,
+    phoneConsent: input.invitee.phoneConsent ?? false,
+  };
+  const invitation = createInvitation(
+    {
+      id,
+      workspaceId: workspace.id,
+      invitee,
+      roles,
+      groups: input.groups,
+      channels: input.channels ?? defaultChannels(workspace.settings.channels, invitee),
+      inviter: input.inviter,
+      locale: input.locale ?? null,
+      ...keptFromWorkspace(workspace.settings, input.expiresIn),
+    },
+    now,
+  );
+  return { invitation, request };
+}

@@ -1,0 +1,102 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { refusalOf, startInvitation as startInvitationWorkflow } from '../api/invitation-workflows';
+import { newId } from '../domain/ids';
+import {
+  invitationWorkflowId,
+  isRepeatedAcceptance,
+  refusal,
+  type InvitationCommand,
+  type InvitationState,
+} from '../domain/invitation';
+import { createInvitationSchema } from '../domain/invitation-input';
+import { invitationView, type InvitationView } from '../domain/invitation-view';
+import { invitationToStart } from '../domain/new-invitation';
+import type { Workspace } from '../domain/workspace';
+import { acceptUpdate, resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation';
+import { parseInput } from './validation';
+
+/** How long a helper waits on Temporal, as the API does by default (TEMPORAL_REQUEST_TIMEOUT_MS). */
+const defaultTimeoutMs = 10_000;
+
+export type StartInvitationInput = z.input<typeof createInvitationSchema> & {
+  /** The task queue of the worker that runs the inviteflow plugin. */
+  taskQueue: string;
+  /** As `putWorkspace` or `getWorkspace` answered it: its settings decide roles, channels, expiry. */
+  workspace: Pick<Workspace, 'id' | 'settings'>;
+  timeoutMs?: number;
+};
+
+/**
+ * Starts an invitation as `POST /v1/workspaces/:ws/invitations` does (same
+ * input, id scheme and workspace rules) and answers once it is recorded.
+ * Not checked here, for want of the database: one open invitation per
+ * person, and seat limits. A refused rule throws a RuleViolation with its
+ * `code`; bad input an InviteflowInputError naming the field.
+ */
+export async function startInvitation(
+  client: Client,
+  { taskQueue, workspace, timeoutMs = defaultTimeoutMs, ...request }: StartInvitationInput,
+): Promise<InvitationView> {
+  const input = parseInput(createInvitationSchema, request, 'invitation');
+  const { invitation, request: onlyAsks } = invitationToStart(workspace, input, newId('inv'), new Date());
+  return startInvitationWorkflow(
+    { temporal: client, taskQueue, temporalTimeoutMs: timeoutMs },
+    invitation,
+    { send: input.send, request: onlyAsks },
+    // Nothing was claimed in the database, so nothing to undo.
+    () => Promise.resolve(),
+  );
+}
+
+async function runUpdate<Input>(
+  client: Client,
+  invitationId: string,
+  update: UpdateDefinition<InvitationState, [Input]>,
+  input: Input,
+): Promise<InvitationView> {
+  const handle = client.workflow.getHandle(invitationWorkflowId(invitationId));
+  try {
+    return invitationView(await handle.executeUpdate(update, { args: [input] }));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw refusalOf(error) ?? error;
+    // The run has closed (accepted, declined, revoked): its final state answers, as the API's projection does.
+    const closed = invitationView(await handle.query(stateQuery));
+    const command = { type: update.name, ...input } as InvitationCommand;
+    if (isRepeatedAcceptance(closed, command)) return closed;
+    throw refusal(closed.status, command.type);
+  }
+}
+
+/** Accepts for a user of the host; the same user accepting again gets the acceptance that happened. */
+export function acceptInvitation(
+  client: Client,
+  invitationId: string,
+  { userId }: { userId: string },
+): Promise<InvitationView> {
+  return runUpdate(client, invitationId, acceptUpdate, { userId });
+}
+
+export function revokeInvitation(
+  client: Client,
+  invitationId: string,
+  { by }: { by?: string } = {},
+): Promise<InvitationView> {
+  return runUpdate(client, invitationId, revokeUpdate, { by });
+}
+
+/** Sends again with a fresh expiry; works on an expired invitation too. */
+export function resendInvitation(
+  client: Client,
+  invitationId: string,
+  { by }: { by?: string } = {},
+): Promise<InvitationView> {
+  return runUpdate(client, invitationId, resendUpdate, { by });
+}
+
+/** The invitation's state as its workflow holds it, while Temporal keeps its run. */
+export async function getInvitation(client: Client, invitationId: string): Promise<InvitationView> {
+  const handle = client.workflow.getHandle(invitationWorkflowId(invitationId));
+  return invitationView(await handle.query(stateQuery));
+}
