@@ -18,6 +18,10 @@
  *   git worktree remove --force /tmp/inviteflow-ref
  *
  * Tokens never enter a history by design; the capture checks that and refuses to write otherwise.
+ *
+ * Payloads are encrypted as in production, with the fixed key `capturePayloadKeys` (a test key,
+ * known to all, never a deployment's), so the replay test can decrypt them too. Histories
+ * captured before encryption existed hold plain payloads; the codec passes those through.
  */
 import '../support/quiet-temporal-runtime';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,12 +32,28 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmbeddedPostgres } from '../../embedded/postgres';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
+import { loadConfig } from '../../config/config';
+import { EncryptionCodec, payloadKeys } from '../../runtime/payload-codec';
 import { searchAttributesForCli } from '../../runtime/search-attributes';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { publishTestServers } from '../support/servers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import { historyFromJson, historyToJson } from './history-json';
 import { quietLogger } from '../support/quiet-logger';
+
+/**
+ * PAYLOAD_KEYS of the capture, the SHA-256 of "inviteflow replay histories": public on purpose, so the
+ * saved histories replay anywhere. Never a deployment's key.
+ */
+export const capturePayloadKeys = 'capture:Zlz+Eqzp2QSyVRYykSzu/QwGgrFNpvkcq+SjBjoi528=';
+
+/** The data converter's keys for histories the capture wrote (the secret-derived one is never used to encrypt). */
+export function captureKeys() {
+  return payloadKeys(
+    'capture-histories-secret-not-used-to-encrypt',
+    loadConfig({ PAYLOAD_KEYS: capturePayloadKeys }).PAYLOAD_KEYS,
+  );
+}
 
 const admin = { userId: 'u-admin', roles: ['admin'], name: 'Ada Admin' };
 /** The SMS catcher reports messages to this number undelivered. */
@@ -247,14 +267,26 @@ async function settled(handle: WorkflowHandle): Promise<void> {
   throw new Error(`${handle.workflowId} never settled`);
 }
 
-/** Every string in the history, with payload data decoded, for the secrets check. */
-function textsOf(value: unknown, into: string[] = []): string[] {
+/** Every string in the history, with payload data decrypted and decoded, for the secrets check. */
+async function textsOf(value: unknown, codec: EncryptionCodec, into: string[] = []): Promise<string[]> {
   if (typeof value === 'string') {
     into.push(value, Buffer.from(value, 'base64').toString('utf8'));
   } else if (Array.isArray(value)) {
-    for (const item of value) textsOf(item, into);
+    for (const item of value) await textsOf(item, codec, into);
   } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) textsOf(item, into);
+    const { metadata, data } = value as { metadata?: Record<string, string>; data?: string };
+    if (typeof metadata?.encoding === 'string') {
+      const [plain] = await codec.decode([
+        {
+          metadata: Object.fromEntries(
+            Object.entries(metadata).map(([name, text]) => [name, Buffer.from(text, 'base64')]),
+          ),
+          data: Buffer.from(data ?? '', 'base64'),
+        },
+      ]);
+      into.push(Buffer.from(plain!.data ?? []).toString('utf8'));
+    }
+    for (const item of Object.values(value)) await textsOf(item, codec, into);
   }
   return into;
 }
@@ -279,7 +311,8 @@ async function main(): Promise<void> {
       workflowBundlePath,
       testServerPath: '',
     });
-    app = await startTestInviteflow();
+    app = await startTestInviteflow({ PAYLOAD_KEYS: capturePayloadKeys });
+    const codec = new EncryptionCodec(captureKeys());
     const run = new Scenarios(app);
     await run.expect(201, 'PUT', '/v1/workspaces/acme', { name: 'Acme', settings: { resendInterval: '0s' } });
     await run.expect(201, 'PUT', '/v1/workspaces/short', {
@@ -337,7 +370,7 @@ async function main(): Promise<void> {
       await settled(handle);
       const history = await handle.fetchHistory();
       const json = historyToJson(history);
-      const texts = textsOf(json);
+      const texts = await textsOf(json, codec);
       if (secrets.some((secret) => texts.some((text) => text.includes(secret)))) {
         throw new Error(`the history of ${name} contains a token or secret; not writing it`);
       }
@@ -358,7 +391,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// The replay test imports the key above; only `npx tsx` runs the capture.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { inviteflowDataConverter } from '../../runtime/data-converter';
+import { encryptedEncoding } from '../../runtime/payload-codec';
 import { testServers } from '../support/servers';
+import { captureKeys } from './capture-histories';
 import { historyFromJson } from './history-json';
 
 /**
  * Histories written by committed workflow code (see capture-histories.ts), replayed against the
  * workflow code of this checkout: a change that would break runs already in flight, such as a
  * new, removed or reordered activity, timer or search-attribute upsert without `patched()`, fails
- * here with the name of the history it breaks.
+ * here with the name of the history it breaks. Older histories hold plain payloads, newer ones
+ * payloads encrypted with the capture's key: the replay reads both through the same codec.
  */
 const historiesDir = join(__dirname, 'histories');
 const saved = readdirSync(historiesDir)
@@ -26,11 +30,21 @@ test('the saved histories cover the invitation and webhook workflows', () => {
   expect([...types].sort()).toEqual(['invitationWorkflow', 'webhookDeliveryWorkflow']);
 });
 
+test('a saved history has its payloads encrypted, so replay goes through the codec', () => {
+  const encrypted = saved.find(({ workflowId }) => workflowId === 'invitation-encrypted-accepted')!;
+  const [input] = encrypted.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+  expect(Buffer.from(input!.metadata!.encoding!).toString()).toBe(encryptedEncoding);
+});
+
 test('every saved history replays deterministically against the current workflow code', async () => {
   const replayed: string[] = [];
   const failures: string[] = [];
   const results = Worker.runReplayHistories(
-    { workflowBundle: { codePath: testServers().workflowBundlePath }, replayName: 'saved-histories' },
+    {
+      workflowBundle: { codePath: testServers().workflowBundlePath },
+      replayName: 'saved-histories',
+      dataConverter: inviteflowDataConverter(captureKeys()),
+    },
     saved,
   );
   for await (const { workflowId, error } of results) {

@@ -6,6 +6,8 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities';
 import { invitationWorkflowId, type InvitationState } from '../../domain/invitation';
 import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher';
+import { inviteflowDataConverter } from '../../runtime/data-converter';
+import { payloadKeys } from '../../runtime/payload-codec';
 import { addSearchAttributes } from '../../runtime/search-attributes';
 import { invitationWorkflow } from '../../workflows/invitation';
 import { openTestDatabase } from './database';
@@ -26,9 +28,13 @@ export interface TimeSkippingStack {
 
 export async function startTimeSkippingStack(): Promise<TimeSkippingStack> {
   const servers = testServers();
+  const secret = randomBytes(32).toString('base64url');
+  // Payloads encrypted as in production, by the worker and the client alike.
+  const dataConverter = inviteflowDataConverter(payloadKeys(secret));
   const [env, orm, catcher] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: servers.testServerPath } },
+      client: { dataConverter },
     }),
     openTestDatabase(),
     startMailCatcher(),
@@ -45,13 +51,14 @@ export async function startTimeSkippingStack(): Promise<TimeSkippingStack> {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: servers.workflowBundlePath },
+      dataConverter,
       activities: createActivities({
         orm,
         temporal: env.client,
         taskQueue,
         transport: nodemailer.createTransport(catcher.url),
         mailFrom: 'inviteflow <no-reply@example.org>',
-        secret: randomBytes(32).toString('base64url'),
+        secret,
         publicBaseUrl: 'http://localhost:3000',
         twilio: null,
       }),
