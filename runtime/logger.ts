@@ -1,9 +1,29 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { loggableError } from '../db/errors';
 
+/** Fields that may carry a credential or personal data, at the top of a log line or one level down. */
+const sensitiveFields = [
+  'authorization',
+  'cookie',
+  'token',
+  'apiKey',
+  'key',
+  'secret',
+  'signingSecret',
+  'password',
+  'email',
+  'phone',
+  'invitee',
+  'inviter',
+  'inviteeName',
+  'displayName',
+  'joinCode',
+];
+
 /**
  * Structured JSON logs. Redaction is a second line of defence: code should
- * not log tokens, keys or personal data in the first place.
+ * not log tokens, keys or personal data in the first place. A person's `name`
+ * goes with `invitee`/`inviter`; alone it is also the logger's own name.
  */
 export function createLogger(level: string, name = 'inviteflow', destination?: DestinationStream): Logger {
   return pino(
@@ -11,7 +31,7 @@ export function createLogger(level: string, name = 'inviteflow', destination?: D
       name,
       level,
       redact: {
-        paths: ['*.authorization', '*.token', '*.email', '*.phone', '*.secret', 'req.headers', '*.invitee'],
+        paths: [...sensitiveFields, ...sensitiveFields.map((field) => `*.${field}`), 'req.headers', 'res.headers'],
         censor: '[redacted]',
       },
       serializers: { err: loggableError },

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalTestServer } from '../../embedded/temporal-binaries';
 import { startEmbeddedPostgres } from '../../embedded/postgres';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { searchAttributesForCli } from '../../runtime/search-attributes';
+import { requestIdWorkflowModule } from '../../runtime/temporal-interceptors';
 import { publishTestServers, testCacheDir } from './servers';
 import { quietLogger } from './quiet-logger';
 
@@ -16,11 +17,16 @@ declare global {
 /** One Temporal dev server, one PostgreSQL and one workflow bundle for the whole run. */
 export default async function globalSetup(): Promise<void> {
   mkdirSync(testCacheDir, { recursive: true });
-  const workflowBundlePath = join(testCacheDir, 'workflow-bundle.js');
+  // One bundle per run: runs side by side (several checkouts' CI, or a developer's watch mode) must not swap bundles.
+  const workflowBundlePath = join(testCacheDir, `workflow-bundle-${process.pid}.js`);
   const [temporal, postgres, bundle, testServerPath] = await Promise.all([
     startTemporalDevServer({ headless: true, searchAttributes: searchAttributesForCli() }),
     startEmbeddedPostgres(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      workflowInterceptorModules: [requestIdWorkflowModule],
+      logger: quietLogger,
+    }),
     ensureTemporalTestServer(),
   ]);
   await writeFile(workflowBundlePath, bundle.code);
@@ -32,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   });
   globalThis.inviteflowTestServers = {
     stop: async () => {
-      await Promise.allSettled([temporal.stop(), postgres.stop()]);
+      await Promise.allSettled([temporal.stop(), postgres.stop(), rm(workflowBundlePath, { force: true })]);
     },
   };
 }
