@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { BulkProgress } from '../domain/bulk';
 import { RuleViolation } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
+import { bulkRows } from '../runtime/metrics';
 import { createInvitation, invitationWorkflowId } from '../domain/invitation';
 import { keptFromWorkspace, type Workspace } from '../domain/workspace';
 import { invitationWorkflow } from '../workflows/invitation';
@@ -112,6 +113,7 @@ export function createBulkActivities(deps: BulkDependencies) {
               row.line,
             ],
           );
+          bulkRows.inc({ outcome: result.outcome });
         });
         return progressOf(em, bulkId);
       },
@@ -121,12 +123,15 @@ export function createBulkActivities(deps: BulkDependencies) {
     finishBulk: withoutSql(
       'finishing a bulk import',
       async ({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> => {
+        let skipped = 0;
         const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
           if (cancelled) {
-            await em.execute(
-              `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'`,
+            const rows = await em.execute<{ line: number }[]>(
+              `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'
+               returning line`,
               [bulkId],
             );
+            skipped = rows.length;
           }
           const [bulk] = await em.execute<BulkImportRow[]>(
             `update bulk_imports set status = ?, finished_at = coalesce(finished_at, now()) where id = ? returning *`,
@@ -144,6 +149,7 @@ export function createBulkActivities(deps: BulkDependencies) {
             },
           ]);
         });
+        bulkRows.inc({ outcome: 'skipped' }, skipped);
         await deps.startWebhookDeliveries(deliveryIds);
         return progressOf(deps.orm.em.fork(), bulkId);
       },

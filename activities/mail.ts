@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
+import { countedDelivery } from '../runtime/metrics';
 import nodemailer from 'nodemailer';
 import { acceptLink } from '../domain/workspace';
 import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
@@ -93,11 +94,13 @@ export function createMailActivities(deps: MailDependencies) {
   }
 
   async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
-    try {
-      await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
-    } catch (error) {
-      throw smtpFailure(error);
-    }
+    await countedDelivery('email', async () => {
+      try {
+        await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
+      } catch (error) {
+        throw smtpFailure(error);
+      }
+    });
   }
 
   return {

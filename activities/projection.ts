@@ -3,6 +3,7 @@ import { emailKey, personKeys } from '../domain/contact';
 import { isOpen, lastEvent, type AcceptMethod, type InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
 import { invitationWebhookType } from '../domain/webhook-events';
+import { invitationTransitions } from '../runtime/metrics';
 import { databaseFailure } from './database-failure';
 import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
 
@@ -62,7 +63,8 @@ async function scrubErasedInvitee(em: EntityManager, state: InvitationState): Pr
   );
 }
 
-async function upsertProjection(em: EntityManager, state: InvitationState): Promise<void> {
+/** Writes the state and its history; answers the types of the events recorded now, not before. */
+async function upsertProjection(em: EntityManager, state: InvitationState): Promise<string[]> {
   const { invitee } = state;
   await em.execute(upsertInvitationSql, [
     state.id,
@@ -89,9 +91,9 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
     state.events.length,
   ]);
   const values = state.events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  await em.execute(
+  const recorded = await em.execute<{ type: string }[]>(
     `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id, method)
-     values ${values} on conflict do nothing`,
+     values ${values} on conflict do nothing returning type`,
     state.events.flatMap((event) => [
       state.id,
       event.seq,
@@ -103,6 +105,7 @@ async function upsertProjection(em: EntityManager, state: InvitationState): Prom
       event.method ?? null,
     ]),
   );
+  return recorded.map((event) => event.type);
 }
 
 /** The webhook events one recorded state announces: its latest invitation event, and a new member on acceptance. */
@@ -172,8 +175,8 @@ async function updateClaims(em: EntityManager, state: InvitationState): Promise<
   );
 }
 
-async function writeState(em: EntityManager, invitation: InvitationState): Promise<string[]> {
-  await upsertProjection(em, invitation);
+async function writeState(em: EntityManager, invitation: InvitationState, recorded: string[]): Promise<string[]> {
+  recorded.push(...(await upsertProjection(em, invitation)));
   if (lastEvent(invitation).type === 'erased') await scrubErasedInvitee(em, invitation);
   await updateClaims(em, invitation);
   if (invitation.status === 'accepted' && invitation.acceptedBy) {
@@ -194,12 +197,16 @@ async function writeState(em: EntityManager, invitation: InvitationState): Promi
  * Records states of one invitation, oldest first, in one transaction:
  * projection, history, claims, membership and the webhook outbox.
  */
-export function writeTransition(orm: MikroORM, ...states: InvitationState[]): Promise<string[]> {
-  return orm.em.fork().transactional(async (em) => {
-    const deliveryIds: string[] = [];
-    for (const state of states) deliveryIds.push(...(await writeState(em, state)));
-    return deliveryIds;
+export async function writeTransition(orm: MikroORM, ...states: InvitationState[]): Promise<string[]> {
+  const recorded: string[] = [];
+  const deliveryIds = await orm.em.fork().transactional(async (em) => {
+    const ids: string[] = [];
+    for (const state of states) ids.push(...(await writeState(em, state, recorded)));
+    return ids;
   });
+  // Counted once committed, and only events new to the projection: a repeated write counts nothing.
+  for (const type of recorded) invitationTransitions.inc({ type });
+  return deliveryIds;
 }
 
 export interface RecordTransitionInput {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { messageOf, type InvitationState } from '../domain/invitation';
+import { countedDelivery } from '../runtime/metrics';
 import { invitationToken } from '../domain/tokens';
 import { acceptLink } from '../domain/workspace';
 import { SmsTooLongError, type SmsTemplateName, type SmsTemplates } from './sms-templates';
@@ -43,23 +44,26 @@ export function createSmsActivities(deps: SmsDependencies) {
   async function sendSms(name: SmsTemplateName, invitation: InvitationState): Promise<{ sid: string } | null> {
     const to = invitation.invitee.phone;
     if (!to) return null;
-    if (!deps.sender) throw ApplicationFailure.nonRetryable('SMS is not configured (TWILIO_*)', 'sms_not_configured');
+    const sender = deps.sender;
+    if (!sender) throw ApplicationFailure.nonRetryable('SMS is not configured (TWILIO_*)', 'sms_not_configured');
     const workspace = await deps.workspaces.get(invitation.workspaceId);
-    try {
-      const body = deps.templates.render(name, [invitation.locale, workspace.settings.locale], {
-        workspaceName: workspace.name,
-        inviterName: invitation.inviter.name ?? null,
-        link: acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id)),
-        app: workspace.settings.app ?? null,
-      });
-      return await deps.sender.send({
-        to,
-        body,
-        statusCallback: twilioStatusCallbackUrl(deps.publicBaseUrl, invitation),
-      });
-    } catch (error) {
-      throw twilioFailure(error);
-    }
+    return countedDelivery('sms', async () => {
+      try {
+        const body = deps.templates.render(name, [invitation.locale, workspace.settings.locale], {
+          workspaceName: workspace.name,
+          inviterName: invitation.inviter.name ?? null,
+          link: acceptLink(workspace.settings, deps.publicBaseUrl, invitationToken(deps.secret, invitation.id)),
+          app: workspace.settings.app ?? null,
+        });
+        return await sender.send({
+          to,
+          body,
+          statusCallback: twilioStatusCallbackUrl(deps.publicBaseUrl, invitation),
+        });
+      } catch (error) {
+        throw twilioFailure(error);
+      }
+    });
   }
 
   return {

@@ -9,12 +9,15 @@ const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-/** Sends the Temporal SDK's own logs (worker, workflows, activities) through pino, as JSON like the rest. */
-export function installTemporalLogging(log: Logger): void {
+/**
+ * The Temporal SDK's logger interface over pino. Workflow and activity lines
+ * carry their log attributes, `requestId` included (see runtime/temporal-interceptors).
+ */
+export function temporalLogger(log: Logger): TemporalLogger {
   const temporalLog = log.child({ component: 'temporal' });
   const write = (level: LogLevel) => (message: string, meta?: LogMetadata) =>
     temporalLog[levels[level]](meta ?? {}, message);
-  const logger: TemporalLogger = {
+  return {
     log: (level, message, meta) => write(level)(message, meta),
     trace: write('TRACE'),
     debug: write('DEBUG'),
@@ -22,5 +25,18 @@ export function installTemporalLogging(log: Logger): void {
     warn: write('WARN'),
     error: write('ERROR'),
   };
-  Runtime.install({ logger });
+}
+
+/**
+ * Sends the Temporal SDK's own logs (worker, workflows, activities) through
+ * pino, as JSON like the rest; with `sdkMetricsAddress` (host:port, loopback),
+ * the SDK also serves its worker metrics there for `/metrics` to fold in.
+ */
+export function installTemporalRuntime(log: Logger, sdkMetricsAddress?: string): void {
+  Runtime.install({
+    logger: temporalLogger(log),
+    ...(sdkMetricsAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress, useSecondsForDurations: true } } },
+    }),
+  });
 }

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { isDatabaseReady } from '../../db/orm';
+import { metricsContentType, metricsText } from '../../runtime/metrics-text';
 import type { ApiContext } from '../context';
 
 /** Readiness answers fast: a probe that waits on a dead dependency tells nothing. */
 const readinessDeadlineMs = 2_000;
 
-export function healthRouter({ orm, temporal }: ApiContext): Router {
+export function healthRouter({ orm, temporal, sdkMetricsUrl }: ApiContext): Router {
   const router = Router();
 
   /** Alive: the process answers. Says nothing of its dependencies, so it never flaps with them. */
@@ -26,6 +27,11 @@ export function healthRouter({ orm, temporal }: ApiContext): Router {
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
+  });
+
+  /** Prometheus scrape: no personal data in any label, so it needs no key; keep it on the internal network. */
+  router.get('/metrics', async (_req, res) => {
+    res.type(metricsContentType).send(await metricsText(sdkMetricsUrl));
   });
 
   return router;
