@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { emailKey } from '../domain/contact';
 import { InvitationEventSchema, InvitationSchema, type InvitationRow } from '../db/entities';
 import type { InvitationEvent, InvitationStatus } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
@@ -73,13 +74,22 @@ export interface ListPage {
 /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invitations arrive. */
 export async function listInvitations(
   orm: MikroORM,
-  query: { workspaceId: string; status?: InvitationStatus; cursor?: Cursor; limit: number },
+  query: {
+    workspaceId: string;
+    status?: InvitationStatus;
+    email?: string;
+    phone?: string;
+    cursor?: Cursor;
+    limit: number;
+  },
 ): Promise<ListPage> {
   const rows = await orm.em.fork().find(
     InvitationSchema,
     {
       workspaceId: query.workspaceId,
       ...(query.status ? { status: query.status } : {}),
+      ...(query.email ? { emailKey: emailKey(query.email) } : {}),
+      ...(query.phone ? { phone: query.phone } : {}),
       ...(query.cursor
         ? {
             $or: [

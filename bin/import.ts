@@ -115,6 +115,17 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
+/** The API and its key: the flags, else the environment, else what `inviteflow start` runs. Shared with the operator commands. */
+export function apiSettings(
+  values: { api?: string; key?: string },
+  env: NodeJS.ProcessEnv,
+): { api: string; key: string } {
+  return {
+    api: (values.api ?? env.INVITEFLOW_API_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, ''),
+    key: values.key ?? env.INVITEFLOW_API_KEY ?? devApiKey,
+  };
+}
+
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): ImportOptions | 'help' {
   const { values, positionals } = parseCommandLine(argv);
   if (values.help) return 'help';
@@ -143,8 +154,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): ImportOptions | 'h
     file,
     workspace: values.workspace,
     query,
-    api: (values.api ?? env.INVITEFLOW_API_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, ''),
-    key: values.key ?? env.INVITEFLOW_API_KEY ?? devApiKey,
+    ...apiSettings(values, env),
     json: values.json ?? false,
   };
 }
@@ -307,7 +317,7 @@ function formatDuration(ms: number): string {
 }
 
 /** No colours: the summary is as readable in a CI log or a file as on a terminal. */
-const plain = { style: { head: [], border: [], compact: true } };
+export const plain = { style: { head: [], border: [], compact: true } };
 
 function summary(bulk: BulkImport, file: string): string {
   const ms = new Date(bulk.finishedAt ?? Date.now()).getTime() - new Date(bulk.createdAt).getTime();

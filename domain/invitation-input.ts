@@ -141,11 +141,16 @@ export const changeInvitationSchema = z
     message: 'needs roles or groups, or both',
   });
 
-export const listInvitationsQuerySchema = z.object({
+/** `email` and `phone` find one person's invitations: what support needs when someone says theirs never came. */
+export const listInvitationsQueryFields = z.object({
   status: z.enum(invitationStatuses).optional(),
+  email: z.email().max(254).optional(),
+  ...phoneFields,
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+export const listInvitationsQuerySchema = listInvitationsQueryFields.transform(withE164Phone);
 
 export const lookupInvitationQuerySchema = z.object({
   token: z.string().min(1).max(512),
