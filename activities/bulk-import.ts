@@ -5,6 +5,7 @@ import { RuleViolation } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
 import { bulkRows } from '../runtime/metrics';
 import { createInvitation, invitationWorkflowId } from '../domain/invitation';
+import { invitationStaticDetails } from '../domain/invitation-view';
 import { keptFromWorkspace, type Workspace } from '../domain/workspace';
 import { invitationWorkflow } from '../workflows/invitation';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
@@ -78,6 +79,7 @@ export function createBulkActivities(deps: BulkDependencies) {
         workflowId: invitationWorkflowId(invitation.id),
         args: [{ invitation, send: bulk.send }],
         staticSummary: `Invitation ${invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`,
+        staticDetails: invitationStaticDetails(invitation),
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {

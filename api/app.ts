@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { loggableError } from '../db/errors';
+import { withRequestId } from '../runtime/request-context';
 import { authenticate } from './auth';
+import { httpMetrics } from './http-metrics';
 import { idempotency } from './idempotency';
 import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
@@ -14,6 +16,7 @@ import { inviteeRouter } from './routers/invitee';
 import { joinRouter } from './routers/join';
 import { maxBulkBytes } from '../domain/bulk-input';
 import { bulkRouter } from './routers/bulk';
+import { codecRouter } from './routers/codec';
 import { membersRouter } from './routers/members';
 import { providersRouter } from './routers/providers';
 import { registrationsRouter } from './routers/registrations';
@@ -53,6 +56,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
       },
     }),
   );
+  // Everything the request runs, workflow starts and updates included, carries its id (`genReqId` makes it a string).
+  app.use((req, _res, next) => withRequestId(req.id as string, next));
   // Bulk imports may be larger, and CSV; parsed here so Idempotency-Key sees every body.
   const isBulkImport = (req: { method?: string; url?: string }) =>
     req.method === 'POST' && /^\/v1\/workspaces\/[^/]+\/invitations\/bulk\/?(\?|$)/.test(req.url ?? '');
@@ -62,11 +67,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(express.json({ limit: maxBulkBytes, type: (req) => isJson(req) && isBulkImport(req) }));
   app.use(express.text({ limit: maxBulkBytes, type: (req) => isBulkImport(req) && !isJson(req) }));
 
+  app.use(httpMetrics);
   app.use(healthRouter(ctx));
   app.use(docsRouter());
   for (const routes of options.extraRoutes ?? []) app.use(routes);
   // Signed by the provider instead of carrying an API key.
   app.use(providersRouter(ctx));
+  // Temporal's codec protocol, outside /v1; it checks its own platform key and answers CORS preflights.
+  app.use(codecRouter(ctx));
 
   app.use('/v1', authenticate(ctx.orm));
   app.use('/v1', idempotency(ctx.orm, ctx.log));

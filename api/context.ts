@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { TwilioSettings } from '../config/config';
 import type { AttemptLimits } from '../domain/rate-limit';
+import type { PayloadKey } from '../runtime/payload-codec';
 
 /** What every router needs, built once by the process that serves the API. */
 export interface ApiContext {
@@ -19,4 +20,17 @@ export interface ApiContext {
   twilio: TwilioSettings | null;
   /** Caps on failed attempts to join with a workspace code. */
   joinAttempts: AttemptLimits;
+  /** Where the Temporal SDK serves its worker metrics, when a worker runs in this process: added to `/metrics`. */
+  sdkMetricsUrl?: string;
+  /** The codec endpoint the Temporal UI and CLI decode payloads through. */
+  codec: CodecEndpointSettings;
+}
+
+export interface CodecEndpointSettings {
+  /** The payload keys of the deployment, as its workers and clients have them. */
+  keys: readonly PayloadKey[];
+  /** CODEC_CORS_ORIGINS: browser origins (a Temporal UI) allowed to call it. */
+  corsOrigins: readonly string[];
+  /** Development only: origins whose requests from this machine need no API key (the embedded Temporal UI). */
+  keylessLoopbackOrigins?: readonly string[];
 }

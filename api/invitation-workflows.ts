@@ -8,7 +8,7 @@ import {
   type InvitationCommand,
   type InvitationState,
 } from '../domain/invitation';
-import { invitationView, type InvitationView } from '../domain/invitation-view';
+import { invitationStaticDetails, invitationView, type InvitationView } from '../domain/invitation-view';
 import { invitationWorkflow, openedUpdate } from '../workflows/invitation';
 import type { ApiContext } from './context';
 import { getInvitation } from './invitation-store';
@@ -29,6 +29,7 @@ export async function startInvitation(
         workflowId: invitationWorkflowId(invitation.id),
         args: [{ invitation, ...start }],
         staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+        staticDetails: invitationStaticDetails(invitation),
       })
       .catch(async (error: unknown) => {
         await onNotStarted();

@@ -19,13 +19,21 @@ import {
   declineInvitationSchema,
   invitationActionSchema,
   invitationDecisionSchema,
-  listInvitationsQuerySchema,
+  listInvitationsQueryFields,
   lookupInvitationQuerySchema,
 } from '../domain/invitation-input';
 import { joinMethods, memberStatuses } from '../domain/member';
 import { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
 import { statsQuerySchema, workspaceStatsSchema } from '../domain/stats';
-import { createWebhookEndpointSchema, webhookEventTypes } from '../domain/webhook-events';
+import {
+  createWebhookEndpointSchema,
+  listWebhookDeliveriesQuery,
+  replayWebhookDeliveriesSchema,
+  rotateWebhookSecretSchema,
+  updateWebhookEndpointSchema,
+  webhookEventTypes,
+} from '../domain/webhook-events';
+import { webhookDisabledReasons } from '../db/entities/webhook-endpoint';
 import { joinWithCodeSchema, updateInvitationCodeSchema } from '../domain/invitation-code';
 import { channelSchema, upsertWorkspaceSchema, workspaceIdSchema, workspaceSettingsSchema } from '../domain/workspace';
 import { emailTemplateSchema, previewTemplateSchema, templatePathSchema } from '../domain/email-template';
@@ -34,6 +42,7 @@ import { registrationSchema } from '../domain/registration';
 import { bulkOutcomes, bulkStatuses } from '../domain/bulk';
 import { bulkJsonSchema } from '../domain/bulk-input';
 import { twilioCallbackQuerySchema, twilioStatusSchema } from '../domain/delivery-reports';
+import { codecPayloadsSchema } from './routers/codec';
 
 // The parts of OpenAPI 3.1 this document uses, typed so the docs page reads it without guessing.
 export type JsonSchema = Record<string, unknown>;
@@ -144,6 +153,10 @@ export const webhookEndpointViewSchema = z.object({
   description: z.string().nullable(),
   createdAt: timestamp,
   disabledAt: timestamp.nullable(),
+  disabledReason: z
+    .enum(webhookDisabledReasons)
+    .nullable()
+    .describe('`gone`: it answered 410; `failing`: it failed for a whole three-day retry window; `manual`'),
 });
 
 export const problemSchema = z.object({
@@ -280,9 +293,13 @@ const createdWebhookEndpointSchema = webhookEndpointViewSchema.extend({
 });
 const webhookEndpointPageSchema = z.object({ data: z.array(webhookEndpointViewSchema), nextCursor: z.null() });
 const webhookDeliveryPageSchema = z.object({
-  data: z.array(webhookDeliverySchema).describe('The 100 newest'),
-  nextCursor: z.null(),
+  data: z.array(webhookDeliverySchema).describe('The newest first, `limit` (default 100) per page'),
+  nextCursor: invitationPageSchema.shape.nextCursor,
 });
+const rotatedWebhookEndpointSchema = webhookEndpointViewSchema.extend({
+  secret: z.string().describe('The new `whsec_` signing secret: shown in this answer only'),
+});
+const replayedDeliveriesSchema = z.object({ replayed: z.number().int().min(0) });
 const livenessSchema = z.object({ status: z.literal('ok') });
 const emailTemplateViewSchema = emailTemplateSchema.extend({
   workspaceId: z.string(),
@@ -316,9 +333,13 @@ for (const [id, schema] of Object.entries({
   CreatedWebhookEndpoint: createdWebhookEndpointSchema,
   WebhookEndpointPage: webhookEndpointPageSchema,
   WebhookDeliveryPage: webhookDeliveryPageSchema,
+  WebhookDelivery: webhookDeliverySchema,
+  RotatedWebhookEndpoint: rotatedWebhookEndpointSchema,
+  ReplayedWebhookDeliveries: replayedDeliveriesSchema,
   Problem: problemSchema,
   Liveness: livenessSchema,
   Readiness: readinessSchema,
+  CodecPayloads: codecPayloadsSchema,
 })) {
   components.add(schema, { id });
 }
@@ -329,7 +350,7 @@ interface Answer {
   /** Registered in `components`; none for an empty answer. */
   schema?: z.ZodType;
   /** An image or a document instead of JSON. */
-  media?: 'image/png' | 'image/svg+xml' | 'application/pdf';
+  media?: 'image/png' | 'image/svg+xml' | 'application/pdf' | 'text/plain';
   headers?: Record<string, string>;
 }
 
@@ -521,7 +542,7 @@ const routes: RouteDoc[] = [
     tag: 'Invitations',
     summary: 'List invitations, newest first',
     description: 'Without their history. Follow `nextCursor` for the next page.',
-    query: listInvitationsQuerySchema,
+    query: listInvitationsQueryFields,
     answers: [{ status: 200, description: 'One page', schema: invitationPageSchema }],
     errors: inWorkspace,
   },
@@ -869,7 +890,7 @@ const routes: RouteDoc[] = [
     description: 'A platform-wide endpoint (`workspaceId: null`) needs a platform API key.',
     body: createWebhookEndpointSchema,
     answers: [{ status: 201, description: 'Created, with its signing secret', schema: createdWebhookEndpointSchema }],
-    errors: ['forbidden'],
+    errors: ['forbidden', 'webhook_target_not_allowed'],
   },
   {
     method: 'get',
@@ -899,11 +920,59 @@ const routes: RouteDoc[] = [
     errors: ofEndpoint,
   },
   {
+    method: 'patch',
+    path: '/v1/webhook-endpoints/:id',
+    operationId: 'updateWebhookEndpoint',
+    tag: 'Webhook endpoints',
+    summary: 'Change, disable or re-enable a webhook endpoint',
+    description:
+      'An endpoint that answered 410 or failed for three days is disabled and receives nothing until ' +
+      '`{"disabled": false}`. A new `url` is checked like on creation.',
+    body: updateWebhookEndpointSchema,
+    answers: [{ status: 200, description: 'The endpoint', schema: webhookEndpointViewSchema }],
+    errors: [...ofEndpoint, 'webhook_target_not_allowed'],
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-endpoints/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    tag: 'Webhook endpoints',
+    summary: "Rotate an endpoint's signing secret",
+    description:
+      'For `graceSeconds` (default a day, at most 7 days) every message carries two signatures, ' +
+      '`v1,<new> v1,<old>`, so consumers holding either secret verify; then only the new one.',
+    body: rotateWebhookSecretSchema,
+    answers: [{ status: 200, description: 'The endpoint, with its new secret', schema: rotatedWebhookEndpointSchema }],
+    errors: ofEndpoint,
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-endpoints/:id/deliveries/:deliveryId/replay',
+    operationId: 'replayWebhookDelivery',
+    tag: 'Webhook endpoints',
+    summary: 'Deliver a message again',
+    description: 'The same body with the same `webhook-id`, on the retry schedule; its new attempts are logged.',
+    answers: [{ status: 202, description: 'Being delivered', schema: webhookDeliverySchema }],
+    errors: [...ofEndpoint, 'webhook_delivery_not_found', 'webhook_endpoint_disabled', 'webhook_delivery_in_progress'],
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-endpoints/:id/replay',
+    operationId: 'replayWebhookDeliveries',
+    tag: 'Webhook endpoints',
+    summary: 'Deliver every failed message since a time again',
+    description: 'Messages being delivered right now are left to their run.',
+    body: replayWebhookDeliveriesSchema,
+    answers: [{ status: 202, description: 'How many are being delivered again', schema: replayedDeliveriesSchema }],
+    errors: [...ofEndpoint, 'webhook_endpoint_disabled'],
+  },
+  {
     method: 'get',
     path: '/v1/webhook-endpoints/:id/deliveries',
     operationId: 'listWebhookDeliveries',
     tag: 'Webhook endpoints',
     summary: "List an endpoint's recent deliveries, with their attempts",
+    query: listWebhookDeliveriesQuery,
     answers: [{ status: 200, description: 'The newest deliveries first', schema: webhookDeliveryPageSchema }],
     errors: ofEndpoint,
   },
@@ -925,6 +994,27 @@ const routes: RouteDoc[] = [
     errors: ['forbidden', 'not_found'],
     public: true,
   },
+  ...(
+    [
+      ['encode', 'Encrypt payloads as the payload codec does'],
+      ['decode', 'Decrypt payloads for an operator'],
+    ] as const
+  ).map(([action, summary]): RouteDoc => ({
+    method: 'post',
+    path: `/codec/${action}`,
+    operationId: `codec${action === 'encode' ? 'Encode' : 'Decode'}`,
+    tag: 'Operators',
+    summary,
+    description:
+      "Temporal's remote codec protocol, for the Temporal UI (`--ui-codec-endpoint`, or its codec setting) and " +
+      '`temporal ... --codec-endpoint <api>/codec --codec-auth "Bearer <key>"`: payloads as protobuf JSON, data ' +
+      "and metadata in base64. Needs a platform API key, since it shows everyone's personal data. Browsers " +
+      'reach it from the origins in CODEC_CORS_ORIGINS. A payload not encrypted passes through; one encrypted ' +
+      'with a key this deployment does not have is a 422 naming it.',
+    body: codecPayloadsSchema,
+    answers: [{ status: 200, description: 'The payloads, in the same order', schema: codecPayloadsSchema }],
+    errors: ['forbidden'],
+  })),
   {
     method: 'get',
     path: '/healthz',
@@ -945,6 +1035,21 @@ const routes: RouteDoc[] = [
       { status: 200, description: 'Ready', schema: readinessSchema },
       { status: 503, description: 'A dependency does not answer', schema: readinessSchema },
     ],
+    errors: [],
+    public: true,
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tag: 'Health',
+    summary: 'Prometheus metrics of this process',
+    description:
+      'The text exposition format: invitation transitions by type, deliveries by channel and outcome, webhook ' +
+      'attempts by outcome and status class, bulk rows by outcome, HTTP latency by route and status, and, where a ' +
+      'worker runs in the same process, the Temporal SDK worker metrics (`temporal_*`). No label carries an id or ' +
+      'personal data. Unauthenticated like the probes: expose it on the internal network only.',
+    answers: [{ status: 200, description: 'Metrics', media: 'text/plain' }],
     errors: [],
     public: true,
   },
@@ -1024,7 +1129,11 @@ function answer({ description, schema, media, headers }: Answer): Response {
       ),
     }),
     ...(schema && { content: { 'application/json': { schema: ref(schema) } } }),
-    ...(media && { content: { [media]: { schema: { type: 'string', format: 'binary' } } } }),
+    ...(media && {
+      content: {
+        [media]: { schema: media === 'text/plain' ? { type: 'string' } : { type: 'string', format: 'binary' } },
+      },
+    }),
   };
 }
 

@@ -6,9 +6,12 @@ import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/tempora
 import { startDevStack } from '../runtime/dev-stack';
 import { createLogger } from '../runtime/logger';
 import { registerSearchAttributes } from '../runtime/search-attributes';
-import { installTemporalLogging } from '../runtime/temporal-logging';
+import { installTemporalRuntime } from '../runtime/temporal-logging';
+import { freePort } from '../embedded/free-port';
 import { openDatabase, runInviteflow, Stack } from '../runtime/services';
 import { runImport } from './import';
+import { runInvitations } from './invitations-cli';
+import { runWebhooks } from './webhooks-cli';
 
 const usage = `usage: inviteflow <command>
 
@@ -18,7 +21,11 @@ const usage = `usage: inviteflow <command>
   migrate                     apply database migrations to DATABASE_URL
   register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
   install-temporal            install the pinned temporal CLI and test server into .cache/
-  import --workspace W FILE   invite everyone in a CSV file through a running API (import --help: options)`;
+  import --workspace W FILE   invite everyone in a CSV file through a running API (import --help: options)
+  invitations list|show|resend|revoke --workspace W
+                              find an invitation, its events and sends; resend or revoke it (invitations --help)
+  webhooks endpoints|deliveries|replay
+                              what each webhook endpoint was sent, with its attempts; send again (webhooks --help)`;
 
 /** Keeps the process up until Ctrl-C or SIGTERM, then stops everything once. */
 function stopOnSignal(stack: Stack, log: Logger): void {
@@ -71,13 +78,25 @@ async function main(command: string | undefined): Promise<void> {
     });
     return;
   }
+  if (command === 'invitations' || command === 'webhooks') {
+    const run = command === 'invitations' ? runInvitations : runWebhooks;
+    process.exitCode = await run(process.argv.slice(3), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    });
+    return;
+  }
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  installTemporalLogging(log);
+  // Processes that run a worker serve the SDK's metrics on a loopback port of their own, folded into /metrics.
+  const sdkMetrics = command === 'start' || command === 'worker' ? `127.0.0.1:${await freePort()}` : undefined;
+  installTemporalRuntime(log, sdkMetrics);
+  const sdkMetricsUrl = sdkMetrics && `http://${sdkMetrics}/metrics`;
   switch (command) {
     case 'start': {
       const started = Date.now();
-      const dev = await startDevStack(config, log);
+      const dev = await startDevStack(config, log, sdkMetricsUrl);
       stopOnSignal(dev.stack, log);
       log.info({ ...dev.urls, startupMs: Date.now() - started }, 'inviteflow is running (Ctrl-C stops it)');
       return;
@@ -89,6 +108,7 @@ async function main(command: string | undefined): Promise<void> {
       await runInviteflow(stack, config, productionEndpoints(config, command), log, {
         api: command === 'api',
         worker: command === 'worker',
+        sdkMetricsUrl,
       });
       log.info({ command }, 'inviteflow is running');
       return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
 import type { AttemptLimits } from '../domain/rate-limit';
+import { isNetwork } from '../domain/webhook-targets';
 
 const port = z
   .string()
@@ -51,6 +52,65 @@ export const configSchema = z.object({
     .string()
     .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as "15m" or "1h"')
     .default('15m'),
+  /** Private networks (comma-separated CIDRs) webhooks may still be delivered to; by default none. */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .transform((text = '') =>
+      text
+        .split(',')
+        .map((network) => network.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isNetwork, 'must be comma-separated IP addresses or CIDRs such as 10.0.0.0/8'))),
+  /**
+   * Keys of the payload codec, `id:base64-of-32-bytes` comma-separated: the first encrypts, all decrypt.
+   * Unset: one key derived from INVITEFLOW_SECRET (id `s1`), which also decrypts when this is set.
+   */
+  PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const keys = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => /^([A-Za-z0-9_.-]{1,32}):([A-Za-z0-9+/]{43}=)$/.exec(entry));
+      if (keys.length === 0 || keys.some((match) => !match)) {
+        // The value is a secret: the message never repeats it.
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be comma-separated id:key pairs, each key 32 bytes in base64 (openssl rand -base64 32)',
+        });
+        return z.NEVER;
+      }
+      const ids = keys.map((match) => match![1]!);
+      if (ids.includes('s1')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the key id s1 is reserved for the key derived from INVITEFLOW_SECRET',
+        });
+      }
+      if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+      return keys.map((match) => ({ id: match![1]!, key: new Uint8Array(Buffer.from(match![2]!, 'base64')) }));
+    }),
+  /** Browser origins (comma-separated) allowed to call the codec endpoint, e.g. the Temporal UI's. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text = '') =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+      'must be comma-separated origins such as https://temporal.example.com (scheme, host and port only)',
+    ),
+  /** Where `inviteflow worker` serves /metrics (its own and the Temporal SDK's); the API serves them on PORT. */
+  METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -22,3 +22,12 @@ export function invitationView(state: InvitationState): InvitationView {
 export function closedInvitationState(view: InvitationView): InvitationState {
   return { ...view, ttlMs: 0 };
 }
+
+/** The run's details in the Temporal UI: what was asked for, never who the invitee is. */
+export function invitationStaticDetails({ roles, groups, channels }: InvitationState): string {
+  return [
+    `Roles: ${roles.join(', ') || 'none'}`,
+    `Groups: ${groups.join(', ') || 'none'}`,
+    `Channels: ${channels.join(', ') || 'link only'}`,
+  ].join('\n\n');
+}

@@ -39,12 +39,13 @@ export interface DevStack extends Running {
  * `inviteflow start`: every service that is not configured runs embedded, then
  * the worker and the API run against them.
  */
-export async function startDevStack(config: Config, log: Logger): Promise<DevStack> {
+export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?: string): Promise<DevStack> {
   mkdirSync(devDataDir, { recursive: true, mode: 0o777 });
   const stack = new Stack(log);
   const urls: Record<string, string> = {};
   try {
     let temporalAddress = config.TEMPORAL_ADDRESS;
+    const codecKeylessOrigins: string[] = [];
     if (!temporalAddress) {
       log.info('TEMPORAL_ADDRESS is not set: starting the embedded Temporal dev server');
       const temporal = await startTemporalDevServer({
@@ -53,7 +54,12 @@ export async function startDevStack(config: Config, log: Logger): Promise<DevSta
         dbFilename: join(devDataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: searchAttributesForCli(),
+        // The UI decodes payloads through the API's codec endpoint, so operators read runs in clear.
+        uiCodecEndpoint: `http://localhost:${config.PORT}/codec`,
       });
+      // Development only: the embedded UI has no log-in to pass an API key from, so the codec endpoint
+      // lets its origin in without one, from this machine only (see the README, "Personal data in Temporal").
+      codecKeylessOrigins.push(...['localhost', '127.0.0.1'].map((host) => `http://${host}:${devPorts.temporalUi}`));
       stack.add('Temporal dev server', () => temporal.stop());
       temporalAddress = temporal.address;
       if (temporal.uiUrl) urls['Temporal UI'] = temporal.uiUrl;
@@ -101,9 +107,20 @@ export async function startDevStack(config: Config, log: Logger): Promise<DevSta
     };
     if (!config.INVITEFLOW_API_KEY)
       log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
-    const running = await runInviteflow(stack, config, endpoints, log, { api: true, worker: true, extraRoutes });
+    // Development receivers usually listen on this machine.
+    const devConfig = {
+      ...config,
+      WEBHOOK_ALLOWED_NETWORKS: [...(config.WEBHOOK_ALLOWED_NETWORKS ?? []), '127.0.0.0/8', '::1'],
+    };
+    const running = await runInviteflow(stack, devConfig, endpoints, log, {
+      api: true,
+      worker: true,
+      extraRoutes,
+      codecKeylessOrigins,
+      sdkMetricsUrl,
+    });
     const api = running.api!.url;
-    Object.assign(urls, { API: api, 'API docs': `${api}/docs` });
+    Object.assign(urls, { API: api, 'API docs': `${api}/docs`, Metrics: `${api}/metrics` });
     if (!config.SMTP_URL) urls['Outbox'] = `${api}/dev/outbox`;
     if (!config.TWILIO_ACCOUNT_SID) urls['SMS outbox'] = `${api}/dev/sms`;
     return { ...running, stack, urls };

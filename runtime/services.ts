@@ -9,6 +9,10 @@ import { ensureBootstrapKey } from '../api/auth';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { startApiServer, type ApiServer } from './api-server';
+import { startMetricsServer } from './metrics-server';
+import { inviteflowDataConverter } from './data-converter';
+import { payloadKeys } from './payload-codec';
+import { requestIdClientInterceptors } from './temporal-interceptors';
 import { createWorker } from './worker';
 
 /** The addresses and secrets a process runs against, embedded or configured. */
@@ -62,6 +66,10 @@ export interface RunOptions {
   /** Dev-only routes such as the outbox, mounted without authentication. */
   extraRoutes?: RequestHandler[];
   workflowBundlePath?: string;
+  /** Development only: browser origins whose codec requests from this machine need no API key. */
+  codecKeylessOrigins?: string[];
+  /** Where the Temporal SDK serves this process's worker metrics, added to `/metrics`. */
+  sdkMetricsUrl?: string;
 }
 
 export interface Running {
@@ -83,8 +91,15 @@ export async function runInviteflow(
   // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
   const connection = Connection.lazy({ address: endpoints.temporalAddress });
   stack.add('Temporal client', () => connection.close());
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const keys = payloadKeys(endpoints.secret, config.PAYLOAD_KEYS);
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: inviteflowDataConverter(keys),
+    interceptors: requestIdClientInterceptors,
+  });
   const shared = {
+    payloadKeys: keys,
     orm,
     temporal: client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -92,6 +107,7 @@ export async function runInviteflow(
     secret: endpoints.secret,
     publicBaseUrl: publicBaseUrl(config),
     twilio: endpoints.twilio,
+    webhookAllowedNetworks: config.WEBHOOK_ALLOWED_NETWORKS,
   };
 
   let worker: Worker | null = null;
@@ -119,13 +135,27 @@ export async function runInviteflow(
       );
     }, sweepIntervalMs);
     stack.add('webhook sweeper', () => Promise.resolve(clearInterval(sweeper)));
+    if (!options.api) {
+      const metrics = await startMetricsServer(config.METRICS_PORT, options.sdkMetricsUrl);
+      stack.add('metrics server', () => metrics.close());
+    }
   }
 
   let api: ApiServer | null = null;
   if (options.api) {
     await ensureBootstrapKey(orm, endpoints.apiKey);
     api = await startApiServer(
-      { ...shared, log, joinAttempts: joinAttemptLimits(config) },
+      {
+        ...shared,
+        log,
+        joinAttempts: joinAttemptLimits(config),
+        sdkMetricsUrl: options.sdkMetricsUrl,
+        codec: {
+          keys,
+          corsOrigins: config.CODEC_CORS_ORIGINS,
+          keylessLoopbackOrigins: options.codecKeylessOrigins,
+        },
+      },
       config.PORT,
       options.extraRoutes,
     );

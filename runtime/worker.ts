@@ -4,6 +4,9 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import type { TwilioSettings } from '../config/config';
+import { inviteflowDataConverter } from './data-converter';
+import type { PayloadKey } from './payload-codec';
+import { requestIdActivityInterceptor, requestIdWorkflowModule } from './temporal-interceptors';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -14,6 +17,8 @@ export interface WorkerDependencies {
   transport: Transporter;
   mailFrom: string;
   secret: string;
+  /** The payload codec's keys, the same as every client's of the deployment. */
+  payloadKeys: readonly PayloadKey[];
   publicBaseUrl: string;
   twilio: TwilioSettings | null;
   /** A prebuilt bundle (tests build it once); otherwise workflows are bundled at start. */
@@ -29,6 +34,12 @@ export async function createWorker(deps: WorkerDependencies): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...workflows,
+    dataConverter: inviteflowDataConverter(deps.payloadKeys),
     activities: createActivities(deps),
+    interceptors: {
+      activity: [requestIdActivityInterceptor],
+      // A prebuilt bundle holds the workflow interceptors already (`bundleWorkflowCode({ workflowInterceptorModules })`).
+      workflowModules: deps.workflowBundlePath ? [] : [requestIdWorkflowModule],
+    },
   });
 }

@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -157,7 +158,7 @@ class Invitation {
     if (type === 'sent' || type === 'resent' || type === 'reminded') {
       for (const channel of snapshot.channels) this.queue({ state: snapshot, channel, reminder: type === 'reminded' });
     }
-    this.publishSearchAttributes();
+    this.publishState();
     return true;
   }
 
@@ -168,7 +169,7 @@ class Invitation {
    */
   open(command: InvitationCommand | undefined): Promise<void> {
     const created = this.state;
-    if (command === undefined || !this.change(command)) this.publishSearchAttributes();
+    if (command === undefined || !this.change(command)) this.publishState();
     return this.record(this.state, this.state === created ? [] : [created]);
   }
 
@@ -215,7 +216,19 @@ class Invitation {
     return this.recorded;
   }
 
-  publishSearchAttributes(): void {
+  /** The run's current details in the Temporal UI: ids and state, never the person. Not a command: no history. */
+  describe(): void {
+    const { id, status, workspaceId, channels, expiresAt, sendCount } = this.state;
+    setCurrentDetails(
+      `Invitation **${id}** in workspace **${workspaceId}**: ${status}, sent ${sendCount} time(s)` +
+        `${channels.length > 0 ? ` by ${channels.join(' and ')}` : ', link only'}` +
+        `${expiresAt ? `, expires ${expiresAt}` : ''}.`,
+    );
+  }
+
+  /** What the Temporal UI shows and filters on: the current details and the search attributes. */
+  publishState(): void {
+    this.describe();
     const { status, workspaceId, channels, expiresAt } = this.state;
     upsertSearchAttributes([
       { key: invitationStatusKey, value: status },
@@ -282,6 +295,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     { validator: (report: DeliveryReport) => invitation.check(reportCommand(report)) },
   );
 
+  invitation.describe();
   if (workflowInfo().continuedFromExecutionRunId === undefined) {
     const by = input.invitation.inviter.userId;
     // `request` is only ever set on runs started since requests exist, so older histories replay as before.
@@ -299,7 +313,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
       opened = true;
       await delivering;
     } else {
-      invitation.publishSearchAttributes();
+      invitation.publishState();
       await invitation.record(invitation.state);
       if (first) await invitation.apply(first);
     }

@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Runtime } from '@temporalio/worker';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../config/config';
 import { freePort } from '../../embedded/free-port';
 import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher';
 import { startSmsCatcher, type SmsCatcher } from '../../embedded/sms-catcher';
 import { createLogger } from '../../runtime/logger';
+import { temporalLogger } from '../../runtime/temporal-logging';
 import { runInviteflow, Stack, type Running } from '../../runtime/services';
 import { createTestDatabase } from './database';
 import { testServers } from './servers';
@@ -42,6 +45,8 @@ export async function startTestInviteflow(
     sms?: false;
     /** Another process of the same deployment: its database, API key, secret and task queue. */
     sameDeploymentAs?: TestInviteflow;
+    /** Where the logs go (API, worker and the Temporal SDK's), at the LOG_LEVEL in `settings`. */
+    logStream?: DestinationStream;
   } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
@@ -60,9 +65,21 @@ export async function startTestInviteflow(
     PUBLIC_BASE_URL: `http://localhost:${port}`,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'silent',
+    // Test webhook receivers listen on loopback.
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1',
     ...settings,
   });
   const stack = new Stack(createLogger('silent'));
+  const log = createLogger(config.LOG_LEVEL, 'inviteflow', overrides.logStream);
+  if (overrides.logStream) {
+    // The SDK's Runtime is installed once per test file (quiet-temporal-runtime); a worker takes its logger when created.
+    const runtime = Runtime.instance();
+    const quiet = runtime.logger;
+    Object.assign(runtime, { logger: temporalLogger(log) });
+    stack.add('Temporal log capture', async () => {
+      Object.assign(runtime, { logger: quiet });
+    });
+  }
   stack.add('mail catcher', () => catcher.stop());
   stack.add('SMS catcher', () => sms.stop());
   const running = await runInviteflow(
@@ -79,7 +96,7 @@ export async function startTestInviteflow(
       apiKey,
       secret,
     },
-    createLogger(config.LOG_LEVEL),
+    log,
     { api: true, worker: overrides.worker ?? true, workflowBundlePath: servers.workflowBundlePath },
   );
   const apiUrl = running.api!.url;

@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       JOIN_ATTEMPTS_PER_USER: 10,
       JOIN_ATTEMPTS_GLOBAL: 1000,
       JOIN_ATTEMPT_WINDOW: '15m',
+      WEBHOOK_ALLOWED_NETWORKS: [],
+      CODEC_CORS_ORIGINS: [],
+      METRICS_PORT: 9464,
       LOG_LEVEL: 'info',
     });
   });
@@ -50,6 +53,10 @@ describe('loadConfig', () => {
       JOIN_ATTEMPTS_PER_USER: '6',
       JOIN_ATTEMPTS_GLOBAL: '500',
       JOIN_ATTEMPT_WINDOW: '1h',
+      WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, ::1',
+      PAYLOAD_KEYS: `k2:${'A'.repeat(43)}=,k1:${'B'.repeat(43)}=`,
+      CODEC_CORS_ORIGINS: 'https://temporal.example.com, http://localhost:8233',
+      METRICS_PORT: '9100',
       LOG_LEVEL: 'debug',
     };
 
@@ -60,6 +67,13 @@ describe('loadConfig', () => {
       JOIN_ATTEMPTS_PER_IP: 5,
       JOIN_ATTEMPTS_PER_USER: 6,
       JOIN_ATTEMPTS_GLOBAL: 500,
+      WEBHOOK_ALLOWED_NETWORKS: ['10.0.0.0/8', '::1'],
+      PAYLOAD_KEYS: [
+        { id: 'k2', key: new Uint8Array(Buffer.from(`${'A'.repeat(43)}=`, 'base64')) },
+        { id: 'k1', key: new Uint8Array(Buffer.from(`${'B'.repeat(43)}=`, 'base64')) },
+      ],
+      CODEC_CORS_ORIGINS: ['https://temporal.example.com', 'http://localhost:8233'],
+      METRICS_PORT: 9100,
     });
   });
 
@@ -130,6 +144,12 @@ describe('loadConfig', () => {
       ['JOIN_ATTEMPTS_GLOBAL', '1.5'],
       ['JOIN_ATTEMPT_WINDOW', 'soon'],
       ['LOG_LEVEL', 'verbose'],
+      ['PAYLOAD_KEYS', 'k1'],
+      ['PAYLOAD_KEYS', `k1:${'A'.repeat(40)}=`],
+      ['PAYLOAD_KEYS', `k1:${'A'.repeat(43)}=,k1:${'B'.repeat(43)}=`],
+      ['PAYLOAD_KEYS', `s1:${'A'.repeat(43)}=`],
+      ['CODEC_CORS_ORIGINS', 'https://temporal.example.com/'],
+      ['CODEC_CORS_ORIGINS', 'temporal.example.com'],
     ])('%s=%j', (name, value) => {
       const error = configErrorOf(() => loadConfig({ [name]: value }));
 
@@ -148,6 +168,15 @@ describe('loadConfig', () => {
       expect(configErrorOf(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' })).message).toBe(
         'invalid configuration:\n  TEMPORAL_ADDRESS: must be host:port',
       );
+    });
+
+    test('a wrong PAYLOAD_KEYS is explained without repeating the keys', () => {
+      const message = configErrorOf(() => loadConfig({ PAYLOAD_KEYS: 'k1:not-a-key' })).message;
+
+      expect(message).toBe(
+        'invalid configuration:\n  PAYLOAD_KEYS: must be comma-separated id:key pairs, each key 32 bytes in base64 (openssl rand -base64 32)',
+      );
+      expect(message).not.toContain('not-a-key');
     });
 
     test('every wrong variable is named, one per line', () => {

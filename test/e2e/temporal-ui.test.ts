@@ -1,0 +1,70 @@
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+
+let app: TestInviteflow;
+
+const admin = { userId: 'u-admin', roles: ['admin'] };
+
+beforeAll(async () => {
+  app = await startTestInviteflow();
+  expect((await app.call('PUT', '/v1/workspaces/ops', { name: 'Ops' })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function invite(email: string): Promise<string> {
+  const created = await app.call('POST', '/v1/workspaces/ops/invitations', {
+    invitee: { email, name: 'Olga Ops' },
+    roles: ['member'],
+    inviter: admin,
+  });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+/** The workflow ids a visibility query lists once it has caught up with `expected`, or what it lists after 10 s. */
+async function listed(query: string, expected: string[]): Promise<string[]> {
+  let ids: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    ids = [];
+    for await (const run of app.client.workflow.list({ query })) ids.push(run.workflowId);
+    ids.sort();
+    if (JSON.stringify(ids) === JSON.stringify([...expected].sort())) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return ids;
+}
+
+test('a search-attribute query finds exactly the runs in that state and workspace', async () => {
+  const [first, second, third] = [
+    await invite('o1@example.org'),
+    await invite('o2@example.org'),
+    await invite('o3@example.org'),
+  ];
+  expect((await app.call('POST', `/v1/workspaces/ops/invitations/${third}/revoke`, {})).status).toBe(200);
+  const run = (id: string) => `invitation-${id}`;
+
+  expect(await listed(`InvitationStatus = 'pending' AND WorkspaceId = 'ops'`, [run(first), run(second)])).toEqual(
+    [run(first), run(second)].sort(),
+  );
+  expect(await listed(`InvitationStatus = 'revoked' AND WorkspaceId = 'ops'`, [run(third)])).toEqual([run(third)]);
+  expect(await listed(`InvitationStatus = 'pending' AND WorkspaceId = 'nobody'`, [])).toEqual([]);
+});
+
+test('each run has a summary, details and current details that name the invitation, not the person', async () => {
+  const id = await invite('olga@example.org');
+  const handle = app.client.workflow.getHandle(`invitation-${id}`);
+  const description = await handle.describe();
+  const summary = await description.staticSummary();
+  const details = await description.staticDetails();
+  const { currentDetails } = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+
+  expect(summary).toBe(`Invitation ${id} in workspace ops`);
+  expect(details).toContain('Roles: member');
+  expect(currentDetails).toContain(`Invitation **${id}** in workspace **ops**: pending, sent 1 time(s) by email`);
+  for (const text of [summary, details, currentDetails]) {
+    expect(text).not.toContain('olga');
+    expect(text).not.toContain('Olga');
+  }
+});
