@@ -12,9 +12,8 @@ import {
   parseCommandLine,
   positionalsOf,
   print,
-  runOperatorCommand,
+  runCommandGroup,
   table,
-  UsageError,
   type OperatorIo,
 } from './operator';
 
@@ -85,9 +84,6 @@ const optionSpec = {
 } as const;
 
 const workspaceOption = z.object({ workspace: z.string({ error: 'is required' }).min(1) });
-
-const isCommand = (name: string | undefined): name is Command =>
-  name !== undefined && Object.hasOwn(commandUsage, name);
 
 function invitee(invitation: Invitation): string | null {
   const contacts = [invitation.invitee.email, invitation.invitee.phone].filter((contact) => contact !== null);
@@ -183,17 +179,4 @@ async function run(command: Command, argv: string[], io: OperatorIo): Promise<vo
 }
 
 /** `inviteflow invitations list|show|resend|revoke`: answers the exit code. */
-export async function runInvitations(argv: string[], io: OperatorIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const name = `inviteflow invitations${isCommand(command) ? ` ${command}` : ''}`;
-  return runOperatorCommand(name, isCommand(command) ? commandUsage[command] : usage, io, async () => {
-    if (!isCommand(command)) {
-      throw new UsageError(command === undefined ? 'name a command' : `no command "${command}"`);
-    }
-    await run(command, rest, io);
-  });
-}
+export const runInvitations = runCommandGroup('invitations', usage, commandUsage, run);

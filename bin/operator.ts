@@ -133,3 +133,31 @@ export async function runOperatorCommand(
     throw error;
   }
 }
+
+/**
+ * `inviteflow <group> <command> ...`: `--help` on the group, then the named
+ * command with its own usage, or a usage error naming what is missing.
+ */
+export function runCommandGroup<Command extends string>(
+  group: string,
+  usage: string,
+  commandUsage: Record<Command, string>,
+  run: (command: Command, argv: string[], io: OperatorIo) => Promise<void>,
+) {
+  const isCommand = (name: string | undefined): name is Command =>
+    name !== undefined && Object.hasOwn(commandUsage, name);
+  return async (argv: string[], io: OperatorIo): Promise<number> => {
+    const [command, ...rest] = argv;
+    if (command === '--help' || command === '-h') {
+      io.stdout.write(usage);
+      return 0;
+    }
+    const name = `inviteflow ${group}${isCommand(command) ? ` ${command}` : ''}`;
+    return runOperatorCommand(name, isCommand(command) ? commandUsage[command] : usage, io, async () => {
+      if (!isCommand(command)) {
+        throw new UsageError(command === undefined ? 'name a command' : `no command "${command}"`);
+      }
+      await run(command, rest, io);
+    });
+  };
+}

@@ -8,7 +8,7 @@ import {
   parseCommandLine,
   positionalsOf,
   print,
-  runOperatorCommand,
+  runCommandGroup,
   table,
   UsageError,
   type OperatorIo,
@@ -64,9 +64,6 @@ const optionSpec = {
   },
   replay: { ...connectionOptions, since: { type: 'string' } },
 } as const;
-
-const isCommand = (name: string | undefined): name is Command =>
-  name !== undefined && Object.hasOwn(commandUsage, name);
 
 function endpointList(page: Page<WebhookEndpoint>): string {
   const rows = page.data.map((endpoint) => [
@@ -142,17 +139,4 @@ async function run(command: Command, argv: string[], io: OperatorIo): Promise<vo
 }
 
 /** `inviteflow webhooks endpoints|deliveries|replay`: answers the exit code. */
-export async function runWebhooks(argv: string[], io: OperatorIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const name = `inviteflow webhooks${isCommand(command) ? ` ${command}` : ''}`;
-  return runOperatorCommand(name, isCommand(command) ? commandUsage[command] : usage, io, async () => {
-    if (!isCommand(command)) {
-      throw new UsageError(command === undefined ? 'name a command' : `no command "${command}"`);
-    }
-    await run(command, rest, io);
-  });
-}
+export const runWebhooks = runCommandGroup('webhooks', usage, commandUsage, run);

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { runImport } from '../../bin/import';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { capturedStream } from '../support/captured-stream';
 
 let app: TestInviteflow;
 let dir: string;
@@ -25,20 +25,9 @@ function csvFile(name: string, lines: string[]): string {
   return file;
 }
 
-function captured() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      text += String(chunk);
-      callback();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function inviteflowImport(args: string[]) {
-  const stdout = captured();
-  const stderr = captured();
+  const stdout = capturedStream();
+  const stderr = capturedStream();
   const code = await runImport(['--api', app.apiUrl, '--key', app.apiKey, '--inviter', 'u-admin', ...args], {
     stdout: stdout.stream,
     stderr: stderr.stream,

@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { runInvitations } from '../../bin/invitations-cli';
 import { runWebhooks } from '../../bin/webhooks-cli';
 import { freePort } from '../../embedded/free-port';
 import { webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { capturedStream } from '../support/captured-stream';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -24,20 +24,9 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-function captured() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      text += String(chunk);
-      callback();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 async function inviteflow(run: typeof runInvitations, args: string[], connection = ['--api', app.apiUrl]) {
-  const stdout = captured();
-  const stderr = captured();
+  const stdout = capturedStream();
+  const stderr = capturedStream();
   // The key comes from the environment, as an operator's shell would set it.
   const code = await run([...args, ...connection], {
     stdout: stdout.stream,
