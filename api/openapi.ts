@@ -1046,7 +1046,7 @@ const routes: RouteDoc[] = [
     summary: 'Prometheus metrics of this process',
     description:
       'The text exposition format: invitation transitions by type, deliveries by channel and outcome, webhook ' +
-      'attempts by outcome and status class, bulk rows by outcome, HTTP latency by route and status, and, where a ' +
+      'attempts by outcome and status class, bulk rows by outcome and still to start, HTTP latency by route and status, and, where a ' +
       'worker runs in the same process, the Temporal SDK worker metrics (`temporal_*`). No label carries an id or ' +
       'personal data. Unauthenticated like the probes: expose it on the internal network only.',
     answers: [{ status: 200, description: 'Metrics', media: 'text/plain' }],

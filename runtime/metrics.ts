@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Channel } from '../domain/workspace';
 
 /**
@@ -45,6 +46,34 @@ export const httpRequestDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
+
+let bulkProgressOrm: MikroORM | undefined;
+
+new Gauge({
+  name: 'inviteflow_bulk_rows_remaining',
+  help: 'Rows of running bulk imports not started yet',
+  registers: [registry],
+  async collect() {
+    if (!bulkProgressOrm) return;
+    // A scrape while PostgreSQL is away keeps the last value rather than failing the whole page.
+    const [row] = await bulkProgressOrm.em
+      .fork()
+      .execute<{ remaining: number }[]>(
+        `select count(*)::int as remaining from bulk_rows r join bulk_imports b on b.id = r.bulk_id
+         where b.status = 'running' and r.outcome = 'pending'`,
+      )
+      .catch(() => []);
+    if (row) this.set(row.remaining);
+  },
+});
+
+/**
+ * Rows of running bulk imports not started yet are read from this database at
+ * each scrape: the progress of every import, whichever worker runs it.
+ */
+export function trackBulkProgress(orm: MikroORM): void {
+  bulkProgressOrm = orm;
+}
 
 /** Counts one hand-off to a provider: a permanent refusal and a failure Temporal will retry are told apart. */
 export async function countedDelivery<T>(channel: Channel, send: () => Promise<T>): Promise<T> {

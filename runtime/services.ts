@@ -9,6 +9,7 @@ import { ensureBootstrapKey } from '../api/auth';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { startApiServer, type ApiServer } from './api-server';
+import { trackBulkProgress } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { inviteflowDataConverter } from './data-converter';
 import { payloadKeys } from './payload-codec';
@@ -88,6 +89,7 @@ export async function runInviteflow(
   options: RunOptions,
 ): Promise<Running> {
   const orm = await openDatabase(stack, endpoints.databaseUrl, log);
+  trackBulkProgress(orm);
   // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
   const connection = Connection.lazy({ address: endpoints.temporalAddress });
   stack.add('Temporal client', () => connection.close());

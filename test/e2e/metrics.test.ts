@@ -83,6 +83,7 @@ test('labels carry routes and types, never ids, tokens or addresses', async () =
   const { text, contentType } = await scrape();
   expect(contentType).toMatch(/^text\/plain/);
   expect(text).toContain('inviteflow_process_cpu_seconds_total');
+  expect(text).toMatch(/^inviteflow_bulk_rows_remaining 0$/m);
   expect(text).not.toMatch(/inv_[\w-]{6,}/);
   expect(text).not.toContain('example.org');
   expect(text).not.toContain('user-mia');
