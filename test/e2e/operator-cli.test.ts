@@ -77,6 +77,18 @@ test('list shows the workspace invitations as a table, or the API page as --json
   // Support's first question: which invitation is this person's? Email case does not matter.
   const hers = await invitations(['list', '--workspace', 'acme', '--email', 'ANA@Example.org', '--json']);
   expect(JSON.parse(hers.stdout).data.map((invitation: { id: string }) => invitation.id)).toEqual([ana]);
+  const byPhone = await app.call('POST', '/v1/workspaces/acme/invitations', {
+    invitee: { email: 'cem@example.org', phone: '+33 6 12 34 56 78', phoneConsent: true },
+    inviter: { userId: 'u-admin', roles: ['admin'] },
+  });
+  expect(byPhone.status).toBe(201);
+  const his = await invitations(['list', '--workspace', 'acme', '--phone', '+33612345678', '--json']);
+  expect(JSON.parse(his.stdout).data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.body.id]);
+  const national = await app.call(
+    'GET',
+    '/v1/workspaces/acme/invitations?phone=06%2012%2034%2056%2078&phoneCountry=FR',
+  );
+  expect(national.body.data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.body.id]);
   const bad = await invitations(['list', '--workspace', 'acme', '--phone', '12']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('phone');
