@@ -30,10 +30,13 @@ export const connectionUsage = `  --api URL              the API (default: $INVI
   --json                 print the API's JSON answer instead of tables
   -h, --help             this help`;
 
+type CommandLineConfig<Options> = { args: string[]; options: Options; allowPositionals: true; strict: true };
+
+/** Spelled out because node:util does not export the result type, and the build emits declarations. */
 export function parseCommandLine<Options extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: Options,
-) {
+): ReturnType<typeof parseArgs<CommandLineConfig<Options>>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
