@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
-import type { BulkOutcome, BulkProgress, BulkStatus } from '../domain/bulk';
+import type { BulkImport } from 'inviteflow/client';
 import { devApiKey } from '../runtime/dev-stack';
 
 export interface ImportIo {
@@ -11,23 +11,6 @@ export interface ImportIo {
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
-}
-
-/** An import as `GET .../invitations/bulk/:id` answers it. */
-interface BulkImport extends BulkProgress {
-  id: string;
-  workspaceId: string;
-  status: BulkStatus;
-  createdAt: string;
-  finishedAt: string | null;
-  rows: {
-    line: number;
-    email: string | null;
-    phone: string | null;
-    outcome: BulkOutcome;
-    code: string | null;
-    invitationId: string | null;
-  }[];
 }
 
 const usage = `usage: inviteflow import --workspace W [options] FILE.csv
