@@ -1,3 +1,5 @@
+import { retryAfterMs } from '../domain/retry-after';
+
 /** How the client retries refusals that lift with time: 429, 503, and a same-key request still running. */
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -10,11 +12,8 @@ export const defaultRetryPolicy: RetryPolicy = { maxRetries: 2, maxWaitSeconds: 
 
 /** `Retry-After` in seconds, from either of its forms: delay-seconds or an HTTP date. */
 export function retryAfterSeconds(header: string | null, now: Date): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+  const delayMs = retryAfterMs(header, now);
+  return delayMs === null ? undefined : Math.ceil(delayMs / 1000);
 }
 
 /**

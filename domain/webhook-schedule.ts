@@ -1,3 +1,5 @@
+import { retryAfterMs } from './retry-after';
+
 /**
  * When a webhook message is tried again, per the Standard Webhooks
  * recommendation (and Svix's schedule): at once, then 5 s, 5 min, 30 min, 2 h,
@@ -37,16 +39,8 @@ export function honoursRetryAfter(statusCode: number | null): boolean {
  * `now`, capped at `maxRetryAfterMs`; `null` when absent or unreadable.
  */
 export function parseRetryAfter(header: string | null | undefined, now: Date): number | null {
-  const text = header?.trim();
-  if (!text) return null;
-  let delayMs: number;
-  if (/^\d+$/.test(text)) delayMs = Number(text) * second;
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at) || !/[a-z]/i.test(text)) return null;
-    delayMs = Math.max(0, at - now.getTime());
-  }
-  return Math.min(delayMs, maxRetryAfterMs);
+  const delayMs = retryAfterMs(header, now);
+  return delayMs === null ? null : Math.min(delayMs, maxRetryAfterMs);
 }
 
 export interface NextAttempt {
