@@ -11,7 +11,7 @@ import {
 
 /**
  * The invitations created in the period, each with when it was first sent:
- * every figure below is counted over this one set.
+ * every figure below is counted over this one set, computed once.
  */
 const periodSql = `
 with period as (
@@ -28,46 +28,46 @@ const funnelColumns = `count(*)::int as total,
 
 type CountsRow = FunnelCounts & Record<string, unknown>;
 
-/** Counts by status, by channel and by inviter, and the median time to accept, over one period. */
-export async function workspaceStats(orm: MikroORM, workspaceId: string, period: StatsPeriod): Promise<WorkspaceStats> {
-  const em = orm.em.fork();
-  const params = [workspaceId, period.from, period.to];
-  const [overall] = await em.execute<(CountsRow & { median_seconds: number | null })[]>(
-    `${periodSql}
+/** Each breakdown as a JSON array of its rows, so the period is scanned once for all of them. */
+const breakdownsSql = `${periodSql}
+select
+  (select row_to_json(overall) from (
      select ${funnelColumns},
        percentile_cont(0.5) within group (
          order by extract(epoch from accepted_at - coalesce(first_sent_at, created_at))
        ) filter (where status = 'accepted') as median_seconds
-     from period`,
-    params,
-  );
-  const byStatus = await em.execute<{ status: InvitationStatus; count: number }[]>(
-    `${periodSql} select status, count(*)::int as count from period group by status`,
-    params,
-  );
-  const byChannel = await em.execute<(CountsRow & { channel: (typeof statsChannels)[number] })[]>(
-    `${periodSql}
+     from period) overall) as overall,
+  (select coalesce(json_agg(s), '[]') from (
+     select status, count(*)::int as count from period group by status) s) as by_status,
+  (select coalesce(json_agg(c order by c.channel), '[]') from (
      select channel, ${funnelColumns}
      from period, jsonb_array_elements_text(period.channels) as channel
-     group by channel order by channel`,
-    params,
-  );
-  const byInviter = await em.execute<(CountsRow & { user_id: string })[]>(
-    `${periodSql}
+     group by channel) c) as by_channel,
+  (select coalesce(json_agg(i order by i.total desc, i.user_id), '[]') from (
      select inviter as user_id, ${funnelColumns}
      from period where inviter is not null
-     group by inviter order by total desc, inviter limit 100`,
-    params,
-  );
-  const { median_seconds: median, ...counts } = overall!;
+     group by inviter order by total desc, inviter limit 100) i) as by_inviter`;
+
+interface BreakdownsRow {
+  overall: CountsRow & { median_seconds: number | null };
+  by_status: { status: InvitationStatus; count: number }[];
+  by_channel: (CountsRow & { channel: (typeof statsChannels)[number] })[];
+  by_inviter: (CountsRow & { user_id: string })[];
+}
+
+/** Counts by status, by channel and by inviter, and the median time to accept, over one period. */
+export async function workspaceStats(orm: MikroORM, workspaceId: string, period: StatsPeriod): Promise<WorkspaceStats> {
+  const [row] = await orm.em.fork().execute<BreakdownsRow[]>(breakdownsSql, [workspaceId, period.from, period.to]);
+  const { overall, by_status: byStatus, by_channel: byChannel, by_inviter: byInviter } = row!;
+  const { median_seconds: median, ...counts } = overall;
   return {
     workspaceId,
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     ...funnelSlice(counts),
-    byStatus: statusCounts(Object.fromEntries(byStatus.map((row) => [row.status, row.count]))),
+    byStatus: statusCounts(Object.fromEntries(byStatus.map((status) => [status.status, status.count]))),
     medianSecondsToAccept: median === null ? null : Math.round(Number(median)),
-    byChannel: byChannel.map(({ channel, ...row }) => ({ channel, ...funnelSlice(row) })),
-    byInviter: byInviter.map(({ user_id: userId, ...row }) => ({ userId, ...funnelSlice(row) })),
+    byChannel: byChannel.map(({ channel, ...slice }) => ({ channel, ...funnelSlice(slice) })),
+    byInviter: byInviter.map(({ user_id: userId, ...slice }) => ({ userId, ...funnelSlice(slice) })),
   };
 }
