@@ -1,5 +1,6 @@
 /**
- * The bulk-import throughput benchmark: `npm run bench:bulk [-- --rows N]`.
+ * The bulk-import throughput benchmark:
+ * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--profile DIR]`.
  *
  * On the embedded stack (a Temporal dev server on a SQLite file, an embedded
  * PostgreSQL, a real SMTP server), it imports N generated rows as one CSV
@@ -8,25 +9,26 @@
  * emails. Then, on the same data and SMTP server, a naive baseline: a plain
  * loop that inserts each row into PostgreSQL and sends its email with
  * nodemailer, no workflow. Prints both, with the ratio, and writes them to
- * bench/results/.
+ * bench/results/. With several API and worker processes (scale-out), each API
+ * takes an even share of the rows as its own import, and the run fails if a
+ * row is lost or an invitee is emailed twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import { Client as PgClient } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { repoRoot } from '../config/paths';
-import { freePort } from '../embedded/free-port';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
 import { searchAttributesForCli } from '../runtime/search-attributes';
 import { ceilingRun } from './ceiling';
 import { CpuMeter } from './cpu';
 import { baselineMessage } from './message';
+import { startArrivals } from './support/arrivals';
+import { percentile, round, waitFor } from './support/figures';
+import { peakRssMb, startInviteflow, type Services } from './support/processes';
 
 interface Figures {
   rows: number;
@@ -34,31 +36,6 @@ interface Figures {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-/** A real SMTP server that only notes when each recipient's message arrived: the bench must not be its own bottleneck. */
-async function startArrivals(): Promise<{ url: string; arrivals: Map<string, number>; stop(): Promise<void> }> {
-  const arrivals = new Map<string, number>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        for (const { address } of session.envelope.rcptTo) arrivals.set(address, Date.now());
-        callback();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, arrivals, stop: () => new Promise((done) => server.close(() => done())) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 function figures(rows: number, startedAt: number, arrivedAt: number[]): Figures {
@@ -73,104 +50,46 @@ function figures(rows: number, startedAt: number, arrivedAt: number[]): Figures 
   };
 }
 
-const round = (value: number) => Math.round(value * 10) / 10;
-
-async function waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Peak resident memory of a process, from the kernel (Linux): what the process really used, not a sample. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
-  return Math.round(kb / 1024);
-}
-
-function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
-  // Node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
-  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, command)] : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', join(repoRoot, 'bin', 'inviteflow.ts'), command],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  child.on('exit', (code) => {
-    if (code !== 0 && code !== null && !child.killed) {
-      console.error(`bench:bulk: inviteflow ${command} exited with ${code}`);
-      process.exit(1);
-    }
-  });
-  return child;
-}
-
-/** Stops a process with SIGTERM, as an operator would, and waits for it: a CPU profile is only written on a clean exit. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  return exited;
-}
-
+/** One bulk import per API process, the rows split evenly between them, so every API takes its share. */
 async function inviteflowRun(
   rows: string[],
-  services: { temporal: string; database: string; smtp: string },
+  services: Services,
+  scale: { apis: number; workers: number },
   profileDir?: string,
 ) {
-  const port = await freePort();
-  const apiKey = `bench-${randomBytes(12).toString('hex')}`;
-  const env = {
-    PORT: String(port),
-    TEMPORAL_ADDRESS: services.temporal,
-    DATABASE_URL: services.database,
-    SMTP_URL: services.smtp,
-    INVITEFLOW_API_KEY: apiKey,
-    INVITEFLOW_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'warn',
-  };
-  const worker = startProcess('worker', env, profileDir);
-  const api = startProcess('api', env, profileDir);
-  const stop = () => Promise.all([stopProcess(api), stopProcess(worker)]).then(() => undefined);
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Bearer ${apiKey}` };
+  const processes = await startInviteflow(services, { ...scale, profileDir });
+  const headers = { authorization: `Bearer ${processes.apiKey}` };
+  const [firstApi] = processes.apiUrls;
   try {
-    await waitFor(
-      'the API',
-      () =>
-        fetch(`${base}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      120_000,
-    );
-    const put = await fetch(`${base}/v1/workspaces/bench`, {
+    const put = await fetch(`${firstApi}/v1/workspaces/bench`, {
       method: 'PUT',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bench' }),
     });
     if (!put.ok) throw new Error(`PUT workspace: ${put.status}`);
-    // Let the worker finish bundling its workflows before the clock starts.
+    // Let the workers finish bundling their workflows before the clock starts.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const csv = ['email,name', ...rows.map((email, i) => `${email},Person ${i}`)].join('\n');
+    const lines = rows.map((email, i) => `${email},Person ${i}`);
+    const shares = processes.apiUrls.map((_, i) => lines.filter((_, line) => line % scale.apis === i));
     const startedAt = Date.now();
-    const posted = await fetch(
-      `${base}/v1/workspaces/bench/invitations/bulk?inviterUserId=u-bench&inviterRoles=admin`,
-      {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'text/csv' },
-        body: csv,
-      },
+    const imports = await Promise.all(
+      processes.apiUrls.map(async (api, i) => {
+        const csv = ['email,name', ...shares[i]!].join('\n');
+        const posted = await fetch(
+          `${api}/v1/workspaces/bench/invitations/bulk?inviterUserId=u-bench&inviterRoles=admin`,
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'text/csv' },
+            body: csv,
+          },
+        );
+        if (posted.status !== 202) throw new Error(`POST bulk to ${api}: ${posted.status} ${await posted.text()}`);
+        return { api, id: ((await posted.json()) as { id: string }).id };
+      }),
     );
-    if (posted.status !== 202) throw new Error(`POST bulk: ${posted.status} ${await posted.text()}`);
-    return { startedAt, apiPid: api.pid!, workerPid: worker.pid!, stop };
+    return { startedAt, imports, headers, ...processes };
   } catch (error) {
-    await stop();
+    await processes.stop();
     throw error;
   }
 }
@@ -199,11 +118,16 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '10000' },
       profile: { type: 'string' },
       ceiling: { type: 'boolean', default: false },
+      apis: { type: 'string', default: '1' },
+      workers: { type: 'string', default: '1' },
     },
   });
   const count = Number(values.rows);
+  const scale = { apis: Number(values.apis), workers: Number(values.workers) };
   const scratch = mkdtempSync(join(tmpdir(), 'inviteflow-bench-'));
-  console.error(`bench:bulk: ${count} rows; starting Temporal, PostgreSQL and SMTP`);
+  console.error(
+    `bench:bulk: ${count} rows, ${scale.apis} API and ${scale.workers} worker processes; starting Temporal, PostgreSQL and SMTP`,
+  );
   const [temporal, postgres, smtp] = await Promise.all([
     startTemporalDevServer({
       headless: true,
@@ -221,21 +145,29 @@ async function main(): Promise<void> {
     const run = await inviteflowRun(
       rows,
       { temporal: temporal.address, database: postgres.url, smtp: smtp.url },
+      scale,
       values.profile,
     );
-    const cpu = new CpuMeter({ worker: run.workerPid, api: run.apiPid, temporal: temporal.pid!, bench: process.pid });
-    let measured: { apiPeakRssMb: number; workerPeakRssMb: number; cpuMsPerInvitation: Record<string, number> };
+    const cpu = new CpuMeter({ worker: run.workerPids, api: run.apiPids, temporal: temporal.pid!, bench: process.pid });
+    let measured: Measured;
     try {
       await allArrived('every inviteflow email', rows);
       measured = {
-        apiPeakRssMb: peakRssMb(run.apiPid),
-        workerPeakRssMb: peakRssMb(run.workerPid),
+        ...scale,
+        apiPeakRssMb: Math.max(...run.apiPids.map(peakRssMb)),
+        workerPeakRssMb: Math.max(...run.workerPids.map(peakRssMb)),
         cpuMsPerInvitation: cpu.perInvitation(count),
+        ...(await rowOutcomes(run)),
+        doubleSends: rows.filter((email) => smtp.counts.get(email)! > 1).length,
       };
     } finally {
       await run.stop();
     }
     const inviteflow = { ...figures(count, run.startedAt, arrivedAt(rows)), ...measured };
+    if (measured.doubleSends > 0 || measured.lostRows > 0) {
+      console.error(`bench:bulk: ${measured.doubleSends} double sends and ${measured.lostRows} rows not sent`);
+      process.exitCode = 1;
+    }
     console.error(`bench:bulk: inviteflow done in ${inviteflow.seconds} s; now the naive loop`);
 
     const naiveRows = generatedRows('naive', count);
@@ -279,7 +211,36 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled([temporal.stop(), postgres.stop(), smtp.stop()]);
   }
-  process.exit(0);
+  // Exits with `process.exitCode`: the child processes' handles must not keep the bench alive.
+  process.exit();
+}
+
+interface Measured {
+  apis: number;
+  workers: number;
+  apiPeakRssMb: number;
+  workerPeakRssMb: number;
+  cpuMsPerInvitation: Record<string, number>;
+  /** Rows each import reports sent, and those it does not: a row neither sent nor refused is lost. */
+  sentRows: number;
+  lostRows: number;
+  /** Invitees who received more than one email. */
+  doubleSends: number;
+}
+
+/** What the bulk imports themselves say about their rows once every email has arrived. */
+async function rowOutcomes(
+  run: Awaited<ReturnType<typeof inviteflowRun>>,
+): Promise<Pick<Measured, 'sentRows' | 'lostRows'>> {
+  let sentRows = 0;
+  let lostRows = 0;
+  for (const { api, id } of run.imports) {
+    const answer = await fetch(`${api}/v1/workspaces/bench/invitations/bulk/${id}`, { headers: run.headers });
+    const progress = (await answer.json()) as { total: number; sent: number };
+    sentRows += progress.sent;
+    lostRows += progress.total - progress.sent;
+  }
+  return { sentRows, lostRows };
 }
 
 function generatedRows(prefix: string, count: number): string[] {
@@ -287,7 +248,7 @@ function generatedRows(prefix: string, count: number): string[] {
 }
 
 interface Result {
-  inviteflow: Figures & { apiPeakRssMb: number; workerPeakRssMb: number; cpuMsPerInvitation: Record<string, number> };
+  inviteflow: Figures & Measured;
   naive: Figures & { peakRssMb: number; cpuMsPerInvitation: Record<string, number> };
   ceiling?: Figures & { cpuMsPerInvitation: Record<string, number> };
   throughputRatio: number;
@@ -321,6 +282,10 @@ function printResult({ inviteflow, naive, ceiling, throughputRatio }: Result): v
     }),
   });
   console.log(`throughput ratio inviteflow / naive: ${throughputRatio}`);
+  console.log(
+    `${inviteflow.apis} API and ${inviteflow.workers} worker processes: ${inviteflow.sentRows} rows sent, ` +
+      `${inviteflow.lostRows} lost, ${inviteflow.doubleSends} invitees emailed twice`,
+  );
 }
 
 main().catch((error: unknown) => {

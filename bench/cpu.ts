@@ -27,15 +27,18 @@ export class CpuMeter {
   private readonly start: Record<string, number>;
   private readonly machineStart = machineBusyMs();
 
-  constructor(private readonly pids: Record<string, number>) {
-    this.start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)]));
+  /** Each name may stand for several processes (two workers, say): their CPU adds up. */
+  constructor(private readonly pids: Record<string, number | number[]>) {
+    this.start = Object.fromEntries(Object.keys(pids).map((name) => [name, this.used(name)]));
+  }
+
+  private used(name: string): number {
+    return [this.pids[name]!].flat().reduce((sum, pid) => sum + processCpuMs(pid), 0);
   }
 
   /** CPU milliseconds per invitation for each process and for the whole machine. */
   perInvitation(invitations: number): Record<string, number> {
-    const used = Object.fromEntries(
-      Object.entries(this.pids).map(([name, pid]) => [name, processCpuMs(pid) - this.start[name]!]),
-    );
+    const used = Object.fromEntries(Object.keys(this.pids).map((name) => [name, this.used(name) - this.start[name]!]));
     used.machine = machineBusyMs() - this.machineStart;
     return Object.fromEntries(
       Object.entries(used).map(([name, ms]) => [name, Math.round((ms / invitations) * 10) / 10]),

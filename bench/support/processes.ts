@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../config/paths';
+import { freePort } from '../../embedded/free-port';
+import { waitFor } from './figures';
+
+export interface Services {
+  temporal: string;
+  database: string;
+  smtp: string;
+}
+
+export interface InviteflowProcesses {
+  apiUrls: string[];
+  apiKey: string;
+  apiPids: number[];
+  workerPids: number[];
+  stop(): Promise<void>;
+}
+
+/** Peak resident memory of a process, from the kernel (Linux): what the process really used, not a sample. */
+export function peakRssMb(pid: number): number {
+  return statusMb(pid, 'VmHWM');
+}
+
+/** Resident memory of a process now. */
+export function rssMb(pid: number): number {
+  return statusMb(pid, 'VmRSS');
+}
+
+function statusMb(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
+  return Math.round(kb / 1024);
+}
+
+function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
+  // Node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, command)] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(repoRoot, 'bin', 'inviteflow.ts'), command],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null && !child.killed) {
+      console.error(`bench: inviteflow ${command} exited with ${code}`);
+      process.exit(1);
+    }
+  });
+  return child;
+}
+
+/** Stops a process with SIGTERM, as an operator would, and waits for it: a CPU profile is only written on a clean exit. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/**
+ * `inviteflow api` and `inviteflow worker` processes of one deployment, as in
+ * production, ready to serve: each API answers `/readyz`.
+ */
+export async function startInviteflow(
+  services: Services,
+  options: { apis?: number; workers?: number; profileDir?: string; env?: Record<string, string> } = {},
+): Promise<InviteflowProcesses> {
+  const apiKey = `bench-${randomBytes(12).toString('hex')}`;
+  const env = {
+    TEMPORAL_ADDRESS: services.temporal,
+    DATABASE_URL: services.database,
+    SMTP_URL: services.smtp,
+    INVITEFLOW_API_KEY: apiKey,
+    INVITEFLOW_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const profileDir = (name: string) => options.profileDir && join(options.profileDir, name);
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
+    startProcess('worker', { ...env, METRICS_PORT: '0' }, profileDir(`worker-${i}`)),
+  );
+  const ports = await Promise.all(Array.from({ length: options.apis ?? 1 }, () => freePort()));
+  const apis = ports.map((port, i) => startProcess('api', { ...env, PORT: String(port) }, profileDir(`api-${i}`)));
+  const stop = () => Promise.all([...apis, ...workers].map(stopProcess)).then(() => undefined);
+  const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+  try {
+    for (const url of apiUrls) {
+      const ready = () =>
+        fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      await waitFor(`the API at ${url}`, ready, 120_000);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { apiUrls, apiKey, apiPids: apis.map((p) => p.pid!), workerPids: workers.map((p) => p.pid!), stop };
+}
