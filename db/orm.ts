@@ -34,9 +34,9 @@ export async function createOrm(databaseUrl: string, options: OrmOptions = {}): 
   });
 }
 
-/** Applies pending migrations; returns the names applied, in order (none when up to date). */
 /**
- * Applies pending migrations. API and worker processes starting together each
+ * Applies pending migrations and returns the names applied, in order (none
+ * when up to date). API and worker processes starting together each
  * migrate: an advisory lock, held by a transaction of its own while the
  * migrator works on other connections, lets one apply them while the others
  * wait, then find nothing left to do.
