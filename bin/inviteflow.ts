@@ -9,6 +9,7 @@ import { registerSearchAttributes } from '../runtime/search-attributes';
 import { installTemporalRuntime } from '../runtime/temporal-logging';
 import { freePort } from '../embedded/free-port';
 import { openDatabase, runInviteflow, Stack } from '../runtime/services';
+import { temporalSecurity } from '../runtime/temporal-connection';
 import { runImport } from './import';
 import { runInvitations } from './invitations-cli';
 import { runWebhooks } from './webhooks-cli';
@@ -122,6 +123,7 @@ async function main(command: string | undefined): Promise<void> {
     case 'register-search-attributes': {
       const connection = await Connection.connect({
         address: requireSettings(config, ['TEMPORAL_ADDRESS']).TEMPORAL_ADDRESS,
+        ...temporalSecurity(config),
       });
       const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       log.info({ added }, added.length > 0 ? 'search attributes registered' : 'search attributes already registered');

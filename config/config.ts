@@ -24,6 +24,13 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9.-]+:\d+$/, 'must be host:port')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Temporal Cloud's API key (or any frontend behind API-key auth); implies TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Connects with TLS to a frontend whose certificate the system trusts, without a client certificate. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  /** mTLS: the client certificate and key files (PEM), both or neither; implies TLS. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('inviteflow'),
   /** How long an API request waits on Temporal before answering 503. */
   TEMPORAL_REQUEST_TIMEOUT_MS: z

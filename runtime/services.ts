@@ -8,6 +8,7 @@ import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
 import { ensureBootstrapKey } from '../api/auth';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
+import { temporalSecurity } from './temporal-connection';
 import { startApiServer, type ApiServer } from './api-server';
 import { trackBulkProgress } from './metrics';
 import { startMetricsServer } from './metrics-server';
@@ -91,7 +92,8 @@ export async function runInviteflow(
   const orm = await openDatabase(stack, endpoints.databaseUrl, log);
   trackBulkProgress(orm);
   // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
-  const connection = Connection.lazy({ address: endpoints.temporalAddress });
+  const security = temporalSecurity(config);
+  const connection = Connection.lazy({ address: endpoints.temporalAddress, ...security });
   stack.add('Temporal client', () => connection.close());
   const keys = payloadKeys(endpoints.secret, config.PAYLOAD_KEYS);
   const client = new Client({
@@ -114,7 +116,7 @@ export async function runInviteflow(
 
   let worker: Worker | null = null;
   if (options.worker) {
-    const workerConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+    const workerConnection = await NativeConnection.connect({ address: endpoints.temporalAddress, ...security });
     stack.add('worker connection', () => workerConnection.close());
     const transport = createMailTransport(endpoints.smtpUrl);
     stack.add('SMTP transport', () => Promise.resolve(transport.close()));
