@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { loggableError } from '../db/errors';
 import { withRequestId } from '../runtime/request-context';
@@ -34,6 +35,13 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // The API answers JSON only, so its policy lets nothing load; /docs sets its own. No Referer: links carry tokens.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
   app.use(
     pinoHttp({
       logger: ctx.log,
