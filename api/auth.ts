@@ -60,12 +60,15 @@ export function authenticate(orm: MikroORM): RequestHandler {
   };
 }
 
-/** A workspace key reaches its own workspace only; a platform key reaches all of them. */
+/**
+ * A workspace key reaches its own workspace only; a platform key reaches all of them.
+ * Another workspace looks to a workspace key exactly as a missing one does, so keys cannot probe which exist.
+ */
 export function authorizeWorkspace(req: Request, workspaceId: string): void {
   const caller = req.caller;
   if (!caller) throw new Problem('unauthorized', 'no API key');
   if (caller.scope === 'workspace' && caller.workspaceId !== workspaceId) {
-    throw new Problem('forbidden', 'this API key belongs to another workspace');
+    throw new Problem('workspace_not_found', `no workspace "${workspaceId}"`);
   }
 }
 
