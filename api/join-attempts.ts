@@ -13,6 +13,16 @@ interface AttemptKey {
   key: string;
 }
 
+export interface AttemptGuardOptions {
+  /**
+   * Whether a try counts against the caps while it runs. A code is short, so
+   * parallel guesses must not slip past the cap together. An invitation
+   * token's MAC is not guessable, and a host's backend sends many invitees'
+   * tries at once from one address: there a try counts once it has failed.
+   */
+  countWhileRunning: boolean;
+}
+
 /** `now()` less the window, given in milliseconds as a parameter. */
 const windowStart = "now() - ?::double precision * interval '1 millisecond'";
 
@@ -23,7 +33,12 @@ const windowStart = "now() - ?::double precision * interval '1 millisecond'";
  * did not fail (or was refused for being over the cap) takes its entry back.
  * Past the cap even the right code is refused, or the cap could be probed.
  */
-export function joinAttemptGuard(orm: MikroORM, secret: string, limits: AttemptLimits) {
+export function joinAttemptGuard(
+  orm: MikroORM,
+  secret: string,
+  limits: AttemptLimits,
+  { countWhileRunning }: AttemptGuardOptions = { countWhileRunning: true },
+) {
   function keysOf(client: AttemptClient): AttemptKey[] {
     const keys: AttemptKey[] = [
       { kind: 'ip', key: attemptKey(secret, 'ip', client.ip) },
@@ -49,7 +64,8 @@ export function joinAttemptGuard(orm: MikroORM, secret: string, limits: AttemptL
       keys
         .map(
           () => `(select at, now() as now from join_attempts
-                  where kind = ? and key = ? and at > ${windowStart} and id not in (${own.map(() => '?').join(', ')})
+                  where kind = ? and key = ? and at > ${windowStart}
+                  ${own.length > 0 ? `and id not in (${own.map(() => '?').join(', ')})` : ''}
                   order by at desc offset ? limit 1)`,
         )
         .join(' union all '),
@@ -58,8 +74,10 @@ export function joinAttemptGuard(orm: MikroORM, secret: string, limits: AttemptL
     return { blocking: rows.map((row) => new Date(row.at)), now: rows[0] ? new Date(rows[0].now) : new Date() };
   }
 
-  const release = (em: EntityManager, own: string[]) =>
-    em.execute(`delete from join_attempts where id in (${own.map(() => '?').join(', ')})`, own);
+  async function release(em: EntityManager, own: string[]): Promise<void> {
+    if (own.length > 0)
+      await em.execute(`delete from join_attempts where id in (${own.map(() => '?').join(', ')})`, own);
+  }
 
   /** Runs `attempt` unless the client is over a cap; an error `failed` recognises counts against the caps. */
   return async function guarded<T>(
@@ -69,7 +87,7 @@ export function joinAttemptGuard(orm: MikroORM, secret: string, limits: AttemptL
   ): Promise<T> {
     const em = orm.em.fork();
     const keys = keysOf(client);
-    const own = await reserve(em, keys);
+    const own = countWhileRunning ? await reserve(em, keys) : [];
     const { blocking, now } = await blockingAttempts(em, keys, own);
     const retryAfter = retryAfterSeconds(limits.windowMs, blocking, now);
     if (retryAfter !== undefined) {
@@ -84,6 +102,7 @@ export function joinAttemptGuard(orm: MikroORM, secret: string, limits: AttemptL
       return result;
     } catch (error) {
       if (!failed(error)) await release(em, own);
+      else if (!countWhileRunning) await reserve(em, keys);
       throw error;
     }
   };

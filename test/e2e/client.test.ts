@@ -123,13 +123,13 @@ test('the client drives an invitation from a new workspace to a member, and read
   );
 });
 
-test('revoking ends an invitation, and the client says why the link no longer works', async () => {
+test('revoking ends an invitation, and its link is then as invalid as one that never was', async () => {
   await client.workspaces.put('client-revoke', { name: 'Revoke' });
   const created = await client.invitations.create('client-revoke', { invitee: { email: 'bo@example.org' }, inviter });
   const token = await tokenFor(created.id);
   expect((await client.invitations.revoke('client-revoke', created.id)).status).toBe('revoked');
   const refused = await refusal(client.invitations.accept({ token, userId: 'user-bo' }));
-  expect(refused.code).toBe('invitation_revoked');
+  expect(refused.code).toBe('invalid_token');
   expect(refused.detail).toEqual(expect.any(String));
 });
 

@@ -116,9 +116,10 @@ test('revoke: the link stops working and the host hears of it', async () => {
   expect(revoked.status).toBe(200);
   expect(revoked.body.status).toBe('revoked');
   await webhookFor(invitation.id, 'invitation.revoked');
+  // The link holder learns no more than from a link that never was.
   const accept = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-x' });
-  expect(accept.status).toBe(409);
-  expect(accept.body.code).toBe('invitation_revoked');
+  expect(accept.status).toBe(404);
+  expect(accept.body.code).toBe('invalid_token');
   expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {})).body.code).toBe(
     'invitation_revoked',
   );
@@ -131,9 +132,7 @@ test('decline: the invitee says no', async () => {
   expect(declined.status).toBe(200);
   expect(declined.body.invitation.status).toBe('declined');
   await webhookFor(invitation.id, 'invitation.declined');
-  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'u' })).body.code).toBe(
-    'invitation_declined',
-  );
+  expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'u' })).body.code).toBe('invalid_token');
 });
 
 test('resend: same link, a fresh expiry, and the link still accepts', async () => {
@@ -180,8 +179,8 @@ test('expiry fires from the durable timer; a resend revives the same link', asyn
   expect(expired.data.invitation.status).toBe('expired');
   expect((await app.call('GET', `/v1/workspaces/short/invitations/${invitation.id}`)).body.status).toBe('expired');
   const refused = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-late' });
-  expect(refused.status).toBe(409);
-  expect(refused.body.code).toBe('invitation_expired');
+  expect(refused.status).toBe(404);
+  expect(refused.body.code).toBe('invalid_token');
 
   const resent = await app.call('POST', `/v1/workspaces/short/invitations/${invitation.id}/resend`, {});
   expect(resent.body.status).toBe('pending');

@@ -114,8 +114,8 @@ describe('invite requests', () => {
       token: await tokenFromLink('asking', id),
       userId: 'user-rej',
     });
-    expect(accept.status).toBe(409);
-    expect(accept.body.code).toBe('invitation_revoked');
+    expect(accept.status).toBe(404);
+    expect(accept.body.code).toBe('invalid_token');
     expect(app.catcher.messages().filter((mail) => mail.to.includes('rej@example.org'))).toHaveLength(0);
   });
 

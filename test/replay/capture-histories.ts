@@ -178,8 +178,8 @@ class Scenarios {
     const id = await this.invite('short', 'eli@example.org');
     const token = await this.token('eli@example.org');
     await this.statusBecomes('short', id, 'expired');
-    const refused = await this.accept(token, 'user-eli', 409);
-    if (refused.body.code !== 'invitation_expired') throw new Error(`unexpected ${refused.body.code}`);
+    const refused = await this.accept(token, 'user-eli', 404);
+    if (refused.body.code !== 'invalid_token') throw new Error(`unexpected ${refused.body.code}`);
     await this.expect(200, 'POST', `/v1/workspaces/short/invitations/${id}/resend`, {});
     await this.token('eli@example.org', 2);
     await this.accept(token, 'user-eli');
