@@ -8,6 +8,7 @@ import {
   acceptMethods,
   checkCommand,
   createInvitation,
+  deadLinkRefusals,
   invitationEventTypes,
   invitationStatuses,
   type InvitationCommand,
@@ -416,7 +417,8 @@ function refusals(
 const workspacePath = '/v1/workspaces/:ws';
 const invitationsPath = `${workspacePath}/invitations`;
 const invitationPath = `${invitationsPath}/:id`;
-const inWorkspace: ErrorCode[] = ['forbidden', 'workspace_not_found'];
+// Another workspace looks to a workspace key exactly as a missing one does.
+const inWorkspace: ErrorCode[] = ['workspace_not_found'];
 const ofInvitation: ErrorCode[] = [...inWorkspace, 'invitation_not_found'];
 const membersPath = `${workspacePath}/members`;
 const memberPath = `${membersPath}/:userId`;
@@ -427,8 +429,19 @@ const templateParams = {
   name: templatePathSchema.shape.name,
   locale: templatePathSchema.shape.locale,
 };
-const ofEndpoint: ErrorCode[] = ['forbidden', 'webhook_endpoint_not_found'];
+const ofEndpoint: ErrorCode[] = ['webhook_endpoint_not_found'];
 const invitationCodePath = `${workspacePath}/invitation-code`;
+
+const tokenRefusals: ErrorCode[] = ['invalid_token', 'too_many_attempts'];
+const deadLinks =
+  'A token that does not verify, or whose invitation expired, was revoked or declined, gets the same 404 ' +
+  '`invalid_token`; past `JOIN_ATTEMPTS_*` tries with tokens that do not verify, 429 `too_many_attempts` ' +
+  'with `Retry-After`.';
+
+/** What a link the invitee can still use may be refused for: dead links answer `invalid_token` instead. */
+function liveLinkRefusals(type: 'accept' | 'decline'): ErrorCode[] {
+  return refusals(type).filter((code) => !deadLinkRefusals.includes(code));
+}
 
 const invitationActions: RouteDoc[] = (
   [
@@ -666,10 +679,10 @@ const routes: RouteDoc[] = [
     operationId: 'lookupInvitation',
     tag: 'Invitee',
     summary: 'Look an invitation up by the token of its link',
-    description: 'Never consumes the token, so link previews and mail scanners are harmless.',
+    description: `Never consumes the token, so link previews and mail scanners are harmless. ${deadLinks}`,
     query: lookupInvitationQuerySchema,
     answers: [{ status: 200, description: 'What the invitee is invited to', schema: invitationLookupSchema }],
-    errors: ['invalid_token'],
+    errors: tokenRefusals,
   },
   {
     method: 'post',
@@ -677,9 +690,10 @@ const routes: RouteDoc[] = [
     operationId: 'acceptInvitation',
     tag: 'Invitee',
     summary: 'Accept an invitation as a user of the host',
+    description: deadLinks,
     body: acceptInvitationSchema,
     answers: [{ status: 200, description: 'Accepted: the user is now a member', schema: acceptedInvitationSchema }],
-    errors: ['invalid_token', ...refusals('accept')],
+    errors: [...tokenRefusals, ...liveLinkRefusals('accept')],
   },
   {
     method: 'post',
@@ -718,9 +732,10 @@ const routes: RouteDoc[] = [
     operationId: 'declineInvitation',
     tag: 'Invitee',
     summary: 'Decline an invitation',
+    description: deadLinks,
     body: declineInvitationSchema,
     answers: [{ status: 200, description: 'Declined', schema: declinedInvitationSchema }],
-    errors: ['invalid_token', ...refusals('decline')],
+    errors: [...tokenRefusals, ...liveLinkRefusals('decline')],
   },
   {
     method: 'get',
@@ -857,7 +872,7 @@ const routes: RouteDoc[] = [
     summary: "The workspace's own version of an email in one language",
     params: templateParams,
     answers: [{ status: 200, description: 'The template', schema: emailTemplateViewSchema }],
-    errors: ['forbidden', 'template_not_found'],
+    errors: [...inWorkspace, 'template_not_found'],
   },
   {
     method: 'delete',
@@ -867,7 +882,7 @@ const routes: RouteDoc[] = [
     summary: 'Go back to the shipped template in that language',
     params: templateParams,
     answers: [{ status: 204, description: 'Removed' }],
-    errors: ['forbidden', 'template_not_found'],
+    errors: [...inWorkspace, 'template_not_found'],
   },
   {
     method: 'post',
@@ -890,7 +905,7 @@ const routes: RouteDoc[] = [
     description: 'A platform-wide endpoint (`workspaceId: null`) needs a platform API key.',
     body: createWebhookEndpointSchema,
     answers: [{ status: 201, description: 'Created, with its signing secret', schema: createdWebhookEndpointSchema }],
-    errors: ['forbidden', 'webhook_target_not_allowed'],
+    errors: ['forbidden', ...inWorkspace, 'webhook_target_not_allowed'],
   },
   {
     method: 'get',

@@ -1,5 +1,5 @@
 import { MINUTE } from './duration';
-import { RuleViolation } from './error-codes';
+import { RuleViolation, type ErrorCode } from './error-codes';
 import type { Channel } from './workspace';
 
 export const invitationStatuses = [
@@ -216,8 +216,26 @@ const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]
   erase: invitationStatuses,
 };
 
-function isPastExpiry(state: InvitationState, now: Date): boolean {
+function isPastExpiry(state: Pick<InvitationState, 'expiresAt'>, now: Date): boolean {
   return state.expiresAt !== null && now.getTime() >= Date.parse(state.expiresAt);
+}
+
+/**
+ * Whether an invitation's link can no longer be used: it was declined or
+ * revoked, or it expired, even if the expiry timer has not fired yet. An
+ * accepted link is not dead: it still says "already accepted".
+ */
+/** What the invitation's run refuses a dead link's accept or decline with; the API answers them all `invalid_token`. */
+export const deadLinkRefusals: readonly ErrorCode[] = [
+  'invitation_expired',
+  'invitation_revoked',
+  'invitation_declined',
+];
+
+export function isDeadLink(invitation: Pick<InvitationState, 'status' | 'expiresAt'>, now: Date): boolean {
+  if (invitation.status === 'expired' || invitation.status === 'declined' || invitation.status === 'revoked')
+    return true;
+  return invitation.status === 'pending' && isPastExpiry(invitation, now);
 }
 
 /** Throws the RuleViolation that `transition` would throw, without changing anything. */

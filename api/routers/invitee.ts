@@ -5,8 +5,7 @@ import {
   lookupInvitationQuerySchema,
 } from '../../domain/invitation-input';
 import { MemberSchema } from '../../db/entities';
-import type { ErrorCode } from '../../domain/error-codes';
-import type { InvitationStatus } from '../../domain/invitation';
+import { deadLinkRefusals, isDeadLink } from '../../domain/invitation';
 import { checkMayAccept } from '../../domain/policies';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
@@ -18,23 +17,29 @@ import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { getWorkspace } from '../workspace-store';
 
+const invalidTokenDetail = 'this invitation link is not valid';
+
+const invalidToken = () => new Problem('invalid_token', invalidTokenDetail);
+
 /**
- * A dead link tells its holder no more than a link that never was: whether the
- * invitation expired, was revoked or declined stays with the host. An accepted
- * link still says so, so a host can answer "already accepted".
+ * A token whose MAC does not verify: a guess, or a mangled link. Only these
+ * count against the caps. A dead link is a real link; counting it would let a
+ * few old emails clicked through a host's backend lock out all its invitees.
+ * The answer is the same either way.
  */
-const deadLinkStatuses: readonly InvitationStatus[] = ['expired', 'revoked', 'declined'];
-const deadLinkRefusals: readonly ErrorCode[] = ['invitation_expired', 'invitation_revoked', 'invitation_declined'];
+class ForgedToken extends Problem {
+  constructor() {
+    super('invalid_token', invalidTokenDetail);
+  }
+}
 
-const invalidToken = () => new Problem('invalid_token', 'this invitation link is not valid');
-
-const isInvalidToken = (error: unknown) => error instanceof Problem && error.code === 'invalid_token';
+const isForged = (error: unknown) => error instanceof ForgedToken;
 
 /**
  * What the invitee's side of the host calls with the token from the link.
  * Every token that does not verify, names an invitation the caller may not
- * see, or whose link is dead gets the same answer; such tries are capped like
- * wrong workspace codes, in the same attempt log.
+ * see, or whose link is dead gets the same answer; tries with forged tokens
+ * are capped like wrong workspace codes, in the same attempt log.
  */
 export function inviteeRouter(ctx: ApiContext): Router {
   const router = Router();
@@ -42,12 +47,12 @@ export function inviteeRouter(ctx: ApiContext): Router {
 
   async function invitationOf(req: Request, token: string) {
     const invitationId = verifyInvitationToken(ctx.secret, token);
-    if (!invitationId) throw invalidToken();
+    if (!invitationId) throw new ForgedToken();
     const invitation = await getInvitation(ctx.orm, invitationId).catch(() => {
       throw invalidToken();
     });
     if (req.caller?.scope === 'workspace' && req.caller.workspaceId !== invitation.workspaceId) throw invalidToken();
-    if (deadLinkStatuses.includes(invitation.status)) throw invalidToken();
+    if (isDeadLink(invitation, new Date())) throw invalidToken();
     return invitation;
   }
 
@@ -60,7 +65,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
   // A GET never consumes the token: mail scanners and link previews follow links.
   router.get('/v1/invitations/lookup', async (req, res) => {
     const { token } = parseQuery(lookupInvitationQuerySchema, req);
-    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, token), isInvalidToken);
+    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, token), isForged);
     const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
     res.json({
       invitation: {
@@ -82,7 +87,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
     const invitation = await guarded(
       { ip: req.ip ?? 'unknown', userId: input.userId },
       () => invitationOf(req, input.token),
-      isInvalidToken,
+      isForged,
     );
     const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
     checkMayAccept(workspace.settings, invitation.invitee, input);
@@ -112,7 +117,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
 
   router.post('/v1/invitations/decline', async (req, res) => {
     const input = parseBody(declineInvitationSchema, req);
-    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, input.token), isInvalidToken);
+    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, input.token), isForged);
     res.json({ invitation: await runInvitationUpdate(ctx, invitation.id, declineUpdate, {}).catch(hidingDeadLink) });
   });
 

@@ -50,8 +50,9 @@ export function webhookEndpointsRouter(
 
   async function endpointOf(req: Request<{ id: string }>): Promise<WebhookEndpointRow> {
     const row = await ctx.orm.em.fork().findOne(WebhookEndpointSchema, req.params.id);
-    if (!row) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${req.params.id}"`);
-    authorizeEndpoint(req, row.workspaceId);
+    // A workspace key sees its own endpoints only; any other, platform-wide ones included, is as good as missing.
+    const reachable = row && (req.caller?.scope === 'platform' || req.caller?.workspaceId === row.workspaceId);
+    if (!reachable) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${req.params.id}"`);
     return row;
   }
 

@@ -162,7 +162,15 @@ describe("a workspace key on another workspace's routes", () => {
     }
     const bulk = await callAs(alphaKey, 'GET', `/v1/workspaces/alpha/invitations/bulk/${betaBulk}`);
     expect([bulk.status, bulk.body.code]).toEqual([404, 'not_found']);
-    expect((await callAs(alphaKey, 'GET', `/v1/webhook-endpoints/${betaEndpoint}`)).status).toBe(404);
+    // Byte for byte what an endpoint that never existed gets, but for the id it names.
+    const foreign = await callAs(alphaKey, 'GET', `/v1/webhook-endpoints/${betaEndpoint}`);
+    const missing = await callAs(alphaKey, 'GET', '/v1/webhook-endpoints/whe_missing');
+    expect([foreign.status, foreign.body.code]).toEqual([404, 'webhook_endpoint_not_found']);
+    expect({ ...foreign.body, detail: null, instance: null }).toEqual({
+      ...missing.body,
+      detail: null,
+      instance: null,
+    });
     expect((await callAs(alphaKey, 'GET', '/v1/webhook-endpoints')).body.data).toEqual([]);
   });
 

@@ -196,6 +196,17 @@ describe('tries with tokens and codes that do not work are capped', () => {
     expect((await calls.accept(good, 'u-good', '198.51.100.21')).status).toBe(200);
   });
 
+  test('dead links answer like forged ones but do not count: old emails cannot lock a host out', async () => {
+    const dead = await invite(app, 'capped', 'dead@example.org');
+    expect((await app.call('POST', `/v1/workspaces/capped/invitations/${dead.id}/revoke`, {})).status).toBe(200);
+    const ip = '198.51.100.40';
+    for (let n = 0; n < 5; n += 1) {
+      const answer = await calls.lookup(dead.token, ip);
+      expect([answer.status, answer.code]).toEqual([404, 'invalid_token']);
+    }
+    expect((await calls.lookup(good, ip)).status).toBe(200);
+  });
+
   test('code joins: the 4th wrong code from one IP is a 429', async () => {
     const ip = '198.51.100.30';
     const join = (code: string, userId: string) =>

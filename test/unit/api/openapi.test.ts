@@ -230,11 +230,7 @@ describe('OpenAPI document', () => {
         unauthorized: isPublic ? undefined : ['unauthorized'],
       });
     }
-    expect(problemCodes(operation('createInvitation'), 403)).toEqual([
-      'forbidden',
-      'inviter_not_allowed',
-      'role_not_grantable',
-    ]);
+    expect(problemCodes(operation('createInvitation'), 403)).toEqual(['inviter_not_allowed', 'role_not_grantable']);
     expect(problemCodes(operation('createInvitation'), 409)).toEqual(['seat_limit_reached', 'idempotency_key_in_use']);
     expect(problemCodes(operation('createInvitation'), 422)).toEqual([
       'unknown_role',
@@ -248,11 +244,12 @@ describe('OpenAPI document', () => {
       'invitation_revoked',
     ]);
     expect(problemCodes(operation('sendInvitation'), 409)).toContain('invitation_already_sent');
-    expect(problemCodes(operation('approveInvitation'), 403)).toEqual([
-      'forbidden',
-      'inviter_not_allowed',
-      'role_not_grantable',
-    ]);
+    // Dead links answer like forged tokens; a live one can still be refused.
+    expect(problemCodes(operation('acceptInvitation'), 404)).toEqual(['invalid_token']);
+    expect(problemCodes(operation('acceptInvitation'), 409)).not.toContain('invitation_expired');
+    expect(problemCodes(operation('acceptInvitation'), 429)).toEqual(['too_many_attempts']);
+    expect(problemCodes(operation('lookupInvitation'), 429)).toEqual(['too_many_attempts']);
+    expect(problemCodes(operation('approveInvitation'), 403)).toEqual(['inviter_not_allowed', 'role_not_grantable']);
     expect(problemCodes(operation('rejectInvitation'), 409)).toContain('invitation_not_requested');
     expect(problemCodes(operation('changeInvitation'), 409)).toEqual([
       'invitation_already_accepted',
@@ -260,8 +257,6 @@ describe('OpenAPI document', () => {
       'invitation_revoked',
     ]);
     expect(problemCodes(operation('changeInvitation'), 422)).toEqual(['unknown_role', 'validation_failed']);
-    // The clock refuses an expired link before the expiry timer has fired.
-    expect(problemCodes(operation('acceptInvitation'), 409)).toContain('invitation_expired');
     expect(problemCodes(operation('lookupInvitation'), 404)).toEqual(['invalid_token']);
     // Every reason a code does not join is one answer.
     expect(problemCodes(operation('joinWithCode'), 404)).toEqual(['invalid_code']);

@@ -7,6 +7,7 @@ import {
   finalStatuses,
   invitationStatuses,
   invitationWorkflowId,
+  isDeadLink,
   isFinal,
   isLatestMessage,
   messageOf,
@@ -145,6 +146,31 @@ describe('isFinal', () => {
 
   test('finalStatuses lists exactly accepted, declined and revoked', () => {
     expect([...finalStatuses].sort()).toEqual(['accepted', 'declined', 'revoked']);
+  });
+});
+
+describe('isDeadLink', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  const later = '2026-11-23T12:00:00Z';
+  const earlier = '2026-11-21T12:00:00Z';
+
+  test.each([
+    ['expired', earlier, true],
+    ['declined', later, true],
+    ['revoked', later, true],
+    // Past its expiry, a pending link is dead before the expiry timer has fired.
+    ['pending', earlier, true],
+    ['pending', later, false],
+    ['registered', null, false],
+    ['requested', null, false],
+    // An accepted link still says "already accepted".
+    ['accepted', earlier, false],
+  ] as const)('%s, expiring %s → %s', (status, expiresAt, dead) => {
+    expect(isDeadLink({ status, expiresAt }, now)).toBe(dead);
+  });
+
+  test('at the very instant of expiry the link is dead', () => {
+    expect(isDeadLink({ status: 'pending', expiresAt: now.toISOString() }, now)).toBe(true);
   });
 });
 
