@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { BulkProgress } from '../domain/bulk';
 import { RuleViolation } from '../domain/error-codes';
@@ -116,6 +117,7 @@ export function createBulkActivities(deps: BulkDependencies) {
             ],
           );
           bulkRows.inc({ outcome: result.outcome });
+          heartbeat();
         });
         return progressOf(em, bulkId);
       },

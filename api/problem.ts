@@ -1,4 +1,4 @@
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -72,9 +72,14 @@ export function sendProblem(res: Response, problem: Problem): void {
 // gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and UNAVAILABLE.
 const unavailableGrpcCodes = new Set([4, 8, 14]);
 
+// MikroORM reports a refused or dropped connection as a plain DriverException: socket errors, SQLSTATE class 08
+// (connection exception) and 57P01-57P03 (the server shutting down, crashed or still starting).
+const unavailableDatabaseCodes = /^(E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)|08[0-9A-Z]{3}|57P0[123])$/;
+
 /** Temporal or PostgreSQL out of reach: the request may succeed if retried, so 503 rather than 500. */
 function isUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (error instanceof DriverException) return unavailableDatabaseCodes.test(error.code ?? '');
   const cause = error instanceof ServiceError ? error.cause : error;
   return isGrpcServiceError(cause) && unavailableGrpcCodes.has(cause.code);
 }

@@ -24,8 +24,17 @@ const defaultBatchSize = 50;
 /** Well below Temporal's own limits: a 10,000-row import continues as new a few times rather than growing one history. */
 const maxHistoryEvents = 2_000;
 
-const { startBulkBatch, finishBulk } = proxyActivities<Activities>({
+// A batch heartbeats after each row: a worker killed mid-batch is noticed within the heartbeat timeout and the
+// batch retried elsewhere (its rows are idempotent), rather than the import stalling for the whole start-to-close.
+const { startBulkBatch } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// One transaction: a minute is ample, and bounds how long a lost worker can hold up `bulk.completed`.
+const { finishBulk } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { invitationWorkflowId } from '../../domain/invitation';
+import { invitees, startBulkImport, workspaceId } from './support/bulk-run';
+import { tallyEmails, unexplainedDuplicates } from './support/emails';
+import { sentCount, waitForAllSent } from './support/projection';
+import { FaultStack, type ApiAnswer } from './support/stack';
+import { waitUntil } from './support/wait';
+import { invitationWorkflowIds, waitForSettledRuns } from './support/workflows';
+
+const outageMs = 5_000;
+let stack: FaultStack;
+
+beforeAll(async () => {
+  stack = await FaultStack.start();
+}, 150_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function expectUnavailable(answer: ApiAnswer): void {
+  expect({ status: answer.status, code: answer.body?.code }).toEqual({ status: 503, code: 'unavailable' });
+  expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+}
+
+/** Claims on a person's place whose invitation the projection does not hold: a create written by half. */
+async function orphanedClaims(databaseUrl: string): Promise<string[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ invitation_id: string }>(
+      'select distinct invitation_id from open_invitations where invitation_id not in (select id from invitations)',
+    );
+    return rows.map((row) => row.invitation_id);
+  } finally {
+    await client.end();
+  }
+}
+
+test('PostgreSQL stops mid-import: the API answers 503 to retry, nothing is half-written, the projection catches up', async () => {
+  const emails = invitees(300);
+  const bulkId = await startBulkImport(stack, emails);
+  let sent = 0;
+  await waitUntil(
+    '50 invitations sent before PostgreSQL stops',
+    async () => (sent = await sentCount(stack.databaseUrl, workspaceId)) >= 50,
+    { timeoutMs: 90_000, progress: () => `${sent} sent` },
+  );
+
+  const stoppedAt = Date.now();
+  await stack.stopPostgres();
+  const created = await stack.call('POST', `/v1/workspaces/${workspaceId}/invitations`, {
+    invitee: { email: 'during-outage@faults.example' },
+    inviter: { userId: 'u-admin', roles: ['admin'] },
+  });
+  const listed = await stack.call('GET', `/v1/workspaces/${workspaceId}/invitations`);
+  // Long enough for the worker's writes to fail and back off a few times, not just once.
+  await sleep(Math.max(outageMs - (Date.now() - stoppedAt), 0));
+  await stack.startPostgres();
+  console.log(
+    `postgres outage: stopped with ${sent} of ${emails.length} sent, back after ${Date.now() - stoppedAt} ms`,
+  );
+  expectUnavailable(created);
+  expectUnavailable(listed);
+
+  const invitations = await waitForAllSent(stack.databaseUrl, workspaceId, bulkId, emails, 150_000);
+  expect(invitations.map((invitation) => invitation.email).sort()).toEqual([...emails].sort());
+  await waitUntil(
+    'an email for every invitee',
+    () => tallyEmails(stack.catcher.messages(), emails).missing.length === 0,
+    {
+      timeoutMs: 120_000,
+      progress: () => `${tallyEmails(stack.catcher.messages(), emails).missing.length} invitees still without one`,
+    },
+  );
+  await waitForSettledRuns(
+    stack.temporalAddress,
+    invitations.map((invitation) => invitation.id),
+    120_000,
+  );
+
+  // Every run has its row and every row its run; the refused create left neither, nor a claim.
+  const runs = await invitationWorkflowIds(stack.temporalAddress);
+  expect([...runs].sort()).toEqual(invitations.map((invitation) => invitationWorkflowId(invitation.id)).sort());
+  expect(await orphanedClaims(stack.databaseUrl)).toEqual([]);
+  const tally = tallyEmails(stack.catcher.messages(), emails);
+  console.log(
+    `postgres outage: ${tally.total} emails for ${emails.length} invitations, ${tally.duplicates} duplicates`,
+  );
+  expect(tally.differingMessageIds).toEqual([]);
+  expect(unexplainedDuplicates(tally, [stoppedAt])).toEqual([]);
+}, 420_000);
