@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { Problem } from './problem';
+import type { ErrorCode } from '../domain/error-codes';
+import { Problem, validationCodes } from './problem';
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
@@ -14,7 +15,8 @@ const retention = '24 hours';
  * retry with the same key and body gets the first answer again, so a client
  * that lost a response can retry without doing the thing twice. Keys belong
  * to the API key that sent them. Server errors are not remembered: those may
- * be retried for real.
+ * be retried for real. Nor are validation refusals (as Stripe does): nothing
+ * was done, and the client may fix the request and send it again with its key.
  */
 export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
   return async (req, res, next) => {
@@ -70,15 +72,15 @@ export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
     // moment it has it finds it, rather than a request still "in use".
     const send = res.send.bind(res);
     res.send = (chunk: unknown) => {
-      const remember =
-        res.statusCode < 500
-          ? orm.em
-              .fork()
-              .execute(
-                'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
-                [res.statusCode, typeof chunk === 'string' && chunk !== '' ? chunk : 'null', apiKeyId, key],
-              )
-          : orm.em.fork().execute('delete from idempotency_keys where api_key_id = ? and key = ?', [apiKeyId, key]);
+      const forget = res.statusCode >= 500 || validationCodes.has(res.locals.problemCode as ErrorCode);
+      const remember = forget
+        ? orm.em.fork().execute('delete from idempotency_keys where api_key_id = ? and key = ?', [apiKeyId, key])
+        : orm.em
+            .fork()
+            .execute(
+              'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
+              [res.statusCode, typeof chunk === 'string' && chunk !== '' ? chunk : 'null', apiKeyId, key],
+            );
       remember
         .catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'))
         .finally(() => send(chunk));

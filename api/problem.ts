@@ -53,31 +53,44 @@ const titles: Partial<Record<ErrorCode, string>> = {
   internal_error: 'Something went wrong on our side',
 };
 
+/** Refusals of the request's form, before the API did or decided anything. */
+export const validationCodes: ReadonlySet<ErrorCode> = new Set([
+  'validation_failed',
+  'malformed_request',
+  'payload_too_large',
+]);
+
+/** The problem+json document of a problem. */
+export function problemDocument(problem: Problem): string {
+  return JSON.stringify({
+    type: `/problems/${problem.code}`,
+    title: titles[problem.code] ?? problem.code.replaceAll('_', ' '),
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail,
+    ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
+  });
+}
+
 export function sendProblem(res: Response, problem: Problem): void {
+  // Middleware that wraps `res.send` (idempotency) reads which problem it was.
+  res.locals.problemCode = problem.code;
   res
     .status(problem.status)
     .set({ 'content-type': 'application/problem+json', ...problem.headers })
-    .send(
-      JSON.stringify({
-        type: `/problems/${problem.code}`,
-        title: titles[problem.code] ?? problem.code.replaceAll('_', ' '),
-        status: problem.status,
-        code: problem.code,
-        detail: problem.detail,
-        ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
-      }),
-    );
+    .send(problemDocument(problem));
 }
 
 // gRPC status codes DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and UNAVAILABLE.
 const unavailableGrpcCodes = new Set([4, 8, 14]);
 
 // MikroORM reports a refused or dropped connection as a plain DriverException: socket errors, SQLSTATE class 08
-// (connection exception) and 57P01-57P03 (the server shutting down, crashed or still starting).
-const unavailableDatabaseCodes = /^(E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)|08[0-9A-Z]{3}|57P0[123])$/;
+// (connection exception) and 57P01-57P03 (the server shutting down, crashed or still starting). Not 08P01: a
+// protocol violation is a bug of ours (a NUL sent as text), which a retry would only repeat.
+const unavailableDatabaseCodes = /^(E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)|08(?!P01)[0-9A-Z]{3}|57P0[123])$/;
 
 /** Temporal or PostgreSQL out of reach: the request may succeed if retried, so 503 rather than 500. */
-function isUnavailable(error: unknown): boolean {
+export function isUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (error instanceof DriverException) return unavailableDatabaseCodes.test(error.code ?? '');
   const cause = error instanceof ServiceError ? error.cause : error;

@@ -110,7 +110,16 @@ function recordStartLines(bytes: Buffer): (previousEnd: number) => number {
   };
 }
 
+/** No text column holds U+0000 (PostgreSQL refuses it): a file with one is refused whole, at its line. */
+function refuseNul(text: string): void {
+  const at = text.indexOf('\u0000');
+  if (at === -1) return;
+  const line = text.slice(0, at).split(/\r\n|\r|\n/).length;
+  throw new BulkInputError(`the CSV cannot be read at line ${line}: it holds a NUL character (U+0000)`, 'body');
+}
+
 function readCsvRecords(text: string): { line: number; cells: string[] }[] {
+  refuseNul(text);
   const bytes = Buffer.from(text.replace(/^\uFEFF/, ''), 'utf8');
   const startLine = recordStartLines(bytes);
   const records: { line: number; cells: string[] }[] = [];

@@ -6,6 +6,7 @@ export const errorCodes = {
   validation_failed: 422,
   malformed_request: 400,
   payload_too_large: 413,
+  headers_too_large: 431,
   unauthorized: 401,
   forbidden: 403,
   inviter_not_allowed: 403,

@@ -23,7 +23,7 @@ import { bulkImportWorkflow, cancelBulkUpdate } from '../../workflows/bulk-impor
 import type { ApiContext } from '../context';
 import { seatsTaken } from '../../activities/claims';
 import { Problem } from '../problem';
-import { parse, parseBody } from '../validate';
+import { parse, parseBody, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 
 /** What one import request asks for, whichever form it came in. */
@@ -157,7 +157,7 @@ async function insertImport(
  * started by a bulk workflow, the others say why not.
  */
 export function bulkRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const base = '/v1/workspaces/:ws/invitations/bulk';
 
   router.post(base, async (req, res) => {

@@ -3,12 +3,12 @@ import { invitationCodeView, updateInvitationCodeSchema } from '../../domain/inv
 import type { ApiContext } from '../context';
 import { CodeTaken, getInvitationCode, rotateInvitationCode, updateInvitationCode } from '../invitation-code-store';
 import { joinAttemptGuard } from '../join-attempts';
-import { parseBody } from '../validate';
+import { parseBody, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 
 /** The workspace's invitation code, which hosts show their admins to share. */
 export function invitationCodeRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const path = '/v1/workspaces/:ws/invitation-code';
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts);
 

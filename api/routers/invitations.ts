@@ -33,12 +33,12 @@ import { releaseClaims } from '../../activities/claims';
 import { claimOrFindOpen } from '../open-invitations';
 import { InvitationPrinter, printInvitationQuerySchema } from '../print-invitation';
 import { Problem } from '../problem';
-import { parseBody, parseQuery } from '../validate';
+import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
 
 export function invitationsRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const base = '/v1/workspaces/:ws/invitations';
   const printer = new InvitationPrinter();
 

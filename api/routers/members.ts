@@ -4,7 +4,7 @@ import { listMembersQuerySchema, updateMemberSchema } from '../../domain/member-
 import { checkKnownRoles } from '../../domain/policies';
 import type { ApiContext } from '../context';
 import { getMember, listMembers, removeMember, updateMember } from '../member-store';
-import { parseBody, parseQuery } from '../validate';
+import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
 
@@ -14,7 +14,7 @@ import { cursorFromQuery } from '../cursor';
  * `member.updated` or `member.removed` never misses one.
  */
 export function membersRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const base = '/v1/workspaces/:ws/members';
 
   router.get(base, async (req, res) => {

@@ -13,12 +13,12 @@ import { acceptLink } from '../../domain/workspace';
 import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
-import { parse, parseBody } from '../validate';
+import { parse, parseBody, withCheckedPathParams } from '../validate';
 import { getWorkspace } from '../workspace-store';
 
 /** A workspace's own wording of its emails, per template and language, checked when saved. */
 export function templatesRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const templates = new EmailTemplates();
   const overrides = createTemplateOverrides(ctx.orm);
   const path = '/v1/workspaces/:ws/templates/:name/:locale';

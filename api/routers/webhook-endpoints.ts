@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { refusedWebhookTarget } from '../../activities/webhook-target-guard';
+import { WorkspaceSchema } from '../../db/entities/workspace';
 import {
   WebhookAttemptSchema,
   WebhookDeliverySchema,
@@ -26,7 +27,7 @@ import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
 import { cursorFromQuery, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
-import { parseBody, parseQuery } from '../validate';
+import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
 
 /** Standard Webhooks secrets: `whsec_` and base64 of 32 random bytes. */
 function newSigningSecret(): string {
@@ -39,7 +40,7 @@ export function webhookEndpointsRouter(
     webhookAllowedNetworks?: readonly string[];
   },
 ): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
   const secrets = new SecretBox(ctx.secret);
 
   /** Platform-wide endpoints need a platform key; a workspace key manages its own. */
@@ -137,6 +138,12 @@ export function webhookEndpointsRouter(
     await checkTarget(input.url);
     const secret = newSigningSecret();
     const em = ctx.orm.em.fork();
+    // A platform key may name any workspace: one that does not exist is refused here, not by the foreign key.
+    if (input.workspaceId !== null && !(await em.findOne(WorkspaceSchema, input.workspaceId))) {
+      throw new Problem('workspace_not_found', `no workspace "${input.workspaceId}"`, [
+        { field: '/workspaceId', message: 'no such workspace' },
+      ]);
+    }
     const row = em.create(WebhookEndpointSchema, {
       id: newId('whe'),
       url: input.url,

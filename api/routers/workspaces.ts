@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { upsertWorkspaceSchema, workspaceIdSchema } from '../../domain/workspace';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
-import { parse, parseBody } from '../validate';
+import { parse, parseBody, withCheckedPathParams } from '../validate';
 import { getWorkspace, upsertWorkspace } from '../workspace-store';
 
 export function workspacesRouter({ orm }: ApiContext): Router {
-  const router = Router();
+  const router = withCheckedPathParams(Router());
 
   router.put('/v1/workspaces/:ws', async (req, res) => {
     const { ws: id } = parse(z.object({ ws: workspaceIdSchema }), req.params, 'path');

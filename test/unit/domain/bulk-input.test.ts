@@ -153,6 +153,13 @@ describe('parseCsv', () => {
     expect(bulkInputError(() => parseCsv('email;name\nana@example.org;Ana')).field).toBe('body');
   });
 
+  test('refuses a NUL character anywhere, which no text column can hold, at its physical line', () => {
+    const error = bulkInputError(() => parseCsv('email,name\r\nana@example.org,Ana\rbo@example.org,B\u0000b\n'));
+
+    expect(error.field).toBe('body');
+    expect(error.message).toBe('the CSV cannot be read at line 3: it holds a NUL character (U+0000)');
+  });
+
   test('refuses an empty file, at body', () => {
     expect(bulkInputError(() => parseCsv('\uFEFF\n\n')).field).toBe('body');
   });
