@@ -116,6 +116,18 @@ export const configSchema = z.object({
       (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
       'must be comma-separated origins such as https://temporal.example.com (scheme, host and port only)',
     ),
+  /**
+   * How many workflows a worker keeps in memory between their tasks. The SDK's
+   * default grows with the heap (about 2,300 here) and, at some 2 MB each, a
+   * worker with that many open invitations ran out of heap; one evicted from
+   * the cache is replayed from its (short) history on its next task.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(0))
+    .default(500),
   /** Where `inviteflow worker` serves /metrics (its own and the Temporal SDK's); the API serves them on PORT. */
   METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

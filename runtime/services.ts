@@ -126,6 +126,7 @@ export async function runInviteflow(
       namespace: config.TEMPORAL_NAMESPACE,
       transport,
       mailFrom: config.MAIL_FROM,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: options.workflowBundlePath,
     });
     const running = worker.run();

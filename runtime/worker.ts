@@ -21,6 +21,8 @@ export interface WorkerDependencies {
   payloadKeys: readonly PayloadKey[];
   publicBaseUrl: string;
   twilio: TwilioSettings | null;
+  /** WORKER_MAX_CACHED_WORKFLOWS: workflows kept in memory between tasks. */
+  maxCachedWorkflows: number;
   /** A prebuilt bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -35,6 +37,7 @@ export async function createWorker(deps: WorkerDependencies): Promise<Worker> {
     taskQueue: deps.taskQueue,
     ...workflows,
     dataConverter: inviteflowDataConverter(deps.payloadKeys),
+    maxCachedWorkflows: deps.maxCachedWorkflows,
     activities: createActivities(deps),
     interceptors: {
       activity: [requestIdActivityInterceptor],

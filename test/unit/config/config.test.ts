@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       JOIN_ATTEMPT_WINDOW: '15m',
       WEBHOOK_ALLOWED_NETWORKS: [],
       CODEC_CORS_ORIGINS: [],
+      WORKER_MAX_CACHED_WORKFLOWS: 500,
       METRICS_PORT: 9464,
       LOG_LEVEL: 'info',
     });
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, ::1',
       PAYLOAD_KEYS: `k2:${'A'.repeat(43)}=,k1:${'B'.repeat(43)}=`,
       CODEC_CORS_ORIGINS: 'https://temporal.example.com, http://localhost:8233',
+      WORKER_MAX_CACHED_WORKFLOWS: '200',
       METRICS_PORT: '9100',
       LOG_LEVEL: 'debug',
     };
@@ -78,6 +80,7 @@ describe('loadConfig', () => {
         { id: 'k1', key: new Uint8Array(Buffer.from(`${'B'.repeat(43)}=`, 'base64')) },
       ],
       CODEC_CORS_ORIGINS: ['https://temporal.example.com', 'http://localhost:8233'],
+      WORKER_MAX_CACHED_WORKFLOWS: 200,
       METRICS_PORT: 9100,
     });
   });
