@@ -47,14 +47,20 @@ function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv, profile
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  running.add(child);
   child.on('exit', (code) => {
+    running.delete(child);
     if (code !== 0 && code !== null && !child.killed) {
       console.error(`bench: inviteflow ${command} exited with ${code}`);
+      // The bench cannot go on; its other processes must not outlive it.
+      for (const sibling of running) sibling.kill('SIGKILL');
       process.exit(1);
     }
   });
   return child;
 }
+
+const running = new Set<ChildProcess>();
 
 /** Stops a process with SIGTERM, as an operator would, and waits for it: a CPU profile is only written on a clean exit. */
 function stopProcess(child: ChildProcess): Promise<void> {

@@ -1,0 +1,14 @@
+import { configSchema } from '../../config/config';
+
+const raisedCap = '1000000';
+
+/**
+ * Every per-client, per-user and global attempt cap in inviteflow's
+ * configuration, raised out of reach: a load test sends everything from one
+ * IP, which a production deployment would rightly throttle. The bench prints
+ * these, since they are configuration it changed.
+ */
+export function raisedRateLimits(): Record<string, string> {
+  const caps = Object.keys(configSchema.shape).filter((name) => /_PER_IP$|_PER_USER$|_GLOBAL$/.test(name));
+  return Object.fromEntries(caps.map((name) => [name, raisedCap]));
+}
