@@ -7,7 +7,9 @@ import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
 import { createMailActivities } from './mail';
 import { createBulkActivities } from './bulk-import';
-import { createProjectionActivities } from './projection';
+import { heartbeating } from './heartbeat';
+import { createProjectionActivities, type RecordTransitionInput } from './projection';
+import { createSentMessages } from './sent-messages';
 import { createSmsActivities } from './sms';
 import { SmsTemplates } from './sms-templates';
 import { createTwilioSender } from './twilio';
@@ -33,11 +35,14 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   const workspaces = createWorkspaceReader(deps.orm);
   const startDeliveries = (ids: string[]) => startWebhookDeliveries(deps.temporal, deps.taskQueue, ids);
+  const projection = createProjectionActivities({
+    orm: deps.orm,
+    startWebhookDeliveries: startDeliveries,
+  });
   return {
-    ...createProjectionActivities({
-      orm: deps.orm,
-      startWebhookDeliveries: startDeliveries,
-    }),
+    ...projection,
+    // Heartbeats, so a write cut off by a dead worker is retried after the heartbeat timeout, not its 30 s.
+    recordTransition: (input: RecordTransitionInput) => heartbeating(() => projection.recordTransition(input)),
     ...createBulkActivities({
       orm: deps.orm,
       temporal: deps.temporal,
@@ -50,6 +55,7 @@ export function createActivities(deps: ActivityDependencies) {
       templates: deps.templates ?? new EmailTemplates(),
       workspaces,
       overrides: createTemplateOverrides(deps.orm),
+      sentMessages: createSentMessages(deps.orm),
       mailFrom: deps.mailFrom,
       secret: deps.secret,
       publicBaseUrl: deps.publicBaseUrl,

@@ -1,6 +1,7 @@
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
-import { countedDelivery } from '../runtime/metrics';
+import { countedDelivery, deliveries } from '../runtime/metrics';
 import nodemailer from 'nodemailer';
 import { acceptLink } from '../domain/workspace';
 import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
@@ -8,6 +9,9 @@ import { invitationToken } from '../domain/tokens';
 import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from './email-templates';
 import type { WorkspaceReader } from './workspaces';
 import type { TemplateOverrides } from './email-template-overrides';
+import { databaseFailure } from './database-failure';
+import { heartbeating } from './heartbeat';
+import type { SentMessages } from './sent-messages';
 
 /**
  * Pooled: connections stay open between messages, so a burst of invitations
@@ -23,6 +27,7 @@ export interface MailDependencies {
   templates: EmailTemplates;
   workspaces: WorkspaceReader;
   overrides: TemplateOverrides;
+  sentMessages: SentMessages;
   mailFrom: string;
   secret: string;
   publicBaseUrl: string;
@@ -93,6 +98,18 @@ export function createMailActivities(deps: MailDependencies) {
     };
   }
 
+  /** Whether the SMTP server accepted this message before: a retry of a send whose success was never reported. */
+  async function acceptedBefore(messageId: string): Promise<boolean> {
+    const accepted = await deps.sentMessages.has(messageId).catch((error: unknown) => {
+      throw databaseFailure('reading the sent-message record', 'database_failed', error);
+    });
+    if (accepted) {
+      log.info('Email already accepted by the SMTP server, not sent again', { messageId });
+      deliveries.inc({ channel: 'email', outcome: 'already_sent' });
+    }
+    return accepted;
+  }
+
   async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
     await countedDelivery('email', async () => {
       try {
@@ -101,37 +118,45 @@ export function createMailActivities(deps: MailDependencies) {
         throw smtpFailure(error);
       }
     });
+    // The email is out, so the activity succeeds whatever happens here. Without the record, a retry of this
+    // send (only if the worker dies before Temporal hears of this success) sends it again: at least once.
+    await deps.sentMessages.record(messageId).catch((error: unknown) => {
+      log.warn('Email sent but not recorded: a retry would send it again', {
+        messageId,
+        error: databaseFailure('recording the sent message', 'database_failed', error).message,
+      });
+    });
   }
 
   return {
     /** The email of the latest send: the invitation the first time, the resend email after. */
-    async sendInvitationEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
-      const to = recipientOf(invitation.invitee);
-      if (!to) return;
-      const { locales, model } = await invitationDetails(invitation);
-      const name = invitation.sendCount > 1 ? 'resend' : 'invitation';
-      const rendered = deps.templates.render(name, locales, model, await deps.overrides(invitation.workspaceId, name));
-      await deliver(to, invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom), rendered);
-    },
+    sendInvitationEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
+      heartbeating(async () => {
+        const to = recipientOf(invitation.invitee);
+        if (!to) return;
+        const messageId = invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom);
+        if (await acceptedBefore(messageId)) return;
+        const { locales, model } = await invitationDetails(invitation);
+        const name = invitation.sendCount > 1 ? 'resend' : 'invitation';
+        const overrides = await deps.overrides(invitation.workspaceId, name);
+        await deliver(to, messageId, deps.templates.render(name, locales, model, overrides));
+      }),
 
     /** The reminder of the latest send, for a state whose last event is that reminder. */
-    async sendReminderEmail({ invitation }: { invitation: InvitationState }): Promise<void> {
-      const to = recipientOf(invitation.invitee);
-      if (!to) return;
-      const { locales, model } = await invitationDetails(invitation);
-      const rendered = deps.templates.render(
-        'reminder',
-        locales,
-        model,
-        await deps.overrides(invitation.workspaceId, 'reminder'),
-      );
-      const messageId = reminderMessageId(
-        invitation.id,
-        invitation.sendCount,
-        remindersSinceLastSend(invitation),
-        deps.mailFrom,
-      );
-      await deliver(to, messageId, rendered);
-    },
+    sendReminderEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
+      heartbeating(async () => {
+        const to = recipientOf(invitation.invitee);
+        if (!to) return;
+        const messageId = reminderMessageId(
+          invitation.id,
+          invitation.sendCount,
+          remindersSinceLastSend(invitation),
+          deps.mailFrom,
+        );
+        if (await acceptedBefore(messageId)) return;
+        const { locales, model } = await invitationDetails(invitation);
+        const overrides = await deps.overrides(invitation.workspaceId, 'reminder');
+        await deliver(to, messageId, deps.templates.render('reminder', locales, model, overrides));
+      }),
   };
 }

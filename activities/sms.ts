@@ -4,6 +4,7 @@ import { countedDelivery } from '../runtime/metrics';
 import { invitationToken } from '../domain/tokens';
 import { acceptLink } from '../domain/workspace';
 import { SmsTooLongError, type SmsTemplateName, type SmsTemplates } from './sms-templates';
+import { heartbeating } from './heartbeat';
 import type { SmsSender } from './twilio';
 import type { WorkspaceReader } from './workspaces';
 
@@ -68,8 +69,10 @@ export function createSmsActivities(deps: SmsDependencies) {
 
   return {
     /** The SMS of a send; its SID, which Twilio's status callbacks name, is in the run's history. */
-    sendInvitationSms: ({ invitation }: { invitation: InvitationState }) => sendSms('invitation', invitation),
+    sendInvitationSms: ({ invitation }: { invitation: InvitationState }) =>
+      heartbeating(() => sendSms('invitation', invitation)),
     /** The reminder of the latest send, for a state whose last reminder is that one. */
-    sendReminderSms: ({ invitation }: { invitation: InvitationState }) => sendSms('reminder', invitation),
+    sendReminderSms: ({ invitation }: { invitation: InvitationState }) =>
+      heartbeating(() => sendSms('reminder', invitation)),
   };
 }

@@ -20,7 +20,9 @@ export const invitationTransitions = new Counter({
 
 export const deliveries = new Counter({
   name: 'inviteflow_deliveries_total',
-  help: 'Message hand-offs to the email or SMS provider, by channel and outcome (sent, rejected for good, retried)',
+  help:
+    'Message hand-offs to the email or SMS provider, by channel and outcome (sent, rejected for good, retried, ' +
+    'already_sent: a retried send the provider had accepted before, not sent again)',
   labelNames: ['channel', 'outcome'] as const,
   registers: [registry],
 });

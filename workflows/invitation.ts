@@ -76,13 +76,17 @@ export const expiredRetentionMs = 90 * DAY;
 
 // Not a local activity, though that would be cheaper: a local activity runs inside a workflow task, and a
 // speculative task that the server then discards (concurrent updates) would leave its write in the projection.
+// A heartbeat timeout, far shorter than the start-to-close one, is how a worker that died mid-activity is noticed:
+// its activities heartbeat while they run (activities/heartbeat.ts).
 const { recordTransition } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 const messages = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 

@@ -10,6 +10,7 @@ import { Migration20261128000000 } from './Migration20261128000000';
 import { Migration20261129000000 } from './Migration20261129000000';
 import { Migration20261130000000 } from './Migration20261130000000';
 import { Migration20261201000000 } from './Migration20261201000000';
+import { Migration20261202000000 } from './Migration20261202000000';
 
 /**
  * Listed, not globbed: the same list works from .ts (tsx, ts-jest) and from
@@ -27,4 +28,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000', class: Migration20261129000000 },
   { name: 'Migration20261130000000', class: Migration20261130000000 },
   { name: 'Migration20261201000000', class: Migration20261201000000 },
+  { name: 'Migration20261202000000', class: Migration20261202000000 },
 ];

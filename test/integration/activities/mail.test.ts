@@ -1,15 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { EmailTemplates } from '../../../activities/email-templates';
 import { createMailActivities, invitationMessageId, reminderMessageId } from '../../../activities/mail';
+import { createSentMessages, type SentMessages } from '../../../activities/sent-messages';
 import type { WorkspaceReader } from '../../../activities/workspaces';
 import { DAY } from '../../../domain/duration';
 import { transition } from '../../../domain/invitation';
 import { verifyInvitationToken } from '../../../domain/tokens';
 import { workspaceSettingsSchema } from '../../../domain/workspace';
 import { startMailCatcher } from '../../../embedded/mail-catcher';
+import { deliveries } from '../../../runtime/metrics';
+import { openTestDatabase } from '../../support/database';
 import { linkIn } from '../../support/harness';
 import { newTestInvitation } from '../../support/invitations';
 import type { TemplateOverrides } from '../../../activities/email-template-overrides';
@@ -22,16 +28,49 @@ const workspaces: WorkspaceReader = {
   get: async (id) => ({ id, name: 'Acme', settings: workspaceSettingsSchema.parse({}), createdAt: '', updatedAt: '' }),
 };
 
-function activitiesFor(smtpUrl: string, overrides: TemplateOverrides = async () => new Map()) {
-  return createMailActivities({
+/** For the tests that are not about the sent-message record: nothing was sent before, nothing is remembered. */
+const nothingRecorded: SentMessages = { has: async () => false, record: async () => {} };
+
+let orm: MikroORM;
+
+beforeAll(async () => {
+  orm = await openTestDatabase();
+});
+
+afterAll(async () => {
+  await orm?.close();
+});
+
+function activitiesFor(
+  smtpUrl: string,
+  {
+    overrides = async () => new Map(),
+    sentMessages = nothingRecorded,
+    environment = new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') }),
+  }: { overrides?: TemplateOverrides; sentMessages?: SentMessages; environment?: MockActivityEnvironment } = {},
+) {
+  const activities = createMailActivities({
     transport: nodemailer.createTransport(smtpUrl),
     templates: new EmailTemplates(),
     workspaces,
     overrides,
+    sentMessages,
     mailFrom: 'Acme invitations <invites@acme.example>',
     secret,
     publicBaseUrl: 'https://app.acme.example',
   });
+  // As a worker runs them: in an activity context, which heartbeats and logs.
+  return {
+    sendInvitationEmail: (input: Parameters<typeof activities.sendInvitationEmail>[0]) =>
+      environment.run(activities.sendInvitationEmail, input),
+    sendReminderEmail: (input: Parameters<typeof activities.sendReminderEmail>[0]) =>
+      environment.run(activities.sendReminderEmail, input),
+  };
+}
+
+async function alreadySentCount(): Promise<number> {
+  const { values } = await deliveries.get();
+  return values.find(({ labels }) => labels.channel === 'email' && labels.outcome === 'already_sent')?.value ?? 0;
 }
 
 /** A real SMTP server that answers every recipient with one reply code. */
@@ -197,13 +236,143 @@ test('a workspace override replaces the shipped template in its language only', 
   const overrides: TemplateOverrides = async (workspaceId, name) =>
     new Map(workspaceId === 'w1' && name === 'invitation' ? [['fr', override]] : []);
   try {
-    await activitiesFor(catcher.url, overrides).sendInvitationEmail({ invitation: { ...invitation, locale: 'fr-CA' } });
-    await activitiesFor(catcher.url, overrides).sendInvitationEmail({ invitation: { ...invitation, locale: 'es' } });
+    await activitiesFor(catcher.url, { overrides }).sendInvitationEmail({
+      invitation: { ...invitation, locale: 'fr-CA' },
+    });
+    await activitiesFor(catcher.url, { overrides }).sendInvitationEmail({
+      invitation: { ...invitation, locale: 'es' },
+    });
     const [french, spanish] = catcher.messages();
     expect(french!.subject).toBe('Acme vous attend');
     expect(linkIn(french!.text).searchParams.get('token')).toBe(linkIn(spanish!.text).searchParams.get('token'));
     expect(spanish!.subject).toBe('Bob te invita a unirte a Acme');
   } finally {
     await catcher.stop();
+  }
+});
+
+test('a retried send whose email the SMTP server already accepted sends nothing, and says so in the metrics', async () => {
+  const catcher = await startMailCatcher();
+  const sentMessages = createSentMessages(orm);
+  const retried = { ...invitation, id: 'inv_mail_retried' };
+  try {
+    await activitiesFor(catcher.url, { sentMessages }).sendInvitationEmail({ invitation: retried });
+    const before = await alreadySentCount();
+    await activitiesFor(catcher.url, { sentMessages }).sendInvitationEmail({ invitation: retried });
+
+    expect(catcher.messages().map((mail) => mail.messageId)).toEqual(['<inv_mail_retried.1@acme.example>']);
+    expect(await alreadySentCount()).toBe(before + 1);
+    // A resend is another message: it goes out.
+    await activitiesFor(catcher.url, { sentMessages }).sendInvitationEmail({
+      invitation: { ...retried, sendCount: 2 },
+    });
+    expect(catcher.messages().map((mail) => mail.messageId)).toEqual([
+      '<inv_mail_retried.1@acme.example>',
+      '<inv_mail_retried.2@acme.example>',
+    ]);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('a reminder already accepted is not sent again either', async () => {
+  const catcher = await startMailCatcher();
+  const sentMessages = createSentMessages(orm);
+  const reminded = transition(
+    { ...invitation, id: 'inv_mail_reminded', reminderOffsetsMs: [DAY] },
+    { type: 'remind' },
+    new Date(clock.getTime() + DAY),
+  );
+  try {
+    await activitiesFor(catcher.url, { sentMessages }).sendReminderEmail({ invitation: reminded });
+    await activitiesFor(catcher.url, { sentMessages }).sendReminderEmail({ invitation: reminded });
+    expect(catcher.messages().map((mail) => mail.messageId)).toEqual(['<inv_mail_reminded.1.r1@acme.example>']);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('an email sent but not recorded still succeeds; a retry of it then sends again (at least once)', async () => {
+  const catcher = await startMailCatcher();
+  const real = createSentMessages(orm);
+  const unrecordable: SentMessages = {
+    has: (messageId) => real.has(messageId),
+    record: async () => {
+      throw new Error('Connection terminated unexpectedly');
+    },
+  };
+  const unrecorded = { ...invitation, id: 'inv_mail_unrecorded' };
+  try {
+    await activitiesFor(catcher.url, { sentMessages: unrecordable }).sendInvitationEmail({ invitation: unrecorded });
+    await activitiesFor(catcher.url, { sentMessages: unrecordable }).sendInvitationEmail({ invitation: unrecorded });
+    expect(catcher.messages().map((mail) => mail.messageId)).toEqual([
+      '<inv_mail_unrecorded.1@acme.example>',
+      '<inv_mail_unrecorded.1@acme.example>',
+    ]);
+    expect(await real.has('<inv_mail_unrecorded.1@acme.example>')).toBe(false);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('without the record readable, nothing is sent and the failure is retryable, without SQL', async () => {
+  const catcher = await startMailCatcher();
+  const unreadable: SentMessages = {
+    has: async () => {
+      throw Object.assign(new Error("select 1 from sent_messages where message_id = '<inv_mail.1@acme.example>'"), {
+        name: 'ConnectionException',
+        code: '57P01',
+      });
+    },
+    record: async () => {},
+  };
+  try {
+    const failure = await activitiesFor(catcher.url, { sentMessages: unreadable })
+      .sendInvitationEmail({ invitation })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    expect((failure as Error).message).toBe(
+      'reading the sent-message record failed (ConnectionException, SQLSTATE 57P01)',
+    );
+    expect(catcher.messages()).toEqual([]);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('recording a message prunes records older than 30 days', async () => {
+  const sentMessages = createSentMessages(orm);
+  await orm.em.fork().execute(
+    `insert into sent_messages (message_id, sent_at) values ('<old.1@acme.example>', now() - interval '31 days'),
+       ('<recent.1@acme.example>', now() - interval '29 days')`,
+  );
+  await sentMessages.record('<new.1@acme.example>');
+  await sentMessages.record('<new.1@acme.example>');
+  expect(await sentMessages.has('<old.1@acme.example>')).toBe(false);
+  expect(await sentMessages.has('<recent.1@acme.example>')).toBe(true);
+  expect(await sentMessages.has('<new.1@acme.example>')).toBe(true);
+});
+
+test('a send heartbeats while the SMTP server takes its time', async () => {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => setTimeout(() => callback(), 4_500));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  const environment = new MockActivityEnvironment({}, { logger: new DefaultLogger('WARN') });
+  let heartbeats = 0;
+  environment.on('heartbeat', () => (heartbeats += 1));
+  try {
+    await activitiesFor(`smtp://127.0.0.1:${port}`, { environment }).sendInvitationEmail({ invitation });
+    // One at the start, then one every 2 s while the server holds the message.
+    expect(heartbeats).toBeGreaterThanOrEqual(3);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });

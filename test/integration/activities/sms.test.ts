@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { createSmsActivities, twilioStatusCallbackUrl } from '../../../activities/sms';
 import { SmsTemplates } from '../../../activities/sms-templates';
 import { createTwilioSender } from '../../../activities/twilio';
@@ -45,19 +47,32 @@ afterAll(async () => {
   await catcher?.stop();
 });
 
+/** The activities as a worker runs them: in an activity context, which heartbeats. */
+function inActivityContext(activities: ReturnType<typeof createSmsActivities>) {
+  const environment = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+  type Input = Parameters<typeof activities.sendInvitationSms>[0];
+  type Sent = ReturnType<typeof activities.sendInvitationSms>;
+  return {
+    sendInvitationSms: (input: Input): Sent => environment.run(activities.sendInvitationSms, input),
+    sendReminderSms: (input: Input): Sent => environment.run(activities.sendReminderSms, input),
+  };
+}
+
 function activitiesFor(apiUrl: string, workspaces = workspaceNamed('Acme')) {
-  return createSmsActivities({
-    sender: createTwilioSender({
-      accountSid: catcher.accountSid,
-      authToken: catcher.authToken,
-      from: '+15005550006',
-      apiUrl,
+  return inActivityContext(
+    createSmsActivities({
+      sender: createTwilioSender({
+        accountSid: catcher.accountSid,
+        authToken: catcher.authToken,
+        from: '+15005550006',
+        apiUrl,
+      }),
+      templates: new SmsTemplates(),
+      workspaces,
+      secret,
+      publicBaseUrl,
     }),
-    templates: new SmsTemplates(),
-    workspaces,
-    secret,
-    publicBaseUrl,
-  });
+  );
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -116,13 +131,15 @@ test('Twilio out of reach is retried', async () => {
 });
 
 test('without Twilio configured, an SMS fails for good (so a fallback can take over); no phone, nothing to send', async () => {
-  const unconfigured = createSmsActivities({
-    sender: null,
-    templates: new SmsTemplates(),
-    workspaces: workspaceNamed('Acme'),
-    secret,
-    publicBaseUrl,
-  });
+  const unconfigured = inActivityContext(
+    createSmsActivities({
+      sender: null,
+      templates: new SmsTemplates(),
+      workspaces: workspaceNamed('Acme'),
+      secret,
+      publicBaseUrl,
+    }),
+  );
 
   const failure = await failureOf(unconfigured.sendInvitationSms({ invitation: sentTo('+33612345678') }));
   expect(failure.type).toBe('sms_not_configured');

@@ -19,6 +19,7 @@ const migrations = [
   'Migration20261129000000',
   'Migration20261130000000',
   'Migration20261201000000',
+  'Migration20261202000000',
 ];
 
 const tables = [
@@ -34,6 +35,7 @@ const tables = [
   'members',
   'mikro_orm_migrations',
   'open_invitations',
+  'sent_messages',
   'webhook_attempts',
   'webhook_deliveries',
   'webhook_endpoints',
