@@ -49,3 +49,13 @@ export function unexplainedDuplicates(tally: EmailTally, faultsAt: number[]): st
     )
     .map(({ email }) => email);
 }
+
+/** For each repeated copy, how long before the fault that explains it its previous copy arrived (ms). */
+export function arrivalsBeforeFaults(tally: EmailTally, faultsAt: number[]): number[] {
+  return tally.duplicated.flatMap(({ arrivals }) =>
+    arrivals.slice(1).map((later, i) => {
+      const fault = faultsAt.find((at) => arrivals[i]! <= at && at <= later);
+      return fault === undefined ? NaN : fault - arrivals[i]!;
+    }),
+  );
+}

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { Client } from 'pg';
 import { freePort } from '../../../embedded/free-port';
+import { verifyWebhook } from '../../support/webhook-receiver';
 
 export interface ConsumedWebhook {
   headers: IncomingHttpHeaders;
@@ -41,5 +43,37 @@ export async function startDownConsumer() {
       await listening;
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Attempts the delivery log holds without an answer: the consumer's port refused them. */
+export async function refusedAttempts(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>(
+      'select count(*) as count from webhook_attempts where status_code is null',
+    );
+    return Number(rows[0]!.count);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The events (`type id`) the consumer accepted (204) so far, each verified
+ * against the endpoint's secret; each call verifies only what arrived since the last.
+ */
+export function deliveredEvents(received: ConsumedWebhook[], secret: string): () => Set<string> {
+  const events = new Set<string>();
+  let verified = 0;
+  return () => {
+    for (; verified < received.length; verified += 1) {
+      const hook = received[verified]!;
+      if (hook.status !== 204) continue;
+      const { type, data } = verifyWebhook(hook, secret);
+      events.add(`${type} ${data.invitation?.id ?? data.bulk?.id}`);
+    }
+    return events;
   };
 }

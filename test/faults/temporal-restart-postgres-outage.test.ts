@@ -39,16 +39,31 @@ async function orphanedClaims(databaseUrl: string): Promise<string[]> {
   }
 }
 
-test('PostgreSQL stops mid-import: the API answers 503 to retry, nothing is half-written, the projection catches up', async () => {
-  const emails = invitees(300);
-  const bulkId = await startBulkImport(stack, emails);
+async function waitForSent(count: number, before: string): Promise<number> {
   let sent = 0;
   await waitUntil(
-    '50 invitations sent before PostgreSQL stops',
-    async () => (sent = await sentCount(stack.databaseUrl, workspaceId)) >= 50,
+    `${count} invitations sent before ${before}`,
+    async () => (sent = await sentCount(stack.databaseUrl, workspaceId)) >= count,
     { timeoutMs: 90_000, progress: () => `${sent} sent` },
   );
+  return sent;
+}
 
+test('the Temporal server restarts, then PostgreSQL stops, mid-import: the import completes, none lost, nothing half-written', async () => {
+  const emails = invitees(300);
+  const bulkId = await startBulkImport(stack, emails);
+
+  // Temporal restarts on its database file.
+  const sentBeforeRestart = await waitForSent(50, 'the Temporal restart');
+  const restartedAt = Date.now();
+  await stack.restartTemporal();
+  console.log(
+    `temporal restart: stopped with ${sentBeforeRestart} of ${emails.length} sent, ` +
+      `serving again after ${Date.now() - restartedAt} ms`,
+  );
+
+  // PostgreSQL stops: the API answers 503 to retry, and the worker's writes fail and back off a few times.
+  const sentBeforeOutage = await waitForSent(sentBeforeRestart + 50, 'PostgreSQL stops');
   const stoppedAt = Date.now();
   await stack.stopPostgres();
   const created = await stack.call('POST', `/v1/workspaces/${workspaceId}/invitations`, {
@@ -56,39 +71,40 @@ test('PostgreSQL stops mid-import: the API answers 503 to retry, nothing is half
     inviter: { userId: 'u-admin', roles: ['admin'] },
   });
   const listed = await stack.call('GET', `/v1/workspaces/${workspaceId}/invitations`);
-  // Long enough for the worker's writes to fail and back off a few times, not just once.
   await sleep(Math.max(outageMs - (Date.now() - stoppedAt), 0));
   await stack.startPostgres();
   console.log(
-    `postgres outage: stopped with ${sent} of ${emails.length} sent, back after ${Date.now() - stoppedAt} ms`,
+    `postgres outage: stopped with ${sentBeforeOutage} of ${emails.length} sent, back after ${Date.now() - stoppedAt} ms`,
   );
   expectUnavailable(created);
   expectUnavailable(listed);
 
-  const invitations = await waitForAllSent(stack.databaseUrl, workspaceId, bulkId, emails, 150_000);
+  const invitations = await waitForAllSent(stack.databaseUrl, workspaceId, bulkId, emails, 120_000);
   expect(invitations.map((invitation) => invitation.email).sort()).toEqual([...emails].sort());
   await waitUntil(
     'an email for every invitee',
     () => tallyEmails(stack.catcher.messages(), emails).missing.length === 0,
     {
-      timeoutMs: 120_000,
+      timeoutMs: 60_000,
       progress: () => `${tallyEmails(stack.catcher.messages(), emails).missing.length} invitees still without one`,
     },
   );
   await waitForSettledRuns(
     stack.temporalAddress,
     invitations.map((invitation) => invitation.id),
-    120_000,
+    60_000,
   );
 
-  // Every run has its row and every row its run; the refused create left neither, nor a claim.
+  // The restarted server kept every run: one per invitation, none extra; the refused create left neither, nor a claim.
   const runs = await invitationWorkflowIds(stack.temporalAddress);
   expect([...runs].sort()).toEqual(invitations.map((invitation) => invitationWorkflowId(invitation.id)).sort());
   expect(await orphanedClaims(stack.databaseUrl)).toEqual([]);
   const tally = tallyEmails(stack.catcher.messages(), emails);
   console.log(
-    `postgres outage: ${tally.total} emails for ${emails.length} invitations, ${tally.duplicates} duplicates`,
+    `temporal restart and postgres outage: ${tally.total} emails for ${emails.length} invitations, ` +
+      `${tally.duplicates} duplicates`,
   );
+  expect(tally.missing).toEqual([]);
   expect(tally.differingMessageIds).toEqual([]);
-  expect(unexplainedDuplicates(tally, [stoppedAt])).toEqual([]);
+  expect(unexplainedDuplicates(tally, [restartedAt, stoppedAt])).toEqual([]);
 }, 420_000);
