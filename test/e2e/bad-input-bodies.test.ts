@@ -1,22 +1,10 @@
 import fc from 'fast-check';
 import { brokenJsonText, contentType, exampleOf, mutatedBody, randomJson } from '../support/bad-input/arbitraries';
 import { documentedEndpoints, endpointArbitrary, pathArbitrary } from '../support/bad-input/endpoints';
-import { probe, Tally, type BadRequest } from '../support/bad-input/probe';
-import { allowedWrites } from '../support/bad-input/requests';
-import { startBadInputWorld, type BadInputWorld } from '../support/bad-input/world';
+import type { BadRequest } from '../support/bad-input/probe';
+import { badInputSuite } from '../support/bad-input/suite';
 
-const seed = Number(process.env.BAD_INPUT_SEED ?? 9_301);
-let world: BadInputWorld;
-const tally = new Tally();
-
-beforeAll(async () => {
-  world = await startBadInputWorld();
-}, 120_000);
-
-afterAll(async () => {
-  console.log(`bad bodies: ${tally.summary()}`);
-  await world?.stop();
-});
+const suite = badInputSuite('bad bodies', 9_301);
 
 function bodyRequest(): fc.Arbitrary<BadRequest> {
   // fetch sends no body on GET: those paths are the headers suite's.
@@ -35,14 +23,14 @@ function bodyRequest(): fc.Arbitrary<BadRequest> {
     );
     return fc
       .record({
-        path: pathArbitrary(endpoint, world.ids),
+        path: pathArbitrary(endpoint, suite.world.ids),
         body,
         type,
       })
       .map(({ path, body: text, type: mediaType }) => ({
         method: endpoint.method,
         target: path,
-        headers: { authorization: `Bearer ${world.app.apiKey}`, 'content-type': mediaType },
+        headers: { authorization: `Bearer ${suite.world.app.apiKey}`, 'content-type': mediaType },
         body: text,
       }));
   });
@@ -50,14 +38,9 @@ function bodyRequest(): fc.Arbitrary<BadRequest> {
 
 describe('bad request bodies, to every documented endpoint', () => {
   it('are answered below 500, with problem+json, and refused ones write nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(bodyRequest(), async (request) => {
-        tally.add(await probe(world.app.apiUrl, request, world.watch, allowedWrites(request)));
-      }),
-      { numRuns: 1000, seed, path: process.env.BAD_INPUT_PATH, endOnFailure: true },
-    );
+    await suite.check(bodyRequest(), 1000);
     // The runs reached past authentication and the parsers, into the routes' own validation.
-    expect(tally.byStatus.get(422) ?? 0).toBeGreaterThan(50);
-    expect(tally.byStatus.get(400) ?? 0).toBeGreaterThan(20);
+    expect(suite.tally.byStatus.get(422) ?? 0).toBeGreaterThan(50);
+    expect(suite.tally.byStatus.get(400) ?? 0).toBeGreaterThan(20);
   }, 240_000);
 });

@@ -8,28 +8,16 @@ import {
   mutatedBody,
   queryString,
 } from '../support/bad-input/arbitraries';
-import { probe, Tally, type BadRequest } from '../support/bad-input/probe';
-import { allowedWrites } from '../support/bad-input/requests';
-import { startBadInputWorld, type BadInputWorld } from '../support/bad-input/world';
+import type { BadRequest } from '../support/bad-input/probe';
+import { badInputSuite } from '../support/bad-input/suite';
 
-const seed = Number(process.env.BAD_INPUT_SEED ?? 9_303);
-let world: BadInputWorld;
-const tally = new Tally();
+const suite = badInputSuite('bad bulk imports', 9_303);
 
-beforeAll(async () => {
-  world = await startBadInputWorld();
-}, 120_000);
-
-afterAll(async () => {
-  console.log(`bad bulk imports: ${tally.summary()}`);
-  await world?.stop();
-});
-
-const bulkPath = () => `/v1/workspaces/${world.ids.ws}/invitations/bulk`;
+const bulkPath = () => `/v1/workspaces/${suite.world.ids.ws}/invitations/bulk`;
 
 /** The settings a CSV import takes in its query, right or with random fields added. */
 function csvQuery(): fc.Arbitrary<string> {
-  const valid = `inviterUserId=${world.inviter.userId}&inviterRoles=${world.inviter.roles.join(',')}`;
+  const valid = `inviterUserId=${suite.world.inviter.userId}&inviterRoles=${suite.world.inviter.roles.join(',')}`;
   const known = ['inviterUserId', 'inviterRoles', 'inviterName', 'roles', 'groups', 'send', 'locale', 'phoneCountry'];
   return fc.oneof(
     { arbitrary: fc.constant(valid), weight: 3 },
@@ -48,7 +36,7 @@ function csvRequest(): fc.Arbitrary<BadRequest> {
     .map(({ query, csv, type }) => ({
       method: 'POST',
       target: `${bulkPath()}?${query}`,
-      headers: { authorization: `Bearer ${world.app.apiKey}`, 'content-type': type },
+      headers: { authorization: `Bearer ${suite.world.app.apiKey}`, 'content-type': type },
       body: csv,
     }));
 }
@@ -59,7 +47,7 @@ function jsonRequest(): fc.Arbitrary<BadRequest> {
       ?.schema;
   // The schema wants emails or entries, not both: the example starts with the pasted list.
   const { entries: _entries, ...example } = exampleOf(schema) as Record<string, unknown>;
-  const valid = { ...example, inviter: world.inviter, emails: 'a@example.org;b@example.org' };
+  const valid = { ...example, inviter: suite.world.inviter, emails: 'a@example.org;b@example.org' };
   const entry = fc.record({ email: fc.string({ maxLength: 40 }), name: fc.string({ maxLength: 40 }) });
   return fc
     .oneof(
@@ -75,19 +63,14 @@ function jsonRequest(): fc.Arbitrary<BadRequest> {
     .map((body) => ({
       method: 'POST',
       target: bulkPath(),
-      headers: { authorization: `Bearer ${world.app.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${suite.world.app.apiKey}`, 'content-type': 'application/json' },
       body,
     }));
 }
 
 describe('bad bulk imports: CSV files and JSON bodies', () => {
   it('are answered below 500, with problem+json, and refused ones write nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(csvRequest(), jsonRequest()), async (request) => {
-        tally.add(await probe(world.app.apiUrl, request, world.watch, allowedWrites(request)));
-      }),
-      { numRuns: 150, seed, path: process.env.BAD_INPUT_PATH, endOnFailure: true },
-    );
-    expect(tally.byStatus.get(422) ?? 0).toBeGreaterThan(30);
+    await suite.check(fc.oneof(csvRequest(), jsonRequest()), 150);
+    expect(suite.tally.byStatus.get(422) ?? 0).toBeGreaterThan(30);
   }, 240_000);
 });
