@@ -9,7 +9,19 @@ const port = z
   .transform(Number)
   .pipe(z.number().int().min(0).max(65535));
 const url = (protocols: RegExp) => z.url({ protocol: protocols });
-const attemptCap = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1));
+const wholeNumber = (min: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min));
+const attemptCap = wholeNumber(1);
+/** A comma-separated list, items trimmed and empty ones dropped; unset is an empty list. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((text = '') =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 /**
  * Every setting inviteflow reads, by its environment name. Unset service
@@ -60,16 +72,9 @@ export const configSchema = z.object({
     .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as "15m" or "1h"')
     .default('15m'),
   /** Private networks (comma-separated CIDRs) webhooks may still be delivered to; by default none. */
-  WEBHOOK_ALLOWED_NETWORKS: z
-    .string()
-    .optional()
-    .transform((text = '') =>
-      text
-        .split(',')
-        .map((network) => network.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine(isNetwork, 'must be comma-separated IP addresses or CIDRs such as 10.0.0.0/8'))),
+  WEBHOOK_ALLOWED_NETWORKS: commaList.pipe(
+    z.array(z.string().refine(isNetwork, 'must be comma-separated IP addresses or CIDRs such as 10.0.0.0/8')),
+  ),
   /**
    * Keys of the payload codec, `id:base64-of-32-bytes` comma-separated: the first encrypts, all decrypt.
    * Unset: one key derived from INVITEFLOW_SECRET (id `s1`), which also decrypts when this is set.
@@ -103,31 +108,17 @@ export const configSchema = z.object({
       return keys.map((match) => ({ id: match![1]!, key: new Uint8Array(Buffer.from(match![2]!, 'base64')) }));
     }),
   /** Browser origins (comma-separated) allowed to call the codec endpoint, e.g. the Temporal UI's. */
-  CODEC_CORS_ORIGINS: z
-    .string()
-    .optional()
-    .transform((text = '') =>
-      text
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
-      'must be comma-separated origins such as https://temporal.example.com (scheme, host and port only)',
-    ),
+  CODEC_CORS_ORIGINS: commaList.refine(
+    (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+    'must be comma-separated origins such as https://temporal.example.com (scheme, host and port only)',
+  ),
   /**
    * How many workflows a worker keeps in memory between their tasks. The SDK's
    * default grows with the heap (about 2,300 here) and, at some 2 MB each, a
    * worker with that many open invitations ran out of heap; one evicted from
    * the cache is replayed from its (short) history on its next task.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(0))
-    .default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: wholeNumber(0).default(500),
   /** Where `inviteflow worker` serves /metrics (its own and the Temporal SDK's); the API serves them on PORT. */
   METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
