@@ -9,6 +9,7 @@ import { invitationToken } from '../domain/tokens';
 import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from './email-templates';
 import type { WorkspaceReader } from './workspaces';
 import type { TemplateOverrides } from './email-template-overrides';
+import type { EmailTemplateName } from '../domain/email-template';
 import { databaseFailure } from './database-failure';
 import { heartbeating } from './heartbeat';
 import type { SentMessages } from './sent-messages';
@@ -128,35 +129,32 @@ export function createMailActivities(deps: MailDependencies) {
     });
   }
 
+  /** Renders the email `name` of the invitation and sends it as `messageId`, unless the SMTP server took it before. */
+  function sendOnce(invitation: InvitationState, name: EmailTemplateName, messageId: string): Promise<void> {
+    return heartbeating(async () => {
+      const to = recipientOf(invitation.invitee);
+      if (!to || (await acceptedBefore(messageId))) return;
+      const { locales, model } = await invitationDetails(invitation);
+      const overrides = await deps.overrides(invitation.workspaceId, name);
+      await deliver(to, messageId, deps.templates.render(name, locales, model, overrides));
+    });
+  }
+
   return {
     /** The email of the latest send: the invitation the first time, the resend email after. */
     sendInvitationEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
-      heartbeating(async () => {
-        const to = recipientOf(invitation.invitee);
-        if (!to) return;
-        const messageId = invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom);
-        if (await acceptedBefore(messageId)) return;
-        const { locales, model } = await invitationDetails(invitation);
-        const name = invitation.sendCount > 1 ? 'resend' : 'invitation';
-        const overrides = await deps.overrides(invitation.workspaceId, name);
-        await deliver(to, messageId, deps.templates.render(name, locales, model, overrides));
-      }),
+      sendOnce(
+        invitation,
+        invitation.sendCount > 1 ? 'resend' : 'invitation',
+        invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom),
+      ),
 
     /** The reminder of the latest send, for a state whose last event is that reminder. */
     sendReminderEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
-      heartbeating(async () => {
-        const to = recipientOf(invitation.invitee);
-        if (!to) return;
-        const messageId = reminderMessageId(
-          invitation.id,
-          invitation.sendCount,
-          remindersSinceLastSend(invitation),
-          deps.mailFrom,
-        );
-        if (await acceptedBefore(messageId)) return;
-        const { locales, model } = await invitationDetails(invitation);
-        const overrides = await deps.overrides(invitation.workspaceId, 'reminder');
-        await deliver(to, messageId, deps.templates.render('reminder', locales, model, overrides));
-      }),
+      sendOnce(
+        invitation,
+        'reminder',
+        reminderMessageId(invitation.id, invitation.sendCount, remindersSinceLastSend(invitation), deps.mailFrom),
+      ),
   };
 }
