@@ -1,6 +1,5 @@
-import { hashApiKey } from '../../api/auth';
-import { ApiKeySchema } from '../../db/entities';
 import { codeAlphabet } from '../../domain/invitation-code';
+import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -182,15 +181,7 @@ test('the seat limit counts code joins: past it, 409 seat_limit_reached and the 
 
 test("a workspace API key joins with its own workspace's code only", async () => {
   const [own, other] = [await newWorkspace(), await newWorkspace()];
-  const key = `ws-key-${own}-${'x'.repeat(16)}`;
-  await app.orm.em.fork().insert(ApiKeySchema, {
-    id: `key_${own}`,
-    name: own,
-    keyHash: hashApiKey(key),
-    scope: 'workspace',
-    workspaceId: own,
-    revokedAt: null,
-  });
+  const key = await addWorkspaceKey(app, own);
   const asWorkspace = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const joinAs = (code: string) =>
     fetch(`${app.apiUrl}/v1/join`, {

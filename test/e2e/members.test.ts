@@ -1,5 +1,4 @@
-import { hashApiKey } from '../../api/auth';
-import { ApiKeySchema } from '../../db/entities';
+import { addWorkspaceKey } from '../support/api-keys';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import {
   startWebhookReceiver,
@@ -244,15 +243,7 @@ test("a workspace key reaches its own workspace's members only", async () => {
   const [own, other] = [await newWorkspace(), await newWorkspace()];
   await join(own, 'hal', ['member']);
   await join(other, 'ivy', ['member']);
-  const key = 'workspace-key-members';
-  await app.orm.em.fork().insert(ApiKeySchema, {
-    id: 'key_members',
-    name: 'members test',
-    keyHash: hashApiKey(key),
-    scope: 'workspace',
-    workspaceId: own,
-    revokedAt: null,
-  });
+  const key = await addWorkspaceKey(app, own);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${app.apiUrl}${path}`, {
       method,

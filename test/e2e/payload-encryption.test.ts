@@ -1,13 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { hashApiKey } from '../../api/auth';
 import type { ApiContext } from '../../api/context';
 import { problemHandler } from '../../api/problem';
 import { codecRouter } from '../../api/routers/codec';
 import { createLogger } from '../../runtime/logger';
 import { payloadKeys } from '../../runtime/payload-codec';
-import { ApiKeySchema } from '../../db/entities';
+import { addWorkspaceKey } from '../support/api-keys';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { historyToJson } from '../replay/history-json';
 
@@ -134,15 +133,7 @@ describe('the codec endpoint', () => {
   });
 
   test("answers 403 to a workspace API key: payloads hold every workspace's personal data", async () => {
-    const key = `ws-key-acme-${'x'.repeat(16)}`;
-    await app.orm.em.fork().insert(ApiKeySchema, {
-      id: 'key_codec_acme',
-      name: 'acme',
-      keyHash: hashApiKey(key),
-      scope: 'workspace',
-      workspaceId: 'acme',
-      revokedAt: null,
-    });
+    const key = await addWorkspaceKey(app, 'acme');
     const answer = await codecCall('decode', sample, { authorization: `Bearer ${key}` });
     expect(answer.status).toBe(403);
     expect(((await answer.json()) as { code: string }).code).toBe('forbidden');

@@ -1,10 +1,10 @@
 import { hashApiKey } from '../../api/auth';
-import { ApiKeySchema } from '../../db/entities';
+import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 let app: TestInviteflow;
 /** A workspace key of `alpha`; `beta` is another workspace, `gamma` none at all. */
-const alphaKey = `ws-key-alpha-${'a'.repeat(24)}`;
+let alphaKey: string;
 const inviter = { userId: 'u-admin', roles: ['admin'] };
 let betaInvitation: string;
 let betaBulk: string;
@@ -17,14 +17,7 @@ beforeAll(async () => {
       (await app.call('PUT', `/v1/workspaces/${ws}`, { name: ws, settings: { resendInterval: '0s' } })).status,
     ).toBe(201);
   }
-  await app.orm.em.fork().insert(ApiKeySchema, {
-    id: 'key_alpha',
-    name: 'alpha',
-    keyHash: hashApiKey(alphaKey),
-    scope: 'workspace',
-    workspaceId: 'alpha',
-    revokedAt: null,
-  });
+  alphaKey = await addWorkspaceKey(app, 'alpha');
   const invited = await app.call('POST', '/v1/workspaces/beta/invitations', {
     invitee: { email: 'bea@example.org' },
     inviter,

@@ -1,6 +1,5 @@
-import { hashApiKey } from '../../api/auth';
-import { ApiKeySchema } from '../../db/entities';
 import { invitationToken } from '../../domain/tokens';
+import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 const inviter = { userId: 'u-admin', roles: ['admin'] };
@@ -86,21 +85,8 @@ describe('a link that does not work', () => {
     });
     // Through a workspace key of `links`, another workspace's valid link is unknown too.
     tokens.foreign = elsewhere.token;
-    keyOf.foreign = await workspaceKey('links');
+    keyOf.foreign = await addWorkspaceKey(app, 'links');
   });
-
-  async function workspaceKey(ws: string): Promise<string> {
-    const key = `ws-key-${ws}-${'k'.repeat(24)}`;
-    await app.orm.em.fork().insert(ApiKeySchema, {
-      id: `key_${ws}`,
-      name: ws,
-      keyHash: hashApiKey(key),
-      scope: 'workspace',
-      workspaceId: ws,
-      revokedAt: null,
-    });
-    return key;
-  }
 
   afterAll(async () => {
     await app?.stop();
