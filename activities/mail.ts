@@ -12,15 +12,16 @@ import type { TemplateOverrides } from './email-template-overrides';
 import type { EmailTemplateName } from '../domain/email-template';
 import { databaseFailure } from './database-failure';
 import { heartbeating } from './heartbeat';
-import type { SentMessages } from './sent-messages';
+import { concurrentSends, type SentMessages } from './sent-messages';
 
 /**
  * Pooled: connections stay open between messages, so a burst of invitations
- * (a bulk import) is not one TCP and SMTP handshake each. `SMTP_URL` query
- * parameters (`?pool=false&maxConnections=2`) take precedence.
+ * (a bulk import) is not one TCP and SMTP handshake each; as many as sends
+ * run at once. `SMTP_URL` query parameters (`?pool=false&maxConnections=2`)
+ * take precedence.
  */
 export function createMailTransport(smtpUrl: string): Transporter {
-  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 10 });
+  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: concurrentSends });
 }
 
 export interface MailDependencies {
@@ -99,41 +100,33 @@ export function createMailActivities(deps: MailDependencies) {
     };
   }
 
-  /** Whether the SMTP server accepted this message before: a retry of a send whose success was never reported. */
-  async function acceptedBefore(messageId: string): Promise<boolean> {
-    const accepted = await deps.sentMessages.has(messageId).catch((error: unknown) => {
-      throw databaseFailure('reading the sent-message record', 'database_failed', error);
-    });
-    if (accepted) {
+  async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
+    const outcome = await deps.sentMessages
+      .sendOnce(messageId, () =>
+        countedDelivery('email', async () => {
+          try {
+            await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
+          } catch (error) {
+            throw smtpFailure(error);
+          }
+        }),
+      )
+      .catch((error: unknown) => {
+        throw error instanceof ApplicationFailure
+          ? error
+          : databaseFailure('claiming the sent-message record', 'database_failed', error);
+      });
+    if (outcome === 'already_sent') {
       log.info('Email already accepted by the SMTP server, not sent again', { messageId });
       deliveries.inc({ channel: 'email', outcome: 'already_sent' });
     }
-    return accepted;
-  }
-
-  async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
-    await countedDelivery('email', async () => {
-      try {
-        await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
-      } catch (error) {
-        throw smtpFailure(error);
-      }
-    });
-    // The email is out, so the activity succeeds whatever happens here. Without the record, a retry of this
-    // send (only if the worker dies before Temporal hears of this success) sends it again: at least once.
-    await deps.sentMessages.record(messageId).catch((error: unknown) => {
-      log.warn('Email sent but not recorded: a retry would send it again', {
-        messageId,
-        error: databaseFailure('recording the sent message', 'database_failed', error).message,
-      });
-    });
   }
 
   /** Renders the email `name` of the invitation and sends it as `messageId`, unless the SMTP server took it before. */
   function sendOnce(invitation: InvitationState, name: EmailTemplateName, messageId: string): Promise<void> {
     return heartbeating(async () => {
       const to = recipientOf(invitation.invitee);
-      if (!to || (await acceptedBefore(messageId))) return;
+      if (!to) return;
       const { locales, model } = await invitationDetails(invitation);
       const overrides = await deps.overrides(invitation.workspaceId, name);
       await deliver(to, messageId, deps.templates.render(name, locales, model, overrides));

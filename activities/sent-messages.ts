@@ -1,29 +1,70 @@
+import { log } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import pLimit from 'p-limit';
 
-/** How long an accepted Message-ID is remembered: far longer than any retry of its send. */
+/** How long a claimed Message-ID is remembered: far longer than any retry of its send. */
 const keptDays = 30;
+
+/**
+ * Sends holding a claim at once, each on one of the worker's database
+ * connections: the rest of the pool stays free for projection writes.
+ */
+export const concurrentSends = 5;
+
+/** A retry waits this long for another attempt's open claim on its message, then fails and is retried later. */
+const claimWaitMs = 30_000;
+
+export type SendOutcome = 'sent' | 'already_sent';
 
 /** The Message-IDs an SMTP server has accepted (table `sent_messages`). */
 export interface SentMessages {
-  has(messageId: string): Promise<boolean>;
-  record(messageId: string): Promise<void>;
+  /**
+   * Runs `send` unless the message went out before. The claim on
+   * `messageId` is inserted before `send` and committed once it succeeds,
+   * in one transaction: a worker that dies mid-send leaves no claim, so its
+   * retry sends; a retry that runs while another attempt still sends waits
+   * for that attempt's outcome. Only a death between the SMTP server's
+   * acceptance and the commit sends twice.
+   */
+  sendOnce(messageId: string, send: () => Promise<void>): Promise<SendOutcome>;
 }
 
 export function createSentMessages(orm: MikroORM): SentMessages {
+  const knex = orm.em.getConnection().getKnex();
+  const limit = pLimit(concurrentSends);
+
+  async function prune(): Promise<void> {
+    try {
+      await knex.raw('delete from sent_messages where sent_at < now() - make_interval(days => ?)', [keptDays]);
+    } catch (error) {
+      log.warn('Pruning old sent-message records failed', { error: String(error) });
+    }
+  }
+
   return {
-    async has(messageId) {
-      const rows = await orm.em
-        .fork()
-        .execute<unknown[]>('select 1 from sent_messages where message_id = ?', [messageId]);
-      return rows.length > 0;
-    },
-    async record(messageId) {
-      // Pruned as it grows, one small row per email, so no job is needed to keep it bounded.
-      await orm.em.fork().execute(
-        `with pruned as (delete from sent_messages where sent_at < now() - make_interval(days => ?))
-         insert into sent_messages (message_id) values (?) on conflict (message_id) do nothing`,
-        [keptDays, messageId],
-      );
-    },
+    sendOnce: (messageId, send) =>
+      limit(async () => {
+        let sent = false;
+        try {
+          const outcome = await knex.transaction(async (claim): Promise<SendOutcome> => {
+            await claim.raw(`set local lock_timeout = ${claimWaitMs}`);
+            const inserted = await claim.raw<{ rows: unknown[] }>(
+              'insert into sent_messages (message_id) values (?) on conflict (message_id) do nothing returning 1',
+              [messageId],
+            );
+            if (inserted.rows.length === 0) return 'already_sent';
+            await send();
+            sent = true;
+            return 'sent';
+          });
+          if (outcome === 'sent') await prune();
+          return outcome;
+        } catch (error) {
+          if (!sent) throw error;
+          // The email is out, so the send succeeds: only a retry of it, if the worker also dies, would send again.
+          log.warn('Email sent but its claim not committed: a retry would send it again', { messageId });
+          return 'sent';
+        }
+      }),
   };
 }

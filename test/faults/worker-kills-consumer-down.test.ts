@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { concurrentSends } from '../../activities/sent-messages';
 import { invitees, startBulkImport, workspaceId } from './support/bulk-run';
 import { arrivalsBeforeFaults, tallyEmails, unexplainedDuplicates } from './support/emails';
 import { waitForAllSent } from './support/projection';
@@ -9,6 +10,9 @@ import { deliveredEvents, refusedAttempts, startDownConsumer } from './support/w
 import { waitForSettledRuns } from './support/workflows';
 
 const kills = 3;
+// A send's claim commits once the SMTP server accepts: only a message the worker had written in full when it died,
+// which the server then takes, goes out twice. A worker has at most `concurrentSends` messages on the wire.
+const maxDuplicates = kills * concurrentSends;
 
 // Webhook retries come at once, after 5 s (±10 %), then after 5 minutes (domain/webhook-schedule.ts), and a
 // `Retry-After` only ever lengthens a wait: a message whose first two attempts fail waits five minutes. So the
@@ -29,7 +33,7 @@ afterAll(async () => {
   await consumer?.close();
 });
 
-test('kill -9 of the worker mid-import while the webhook consumer is down at first: every invitation sent, at most one duplicate email per kill, every event delivered', async () => {
+test('kill -9 of the worker mid-import while the webhook consumer is down at first: every invitation sent, duplicate emails only of the sends on the wire at each kill, every event delivered', async () => {
   const random = seededRandom(faultSeed('worker kills'));
   const endpoint = await stack.call('POST', '/v1/webhook-endpoints', { url: consumer.url });
   expect(endpoint.status).toBe(201);
@@ -112,7 +116,7 @@ test('kill -9 of the worker mid-import while the webhook consumer is down at fir
   }
   expect(tally.missing).toEqual([]);
   expect(tally.differingMessageIds).toEqual([]);
-  expect(tally.duplicates).toBeLessThanOrEqual(kills);
+  expect(tally.duplicates).toBeLessThanOrEqual(maxDuplicates);
   expect(unexplainedDuplicates(tally, killedAt)).toEqual([]);
   expect(refused).toBeGreaterThan(0);
   expect([...delivered()].sort()).toEqual([...expected].sort());

@@ -37,24 +37,36 @@ export function tallyEmails(caught: CaughtMail[], emails: string[]): EmailTally 
 }
 
 /**
+ * How long after a kill a copy may still reach the SMTP server from the dead
+ * worker: one whose last bytes the worker wrote just before it died, which
+ * the server reads from the socket and parses after.
+ */
+const lateArrivalMs = 2_000;
+
+/** The fault that explains a repeated copy: the first one after (or just before) the previous copy, before this one. */
+function explainingFault(previous: number, later: number, faultsAt: number[]): number | undefined {
+  return [...faultsAt].sort((a, b) => a - b).find((at) => previous - lateArrivalMs <= at && at <= later);
+}
+
+/**
  * The duplicates no fault explains: two copies of one send with no fault
- * between their arrivals. A copy that reached the SMTP server just before a
- * kill, whose success the dead worker never reported, is sent again after it;
- * any other repeat would be a bug.
+ * between their arrivals. A copy that reached the SMTP server around a kill,
+ * whose success the dead worker never recorded, is sent again after it; any
+ * other repeat would be a bug.
  */
 export function unexplainedDuplicates(tally: EmailTally, faultsAt: number[]): string[] {
   return tally.duplicated
     .filter(({ arrivals }) =>
-      arrivals.slice(1).some((later, i) => !faultsAt.some((at) => arrivals[i]! <= at && at <= later)),
+      arrivals.slice(1).some((later, i) => explainingFault(arrivals[i]!, later, faultsAt) === undefined),
     )
     .map(({ email }) => email);
 }
 
-/** For each repeated copy, how long before the fault that explains it its previous copy arrived (ms). */
+/** For each repeated copy, how long before the fault that explains it its previous copy arrived (ms; negative: after). */
 export function arrivalsBeforeFaults(tally: EmailTally, faultsAt: number[]): number[] {
   return tally.duplicated.flatMap(({ arrivals }) =>
     arrivals.slice(1).map((later, i) => {
-      const fault = faultsAt.find((at) => arrivals[i]! <= at && at <= later);
+      const fault = explainingFault(arrivals[i]!, later, faultsAt);
       return fault === undefined ? NaN : fault - arrivals[i]!;
     }),
   );

@@ -1,0 +1,121 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createSentMessages, type SendOutcome, type SentMessages } from '../../../activities/sent-messages';
+import { openTestDatabase } from '../../support/database';
+
+let orm: MikroORM;
+let sentMessages: SentMessages;
+
+beforeAll(async () => {
+  orm = await openTestDatabase();
+  sentMessages = createSentMessages(orm);
+});
+
+afterAll(async () => {
+  await orm?.close();
+});
+
+/** As the mail activities call it: in an activity context, which logs. */
+function sendOnce(messageId: string, send: () => Promise<void>): Promise<SendOutcome> {
+  return new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run(() =>
+    sentMessages.sendOnce(messageId, send),
+  );
+}
+
+async function claimed(messageId: string): Promise<boolean> {
+  const rows = await orm.em.fork().execute('select 1 from sent_messages where message_id = ?', [messageId]);
+  return rows.length > 0;
+}
+
+/** A send that waits until `release` (or `fail`), to hold its claim open meanwhile. */
+function heldSend() {
+  let release!: () => void;
+  let fail!: (error: Error) => void;
+  let started!: () => void;
+  const sending = new Promise<void>((resolve) => (started = resolve));
+  const done = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    fail = reject;
+  });
+  const send = jest.fn(async () => {
+    started();
+    await done;
+  });
+  return { send, sending, release, fail };
+}
+
+test('a message is sent once: a second attempt finds the claim and sends nothing', async () => {
+  const send = jest.fn(async () => {});
+  expect(await sendOnce('<once.1@acme.example>', send)).toBe('sent');
+  expect(await sendOnce('<once.1@acme.example>', send)).toBe('already_sent');
+  expect(send).toHaveBeenCalledTimes(1);
+  expect(await sendOnce('<once.2@acme.example>', send)).toBe('sent');
+  expect(send).toHaveBeenCalledTimes(2);
+});
+
+test('a failed send leaves no claim, so its retry sends', async () => {
+  const refused = new Error('SMTP unavailable');
+  await expect(sendOnce('<failed.1@acme.example>', () => Promise.reject(refused))).rejects.toBe(refused);
+  expect(await claimed('<failed.1@acme.example>')).toBe(false);
+  const retry = jest.fn(async () => {});
+  expect(await sendOnce('<failed.1@acme.example>', retry)).toBe('sent');
+  expect(retry).toHaveBeenCalledTimes(1);
+});
+
+test('an attempt that starts while another still sends waits for it, and sends nothing once it succeeded', async () => {
+  const first = heldSend();
+  const firstOutcome = sendOnce('<concurrent.1@acme.example>', first.send);
+  await first.sending;
+  const second = jest.fn(async () => {});
+  const secondOutcome = sendOnce('<concurrent.1@acme.example>', second);
+  // The second attempt is blocked on the first one's uncommitted claim, not deciding on its own.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(second).not.toHaveBeenCalled();
+  first.release();
+  expect(await firstOutcome).toBe('sent');
+  expect(await secondOutcome).toBe('already_sent');
+  expect(second).not.toHaveBeenCalled();
+});
+
+test('an attempt that waited on another one that failed sends itself', async () => {
+  const first = heldSend();
+  const firstOutcome = sendOnce('<concurrent.2@acme.example>', first.send);
+  await first.sending;
+  const second = jest.fn(async () => {});
+  const secondOutcome = sendOnce('<concurrent.2@acme.example>', second);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  first.fail(new Error('connection reset'));
+  await expect(firstOutcome).rejects.toThrow('connection reset');
+  expect(await secondOutcome).toBe('sent');
+  expect(second).toHaveBeenCalledTimes(1);
+});
+
+test('a send whose claim cannot be committed still counts as sent; its retry then sends again (at least once)', async () => {
+  const messageId = '<uncommitted.1@acme.example>';
+  let terminated: unknown[] = [];
+  const cutOff = async () => {
+    // The claiming connection dies after the SMTP server accepted: the database rolls the claim back.
+    terminated = await orm.em.fork().execute(
+      `select pg_terminate_backend(pid, 5000) as terminated from pg_stat_activity
+       where datname = current_database() and state = 'idle in transaction' and query like 'insert into sent_messages%'`,
+    );
+  };
+  expect(await sendOnce(messageId, cutOff)).toBe('sent');
+  expect(terminated).toEqual([{ terminated: true }]);
+  expect(await claimed(messageId)).toBe(false);
+  const retry = jest.fn(async () => {});
+  expect(await sendOnce(messageId, retry)).toBe('sent');
+  expect(retry).toHaveBeenCalledTimes(1);
+});
+
+test('sending prunes claims older than 30 days', async () => {
+  await orm.em.fork().execute(
+    `insert into sent_messages (message_id, sent_at) values ('<old.1@acme.example>', now() - interval '31 days'),
+       ('<recent.1@acme.example>', now() - interval '29 days')`,
+  );
+  await sendOnce('<new.1@acme.example>', async () => {});
+  expect(await claimed('<old.1@acme.example>')).toBe(false);
+  expect(await claimed('<recent.1@acme.example>')).toBe(true);
+  expect(await claimed('<new.1@acme.example>')).toBe(true);
+});
