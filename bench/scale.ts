@@ -125,7 +125,16 @@ interface Measured {
   apiRssMb: number;
 }
 
-/** The figures that must not grow: list, lookup and accept latency in the large workspace, and the worker's memory. */
+/** Accepts before the accept figure, unmeasured: a restarted worker's first ones warm its JIT and connection pools. */
+const warmUpAccepts = 10;
+
+/**
+ * The figures that must not grow: the worker's memory as creation left it,
+ * then list, lookup and accept latency in the large workspace. The workers
+ * restart before the latencies: an invitation is accepted days after it was
+ * sent, when no worker has its workflow in memory, so every accept, before
+ * and after, replays its workflow from history.
+ */
 async function measure(
   host: HostCalls,
   processes: InviteflowProcesses,
@@ -134,13 +143,36 @@ async function measure(
 ): Promise<Measured> {
   const databaseUrl = stack.services.database;
   const pending = await pendingByWorkspace(databaseUrl);
-  const ids = await host.pendingIds(bigWorkspace, options.samples);
-  if (ids.length < options.samples) throw new Error(`only ${ids.length} pending invitations in ${bigWorkspace}`);
+  const ids = await host.pendingIds(bigWorkspace, options.samples + warmUpAccepts);
+  if (ids.length < options.samples + warmUpAccepts)
+    throw new Error(`only ${ids.length} pending invitations in ${bigWorkspace}`);
   const tokens = await withConcurrency(ids, 8, (id) => host.tokenOf(bigWorkspace, id));
-  const pids = [...processes.apiPids, ...processes.workerPids, stack.temporalPid];
+  const pids = () => [...processes.apiPids, ...processes.workerPids, stack.temporalPid];
+  await settle(pids());
+  const memory = {
+    workerRssMb: rssMb(processes.workerPids[0]!),
+    workerPeakRssMb: peakRssMb(processes.workerPids[0]!),
+    apiRssMb: rssMb(processes.apiPids[0]!),
+  };
+  console.error('bench:scale: restarting the worker');
+  await processes.restartWorkers();
+  let accepts = 0;
+  const accept = () => {
+    const token = tokens[accepts++]!;
+    return {
+      method: 'POST' as const,
+      path: '/v1/invitations/accept',
+      body: JSON.stringify({ token, userId: `u-accepting-${randomUUID()}` }),
+    };
+  };
+  for (let i = 0; i < warmUpAccepts; i += 1) {
+    const { path, body } = accept();
+    const answer = await fetch(`${host.apiUrl}${path}`, { method: 'POST', headers: host.headers, body });
+    if (!answer.ok) throw new Error(`warm-up accept: ${answer.status} ${await answer.text()}`);
+  }
   const load = { url: host.apiUrl, rate: options.sampleRate, total: options.samples, headers: host.headers };
   const figure = async (name: string, next: () => { method: 'GET' | 'POST'; path: string; body?: string }) => {
-    await settle(pids);
+    await settle(pids());
     console.error(`bench:scale: measuring ${name}`);
     const figures = await runAtFixedRate({ ...load, next });
     if (figures.non2xx + figures.errors > 0) {
@@ -152,7 +184,6 @@ async function measure(
   };
   const list = `/v1/workspaces/${bigWorkspace}/invitations`;
   let lookups = 0;
-  let accepts = 0;
   return {
     at: new Date().toISOString(),
     pendingInvitations: [...pending.values()].reduce((sum, count) => sum + count, 0),
@@ -161,19 +192,10 @@ async function measure(
     listPending: await figure('list ?status=pending', () => ({ method: 'GET', path: `${list}?status=pending` })),
     lookup: await figure('lookup', () => ({
       method: 'GET',
-      path: `/v1/invitations/lookup?token=${encodeURIComponent(tokens[lookups++ % tokens.length]!)}`,
+      path: `/v1/invitations/lookup?token=${encodeURIComponent(tokens[warmUpAccepts + (lookups++ % options.samples)]!)}`,
     })),
-    accept: await figure('accept', () => {
-      const token = tokens[accepts++]!;
-      return {
-        method: 'POST',
-        path: '/v1/invitations/accept',
-        body: JSON.stringify({ token, userId: `u-accepting-${randomUUID()}` }),
-      };
-    }),
-    workerRssMb: rssMb(processes.workerPids[0]!),
-    workerPeakRssMb: peakRssMb(processes.workerPids[0]!),
-    apiRssMb: rssMb(processes.apiPids[0]!),
+    accept: await figure('accept', accept),
+    ...memory,
   };
 }
 
@@ -242,14 +264,19 @@ async function main(): Promise<void> {
     await withConcurrency([...targets.keys()], 4, (workspaceId) => host.putWorkspace(workspaceId));
     const databaseUrl = stack.services.database;
 
-    // The baseline accepts consume as many invitations as they sample, and must leave `samples` pending.
+    // The baseline's accepts consume as many invitations as they sample and warm up, and must leave `samples` pending.
     const baselineFile = options.dataDir && join(options.dataDir, 'baseline.json');
     let before: Measured;
     if (baselineFile && existsSync(baselineFile)) {
       before = JSON.parse(readFileSync(baselineFile, 'utf8')) as Measured;
       console.error(`bench:scale: resuming; the baseline is the one measured at ${before.at}`);
     } else {
-      await fillUp(host, databaseUrl, new Map([[bigWorkspace, 2 * options.samples]]), options.concurrency);
+      await fillUp(
+        host,
+        databaseUrl,
+        new Map([[bigWorkspace, 2 * options.samples + warmUpAccepts]]),
+        options.concurrency,
+      );
       before = await measure(host, processes, stack, options);
       if (baselineFile) writeFileSync(baselineFile, `${JSON.stringify(before, null, 2)}\n`);
     }

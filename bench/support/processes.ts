@@ -17,6 +17,12 @@ export interface InviteflowProcesses {
   apiKey: string;
   apiPids: number[];
   workerPids: number[];
+  /**
+   * Stops every worker and starts it again, ready: a new worker holds no
+   * workflow in its cache, as none does for an invitation accepted days
+   * after it was sent.
+   */
+  restartWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,25 +95,39 @@ export async function startInviteflow(
     ...options.env,
   };
   const profileDir = (name: string) => options.profileDir && join(options.profileDir, name);
-  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
-    startProcess('worker', { ...env, METRICS_PORT: '0' }, profileDir(`worker-${i}`)),
-  );
+  // Each worker serves /metrics once it polls: how the bench knows it is ready.
+  const metricsPorts = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => freePort()));
+  const startWorker = (i: number) =>
+    startProcess('worker', { ...env, METRICS_PORT: String(metricsPorts[i]) }, profileDir(`worker-${i}`));
+  const workers = metricsPorts.map((_, i) => startWorker(i));
   const ports = await Promise.all(Array.from({ length: options.apis ?? 1 }, () => freePort()));
   const apis = ports.map((port, i) => startProcess('api', { ...env, PORT: String(port) }, profileDir(`api-${i}`)));
   const stop = () => Promise.all([...apis, ...workers].map(stopProcess)).then(() => undefined);
   const apiUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const answers = (url: string) => () =>
+    fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+  const workersReady = () =>
+    Promise.all(
+      metricsPorts.map((port) =>
+        waitFor(`the worker on :${port}`, answers(`http://127.0.0.1:${port}/metrics`), 120_000),
+      ),
+    );
   try {
-    for (const url of apiUrls) {
-      const ready = () =>
-        fetch(`${url}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      await waitFor(`the API at ${url}`, ready, 120_000);
-    }
+    for (const url of apiUrls) await waitFor(`the API at ${url}`, answers(`${url}/readyz`), 120_000);
+    await workersReady();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { apiUrls, apiKey, apiPids: apis.map((p) => p.pid!), workerPids: workers.map((p) => p.pid!), stop };
+  const workerPids = workers.map((p) => p.pid!);
+  async function restartWorkers(): Promise<void> {
+    await Promise.all(workers.map(stopProcess));
+    workers.splice(0, workers.length, ...metricsPorts.map((_, i) => startWorker(i)));
+    workerPids.splice(0, workerPids.length, ...workers.map((p) => p.pid!));
+    await workersReady();
+  }
+  return { apiUrls, apiKey, apiPids: apis.map((p) => p.pid!), workerPids, restartWorkers, stop };
 }
