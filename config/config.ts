@@ -113,12 +113,15 @@ export const configSchema = z.object({
     'must be comma-separated origins such as https://temporal.example.com (scheme, host and port only)',
   ),
   /**
-   * How many workflows a worker keeps in memory between their tasks. The SDK's
-   * default grows with the heap (about 2,300 here) and, at some 2 MB each, a
-   * worker with that many open invitations ran out of heap; one evicted from
-   * the cache is replayed from its (short) history on its next task.
+   * How many workflows a worker keeps in memory between their tasks. An
+   * invitation's workflow is busy for seconds around each event and idle for
+   * days between them, so only the ones being created or sent pay for their
+   * place; one evicted is replayed from its (short) history on its next task.
+   * At some 2 MB each, the SDK's default (grown with the heap, about 2,300
+   * here) ran a worker out of heap, and 500 held 1.3 GB where 100 held 550 MB
+   * with creation as fast (bench:scale).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: wholeNumber(0).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: wholeNumber(0).default(100),
   /** Where `inviteflow worker` serves /metrics (its own and the Temporal SDK's); the API serves them on PORT. */
   METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

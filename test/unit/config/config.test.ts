@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       JOIN_ATTEMPT_WINDOW: '15m',
       WEBHOOK_ALLOWED_NETWORKS: [],
       CODEC_CORS_ORIGINS: [],
-      WORKER_MAX_CACHED_WORKFLOWS: 500,
+      WORKER_MAX_CACHED_WORKFLOWS: 100,
       METRICS_PORT: 9464,
       LOG_LEVEL: 'info',
     });
