@@ -28,8 +28,11 @@ async function claimed(messageId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** A send that waits until `release` (or `fail`), to hold its claim open meanwhile. */
-function heldSend() {
+/**
+ * Two attempts at one message: the first holds its claim open in its send
+ * until `release` or `fail`, the second starts meanwhile and has waited 300 ms.
+ */
+async function overlappingAttempts(messageId: string) {
   let release!: () => void;
   let fail!: (error: Error) => void;
   let started!: () => void;
@@ -38,11 +41,15 @@ function heldSend() {
     release = resolve;
     fail = reject;
   });
-  const send = jest.fn(async () => {
+  const first = sendOnce(messageId, async () => {
     started();
     await done;
   });
-  return { send, sending, release, fail };
+  await sending;
+  const secondSend = jest.fn(async () => {});
+  const second = sendOnce(messageId, secondSend);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { first, second, secondSend, release, fail };
 }
 
 test('a message is sent once: a second attempt finds the claim and sends nothing', async () => {
@@ -64,31 +71,21 @@ test('a failed send leaves no claim, so its retry sends', async () => {
 });
 
 test('an attempt that starts while another still sends waits for it, and sends nothing once it succeeded', async () => {
-  const first = heldSend();
-  const firstOutcome = sendOnce('<concurrent.1@acme.example>', first.send);
-  await first.sending;
-  const second = jest.fn(async () => {});
-  const secondOutcome = sendOnce('<concurrent.1@acme.example>', second);
+  const attempts = await overlappingAttempts('<concurrent.1@acme.example>');
   // The second attempt is blocked on the first one's uncommitted claim, not deciding on its own.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(second).not.toHaveBeenCalled();
-  first.release();
-  expect(await firstOutcome).toBe('sent');
-  expect(await secondOutcome).toBe('already_sent');
-  expect(second).not.toHaveBeenCalled();
+  expect(attempts.secondSend).not.toHaveBeenCalled();
+  attempts.release();
+  expect(await attempts.first).toBe('sent');
+  expect(await attempts.second).toBe('already_sent');
+  expect(attempts.secondSend).not.toHaveBeenCalled();
 });
 
 test('an attempt that waited on another one that failed sends itself', async () => {
-  const first = heldSend();
-  const firstOutcome = sendOnce('<concurrent.2@acme.example>', first.send);
-  await first.sending;
-  const second = jest.fn(async () => {});
-  const secondOutcome = sendOnce('<concurrent.2@acme.example>', second);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  first.fail(new Error('connection reset'));
-  await expect(firstOutcome).rejects.toThrow('connection reset');
-  expect(await secondOutcome).toBe('sent');
-  expect(second).toHaveBeenCalledTimes(1);
+  const attempts = await overlappingAttempts('<concurrent.2@acme.example>');
+  attempts.fail(new Error('connection reset'));
+  await expect(attempts.first).rejects.toThrow('connection reset');
+  expect(await attempts.second).toBe('sent');
+  expect(attempts.secondSend).toHaveBeenCalledTimes(1);
 });
 
 test('a send whose claim cannot be committed still counts as sent; its retry then sends again (at least once)', async () => {
