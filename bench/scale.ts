@@ -25,6 +25,7 @@ import { HostCalls } from './support/host-calls';
 import { peakRssMb, rssMb, startInviteflow, type InviteflowProcesses } from './support/processes';
 import { raisedRateLimits } from './support/rate-limits';
 import { settle } from './support/settle';
+import { processCpuMs } from './cpu';
 import { Teardown } from './support/teardown';
 
 const bigWorkspace = 'scale-big';
@@ -112,14 +113,23 @@ async function fillUp(host: HostCalls, databaseUrl: string, targets: Map<string,
   };
 }
 
+/** What each process spent on one request of a figure (CPU ms): where its latency goes, and whether that grows. */
+interface CpuPerRequest {
+  api: number;
+  worker: number;
+  temporal: number;
+}
+
+type Figure = LoadFigures & { cpuMsPerRequest?: CpuPerRequest };
+
 interface Measured {
   at: string;
   pendingInvitations: number;
   pendingInBigWorkspace: number;
-  listFirstPage: LoadFigures;
-  listPending: LoadFigures;
-  lookup: LoadFigures;
-  accept: LoadFigures;
+  listFirstPage: Figure;
+  listPending: Figure;
+  lookup: Figure;
+  accept: Figure;
   workerRssMb: number;
   workerPeakRssMb: number;
   apiRssMb: number;
@@ -171,16 +181,29 @@ async function measure(
     if (!answer.ok) throw new Error(`warm-up accept: ${answer.status} ${await answer.text()}`);
   }
   const load = { url: host.apiUrl, rate: options.sampleRate, total: options.samples, headers: host.headers };
-  const figure = async (name: string, next: () => { method: 'GET' | 'POST'; path: string; body?: string }) => {
+  const cpu = () => ({
+    api: processCpuMs(processes.apiPids[0]!),
+    worker: processCpuMs(processes.workerPids[0]!),
+    temporal: processCpuMs(stack.temporalPid),
+  });
+  const figure = async (
+    name: string,
+    next: () => { method: 'GET' | 'POST'; path: string; body?: string },
+  ): Promise<Figure> => {
     await settle(pids());
     console.error(`bench:scale: measuring ${name}`);
+    const cpuBefore = cpu();
     const figures = await runAtFixedRate({ ...load, next });
+    const cpuAfter = cpu();
+    const perRequest = (process: keyof CpuPerRequest) =>
+      round((cpuAfter[process] - cpuBefore[process]) / figures.answered);
+    const cpuMsPerRequest = { api: perRequest('api'), worker: perRequest('worker'), temporal: perRequest('temporal') };
     if (figures.non2xx + figures.errors > 0) {
       throw new Error(
         `${name}: ${figures.errors} unanswered, answers by status ${JSON.stringify(figures.statusCodes)}`,
       );
     }
-    return figures;
+    return { ...figures, cpuMsPerRequest };
   };
   const list = `/v1/workspaces/${bigWorkspace}/invitations`;
   let lookups = 0;
@@ -218,6 +241,17 @@ function growth(before: Measured, after: Measured) {
     const ratio = Math.round((afterValue / beforeValue) * 100) / 100;
     return { figure, before: beforeValue, after: afterValue, ratio, withinTarget: ratio <= maxGrowth };
   });
+}
+
+/** Each figure's CPU per request by process, before and after; `null` where a baseline predates the figure. */
+function cpuGrowth(before: Measured, after: Measured) {
+  return (['listFirstPage', 'listPending', 'lookup', 'accept'] as const).flatMap((name) =>
+    (['api', 'worker', 'temporal'] as const).map((process) => ({
+      figure: `${name} ${process} CPU ms`,
+      before: before[name].cpuMsPerRequest?.[process] ?? null,
+      after: after[name].cpuMsPerRequest?.[process] ?? null,
+    })),
+  );
 }
 
 function parseOptions(): Options {
@@ -296,8 +330,10 @@ async function main(): Promise<void> {
       before,
       after,
       growth: growth(before, after),
+      cpuPerRequest: cpuGrowth(before, after),
     };
     console.table(result.growth);
+    console.table(result.cpuPerRequest);
     console.log(
       `creation: ${creation.created} link-only invitations in ${creation.seconds} s (${creation.perSecond}/s); ` +
         `pending before ${before.pendingInvitations}, after ${after.pendingInvitations}`,
