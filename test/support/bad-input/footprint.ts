@@ -51,10 +51,36 @@ const sameFootprint = (a: Footprint, b: Footprint) =>
   changes(a, b, { idempotencyKeys: false, joinAttempts: false }).length === 0;
 
 /**
+ * How much of an accepted request's work is still under way: bulk imports
+ * running (they record `bulk.completed` last), and invitations started since
+ * `since` with a workflow task or an activity pending. A quiet footprint
+ * alone is not enough on a busy machine: an import can pause for longer
+ * between two writes.
+ */
+export function inFlightReader(app: TestInviteflow): (since: Date) => Promise<number> {
+  return async (since) => {
+    let inFlight = 0;
+    const query = `TaskQueue = '${app.taskQueue}' AND ExecutionStatus = 'Running'`;
+    for await (const run of app.client.workflow.list({ query })) {
+      if (run.type === 'bulkImportWorkflow') inFlight += 1;
+      if (run.type !== 'invitationWorkflow' || run.startTime < since) continue;
+      const { raw } = await app.client.workflow.getHandle(run.workflowId, run.runId).describe();
+      if ((raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask) inFlight += 1;
+    }
+    return inFlight;
+  };
+}
+
+/**
  * Waits until an accepted request's workflows and activities have stopped
  * writing, so their writes are not blamed on the refused requests after it.
  */
-export async function settled(read: () => Promise<Footprint>, quietMs = 300, maxMs = 15_000): Promise<Footprint> {
+export async function settled(
+  read: () => Promise<Footprint>,
+  inFlight: () => Promise<number>,
+  quietMs = 300,
+  maxMs = 15_000,
+): Promise<Footprint> {
   const deadline = Date.now() + maxMs;
   let last = await read();
   let quietSince = Date.now();
@@ -64,7 +90,7 @@ export async function settled(read: () => Promise<Footprint>, quietMs = 300, max
     if (!sameFootprint(last, next)) {
       last = next;
       quietSince = Date.now();
-    } else if (Date.now() - quietSince >= quietMs) {
+    } else if (Date.now() - quietSince >= quietMs && (await inFlight()) === 0) {
       return next;
     }
   }

@@ -12,6 +12,8 @@ export interface BadRequest {
 /** The footprint reader, and the footprint after the last request, which is the next one's "before". */
 export interface FootprintWatch {
   read: () => Promise<Footprint>;
+  /** Work still under way that requests since the given time started. */
+  inFlight: (since: Date) => Promise<number>;
   last?: Footprint;
 }
 
@@ -64,6 +66,7 @@ export async function probe(
   allowed: Allowed,
 ): Promise<Verdict> {
   const before = watch.last ?? (await watch.read());
+  const sentAt = new Date();
   const headers = Object.fromEntries(
     Object.entries(request.headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
@@ -87,7 +90,7 @@ export async function probe(
       );
     }
   } else {
-    watch.last = request.method === 'GET' ? undefined : await settled(watch.read);
+    watch.last = request.method === 'GET' ? undefined : await settled(watch.read, () => watch.inFlight(sentAt));
   }
   return { status, refused };
 }

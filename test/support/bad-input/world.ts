@@ -1,7 +1,7 @@
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver';
 import type { ExistingIds } from './endpoints';
-import { footprintReader, settled } from './footprint';
+import { footprintReader, inFlightReader, settled } from './footprint';
 import type { FootprintWatch } from './probe';
 
 export interface BadInputWorld {
@@ -52,7 +52,8 @@ export async function startBadInputWorld(): Promise<BadInputWorld> {
   await hooks.waitFor((hook) => (JSON.parse(hook.body) as { type: string }).type === 'member.joined');
   const deliveries = await expectStatus(app.call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`), 200);
   const read = await footprintReader(app);
-  const watch: FootprintWatch = { read, last: await settled(read) };
+  const inFlight = inFlightReader(app);
+  const watch: FootprintWatch = { read, inFlight, last: await settled(read, () => inFlight(new Date(0))) };
   return {
     app,
     hooks,
