@@ -23,8 +23,8 @@ export interface SentMessages {
    * `messageId` is inserted before `send` and committed once it succeeds,
    * in one transaction: a worker that dies mid-send leaves no claim, so its
    * retry sends; a retry that runs while another attempt still sends waits
-   * for that attempt's outcome. Only a death between the SMTP server's
-   * acceptance and the commit sends twice.
+   * for that attempt's outcome. Only a worker that dies after writing the
+   * whole message to the SMTP server, before the commit, sends it twice.
    */
   sendOnce(messageId: string, send: () => Promise<void>): Promise<SendOutcome>;
 }
