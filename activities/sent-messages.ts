@@ -11,6 +11,9 @@ const keptDays = 30;
  */
 export const concurrentSends = 5;
 
+/** Old records are pruned at most this often by a process: each prune scans the table, a send need not. */
+const pruneEveryMs = 60 * 60_000;
+
 /** A retry waits this long for another attempt's open claim on its message, then fails and is retried later. */
 const claimWaitMs = 30_000;
 
@@ -32,8 +35,11 @@ export interface SentMessages {
 export function createSentMessages(orm: MikroORM): SentMessages {
   const knex = orm.em.getConnection().getKnex();
   const limit = pLimit(concurrentSends);
+  let prunedAt = 0;
 
   async function prune(): Promise<void> {
+    if (Date.now() - prunedAt < pruneEveryMs) return;
+    prunedAt = Date.now();
     try {
       await knex.raw('delete from sent_messages where sent_at < now() - make_interval(days => ?)', [keptDays]);
     } catch (error) {

@@ -322,7 +322,7 @@ test('without the record reachable, nothing is sent and the failure is retryable
   }
 });
 
-test('a send heartbeats while the SMTP server takes its time', async () => {
+test('a send heartbeats every 2 s while the SMTP server takes its time, and not at its start', async () => {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -338,8 +338,8 @@ test('a send heartbeats while the SMTP server takes its time', async () => {
   environment.on('heartbeat', () => (heartbeats += 1));
   try {
     await activitiesFor(`smtp://127.0.0.1:${port}`, { environment }).sendInvitationEmail({ invitation });
-    // One at the start, then one every 2 s while the server holds the message.
-    expect(heartbeats).toBeGreaterThanOrEqual(3);
+    // None at the start (the heartbeat timeout counts from there anyway), then one every 2 s while the server holds it.
+    expect(heartbeats).toBe(2);
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -106,13 +106,27 @@ test('a send whose claim cannot be committed still counts as sent; its retry the
   expect(retry).toHaveBeenCalledTimes(1);
 });
 
-test('sending prunes claims older than 30 days', async () => {
-  await orm.em.fork().execute(
-    `insert into sent_messages (message_id, sent_at) values ('<old.1@acme.example>', now() - interval '31 days'),
-       ('<recent.1@acme.example>', now() - interval '29 days')`,
-  );
-  await sendOnce('<new.1@acme.example>', async () => {});
+test('the first send of a process prunes claims older than 30 days, and the next sends within the hour do not', async () => {
+  const fresh = createSentMessages(orm);
+  const send = (messageId: string) =>
+    new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run(() =>
+      fresh.sendOnce(messageId, async () => {}),
+    );
+  const insertOld = (messageId: string) =>
+    orm.em
+      .fork()
+      .execute(`insert into sent_messages (message_id, sent_at) values (?, now() - interval '31 days')`, [messageId]);
+  await insertOld('<old.1@acme.example>');
+  await orm.em
+    .fork()
+    .execute(
+      `insert into sent_messages (message_id, sent_at) values ('<recent.1@acme.example>', now() - interval '29 days')`,
+    );
+  await send('<new.1@acme.example>');
   expect(await claimed('<old.1@acme.example>')).toBe(false);
   expect(await claimed('<recent.1@acme.example>')).toBe(true);
   expect(await claimed('<new.1@acme.example>')).toBe(true);
+  await insertOld('<old.2@acme.example>');
+  await send('<new.2@acme.example>');
+  expect(await claimed('<old.2@acme.example>')).toBe(true);
 });
