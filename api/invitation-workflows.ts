@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { isErrorCode, RuleViolation } from '../domain/error-codes';
 import {
@@ -9,34 +9,47 @@ import {
   type InvitationState,
 } from '../domain/invitation';
 import { invitationStaticDetails, invitationView, type InvitationView } from '../domain/invitation-view';
+import type { OpenedInvitation } from '../domain/new-invitation';
 import { invitationWorkflow, openedUpdate } from '../workflows/invitation';
+import { invitationSearchAttributes } from '../workflows/search-attributes';
 import type { ApiContext } from './context';
 import { getInvitation } from './invitation-store';
 import { Problem } from './problem';
 
-/** Starts an invitation's workflow and answers once its first state is recorded. */
+/**
+ * Starts an invitation's workflow and answers once its opening is recorded:
+ * one request (update-with-start) rather than a start and then an update,
+ * and the run records the opening inside its first workflow task.
+ */
 export async function startInvitation(
   { temporal, taskQueue, temporalTimeoutMs }: Pick<ApiContext, 'temporal' | 'taskQueue' | 'temporalTimeoutMs'>,
-  invitation: InvitationState,
-  start: { send: boolean; request: boolean },
+  { invitation, earlier }: OpenedInvitation,
   /** Undoes what the caller prepared when the run did not start; once it has, the run owns the invitation. */
   onNotStarted: () => Promise<void>,
 ): Promise<InvitationView> {
-  return temporal.withDeadline(Date.now() + temporalTimeoutMs, async () => {
-    const handle = await temporal.workflow
-      .start(invitationWorkflow, {
-        taskQueue,
-        workflowId: invitationWorkflowId(invitation.id),
-        args: [{ invitation, ...start }],
-        staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
-        staticDetails: invitationStaticDetails(invitation),
-      })
-      .catch(async (error: unknown) => {
-        await onNotStarted();
-        throw error;
-      });
-    return invitationView(await handle.executeUpdate(openedUpdate));
+  const startWorkflowOperation = new WithStartWorkflowOperation(invitationWorkflow, {
+    taskQueue,
+    workflowId: invitationWorkflowId(invitation.id),
+    // The id is new; a start the client retries after a lost answer finds its own run.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ invitation, opening: { earlier } }],
+    typedSearchAttributes: invitationSearchAttributes(invitation),
+    staticSummary: `Invitation ${invitation.id} in workspace ${invitation.workspaceId}`,
+    staticDetails: invitationStaticDetails(invitation),
   });
+  try {
+    const state = await temporal.withDeadline(Date.now() + temporalTimeoutMs, () =>
+      temporal.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation }),
+    );
+    return invitationView(state);
+  } catch (error) {
+    const started = await startWorkflowOperation.workflowHandle().then(
+      () => true,
+      () => false,
+    );
+    if (!started) await onNotStarted();
+    throw error;
+  }
 }
 
 /** The wait a refusal that lifts with time carries in its details (see the workflow's `asFailure`). */

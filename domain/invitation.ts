@@ -1,4 +1,4 @@
-import { MINUTE } from './duration';
+import { DAY, MINUTE } from './duration';
 import { RuleViolation, type ErrorCode } from './error-codes';
 import type { Channel } from './workspace';
 
@@ -298,6 +298,33 @@ export function nextReminderAt(state: InvitationState): number | undefined {
   const at = Date.parse(state.lastSentAt) + offset;
   // A reminder at or after the expiry would point to a dead link; the expiry comes first.
   return at < Date.parse(state.expiresAt) ? at : undefined;
+}
+
+/** How long an expired invitation can still be resent before its run closes. */
+export const expiredRetentionMs = 90 * DAY;
+
+/**
+ * When the invitation's clock next matters (ms since the epoch): the next
+ * reminder or the expiry while pending, the end of retention once expired;
+ * `undefined` when only a command can move it on.
+ */
+export function nextDeadline(state: InvitationState): number | undefined {
+  const { status, expiresAt } = state;
+  if (expiresAt === null) return undefined;
+  if (status === 'pending') return Math.min(nextReminderAt(state) ?? Infinity, Date.parse(expiresAt));
+  if (status === 'expired') return Date.parse(expiresAt) + expiredRetentionMs;
+  return undefined;
+}
+
+/**
+ * How long a run started for a state already recorded and delivered (a bulk
+ * import's rows) waits before its first workflow task: until its clock next
+ * matters. A command sent to it meanwhile starts it at once, so a state that
+ * only a command moves on waits as long as an expired one is kept.
+ */
+export function firstTaskDelayMs(state: InvitationState, now: Date): number {
+  const deadline = nextDeadline(state) ?? now.getTime() + expiredRetentionMs;
+  return Math.max(deadline - now.getTime(), 0);
 }
 
 /** Which message of an invitation: the send it belongs to, and 0 for the send itself or the reminder's number. */

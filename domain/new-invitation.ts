@@ -1,18 +1,21 @@
 import { defaultChannels } from './channels';
-import { createInvitation, type InvitationState } from './invitation';
+import { createInvitation, transition, type InvitationState } from './invitation';
 import type { CreateInvitationInput } from './invitation-input';
 import { inviteOrRequest } from './invite-requests';
 import { keptFromWorkspace, type Workspace } from './workspace';
 
-/** A new invitation's first state, and whether its inviter may only ask for it (it then waits for approval). */
-export interface InvitationToStart {
-  invitation: InvitationState;
+/**
+ * A new invitation as its run starts, and whether its inviter may only ask
+ * for it (it then waits for approval).
+ */
+export interface InvitationToStart extends OpenedInvitation {
   request: boolean;
 }
 
 /**
  * The workspace's rules applied to a validated create request: default role,
- * who may invite, channels the invitee can be reached on, TTL and pacing.
+ * who may invite, channels the invitee can be reached on, TTL and pacing;
+ * then its first command, send or request, unless `send: false`.
  * Shared by the API and the plugin's client helpers, so both start the same
  * invitation; the checks that need the database (one open invitation per
  * person, seats) stay with the caller.
@@ -46,5 +49,26 @@ export function invitationToStart(
     },
     now,
   );
-  return { invitation, request };
+  return { ...openInvitation(invitation, request ? 'request' : input.send ? 'send' : undefined, now), request };
+}
+
+/** A new invitation as its run starts: the state it is in, and the ones it went through to get there, oldest first. */
+export interface OpenedInvitation {
+  invitation: InvitationState;
+  earlier: InvitationState[];
+}
+
+/**
+ * Applies a new invitation's first command, in the inviter's name: `send`
+ * (an inviter who may invite, `send: true`), `request` (one who may only ask),
+ * or none (`send: false`: it waits as `registered`). The run starts in the
+ * state this answers, so its search attributes are right from the start.
+ */
+export function openInvitation(
+  created: InvitationState,
+  first: 'send' | 'request' | undefined,
+  now: Date,
+): OpenedInvitation {
+  if (first === undefined) return { invitation: created, earlier: [] };
+  return { invitation: transition(created, { type: first, by: created.inviter.userId }, now), earlier: [created] };
 }

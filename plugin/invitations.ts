@@ -40,11 +40,9 @@ export async function startInvitation(
   { taskQueue, workspace, timeoutMs = defaultTimeoutMs, ...request }: StartInvitationInput,
 ): Promise<InvitationView> {
   const input = parseInput(createInvitationSchema, request, 'invitation');
-  const { invitation, request: onlyAsks } = invitationToStart(workspace, input, newId('inv'), new Date());
   return startInvitationWorkflow(
     { temporal: client, taskQueue, temporalTimeoutMs: timeoutMs },
-    invitation,
-    { send: input.send, request: onlyAsks },
+    invitationToStart(workspace, input, newId('inv'), new Date()),
     // Nothing was claimed in the database, so nothing to undo.
     () => Promise.resolve(),
   );

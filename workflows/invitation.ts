@@ -7,8 +7,8 @@ import {
   defineQuery,
   defineUpdate,
   log,
-  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -18,14 +18,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { fallbackChannel } from '../domain/channels';
 import { RuleViolation } from '../domain/error-codes';
-import { DAY } from '../domain/duration';
 import {
   checkCommand,
   isFinal,
   isLatestMessage,
   lastEvent,
   messageOf,
-  nextReminderAt,
+  nextDeadline,
   transition,
   type AcceptMethod,
   type InvitationCommand,
@@ -33,14 +32,23 @@ import {
   type MessageRef,
 } from '../domain/invitation';
 import type { Channel } from '../domain/workspace';
-import { invitationChannelKey, invitationExpiresAtKey, invitationStatusKey, workspaceIdKey } from './search-attributes';
+import { invitationExpiresAtKey, invitationStatusKey } from './search-attributes';
 
 export interface InvitationWorkflowInput {
+  /**
+   * The state the run starts in, which its search attributes were started
+   * with: opened by its starter (created, then sent or requested, by
+   * domain/new-invitation.ts) or carried over by continue-as-new.
+   */
   invitation: InvitationState;
-  /** Send at once (`send: true` on create); only on the first run, not after continue-as-new. */
-  send: boolean;
-  /** Wait for approval instead (an inviter who may only ask); absent from runs started before requests existed. */
-  request?: boolean;
+  /**
+   * Present when the run must still record its opening and deliver its first
+   * messages (a create): `earlier` holds the states before `invitation`,
+   * oldest first, recorded with it in one write. A bulk import records and
+   * delivers its rows before it starts their runs, and a continued run has
+   * nothing new to record: both leave it out.
+   */
+  opening?: { earlier: InvitationState[] };
 }
 
 // Updates, not signals: the HTTP caller waits for the answer, and validators
@@ -71,18 +79,19 @@ export const reportDeliveryUpdate = defineUpdate<InvitationState, [DeliveryRepor
 export const openedUpdate = defineUpdate<InvitationState, []>('opened');
 export const stateQuery = defineQuery<InvitationState>('state');
 
-/** How long an expired invitation can still be resent before its run closes. */
-export const expiredRetentionMs = 90 * DAY;
-
-// Not a local activity, though that would be cheaper: a local activity runs inside a workflow task, and a
-// speculative task that the server then discards (concurrent updates) would leave its write in the projection.
+// Not a local activity after the opening: a local activity runs inside a workflow task, and a speculative
+// task that the server then discards (concurrent updates) would leave its write in the projection.
 // A heartbeat timeout, far shorter than the start-to-close one, is how a worker that died mid-activity is noticed:
 // its activities heartbeat while they run (activities/heartbeat.ts).
-const { recordTransition } = proxyActivities<Activities>({
+const recordOptions = {
   startToCloseTimeout: '30 seconds',
-  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+} as const;
+const { recordTransition } = proxyActivities<Activities>({ ...recordOptions, heartbeatTimeout: '10 seconds' });
+
+// The opening is recorded in the first task of a fresh start, which is never speculative: as a local activity it
+// costs no activity task and no second workflow task, and the creator's answer waits for nothing else.
+const opening = proxyLocalActivities<Activities>(recordOptions);
 
 const messages = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -119,8 +128,12 @@ class Invitation {
   private recorded = Promise.resolve();
   /** Messages taken at each send and reminder, delivered in order by the main loop so an update never waits on SMTP or Twilio. */
   readonly deliveries: Delivery[] = [];
+  /** What the search attributes say now: the run started with the input state's. */
+  private published: Pick<InvitationState, 'status' | 'expiresAt'>;
 
-  constructor(public state: InvitationState) {}
+  constructor(public state: InvitationState) {
+    this.published = state;
+  }
 
   check(command: InvitationCommand): void {
     try {
@@ -157,29 +170,25 @@ class Invitation {
       throw asFailure(error);
     }
     if (this.state === previous) return false;
-    const snapshot = this.state;
-    const { type } = lastEvent(snapshot);
-    if (type === 'sent' || type === 'resent' || type === 'reminded') {
-      for (const channel of snapshot.channels) this.queue({ state: snapshot, channel, reminder: type === 'reminded' });
-    }
+    this.queueMessages();
     this.publishState();
     return true;
   }
 
-  /**
-   * Records the new invitation together with its first command (send or
-   * request) in one write, where older runs took a write for each: half the
-   * activities and workflow tasks before the first message goes out.
-   */
-  open(command: InvitationCommand | undefined): Promise<void> {
-    const created = this.state;
-    if (command === undefined || !this.change(command)) this.publishState();
-    return this.record(this.state, this.state === created ? [] : [created]);
+  /** Queues the messages of the current state, if its last event is a send, resend or reminder. */
+  queueMessages(): void {
+    const snapshot = this.state;
+    const { type } = lastEvent(snapshot);
+    if (type !== 'sent' && type !== 'resent' && type !== 'reminded') return;
+    for (const channel of snapshot.channels) this.queue({ state: snapshot, channel, reminder: type === 'reminded' });
   }
 
-  /** Runs that took an SMS channel before SMS was delivered replay without sending one. */
+  /** Records the opening states in one write, inside the first workflow task. */
+  open(earlier: InvitationState[]): Promise<void> {
+    return this.record(this.state, earlier, opening.recordTransition);
+  }
+
   queue(delivery: Delivery): void {
-    if (delivery.channel === 'sms' && !patched('deliver-sms')) return;
     this.deliveries.push(delivery);
   }
 
@@ -204,19 +213,16 @@ class Invitation {
         sendNumber: state.sendCount,
         channel,
       });
-      // Runs that failed a delivery before failures were recorded replay without the event.
-      if (patched('record-delivery-failures')) {
-        const reason = error.cause?.message ?? 'delivery failed';
-        await this.apply({ type: 'failDelivery', channel, reason });
-        this.fallBack(channel, message, reminder);
-      }
+      const reason = error.cause?.message ?? 'delivery failed';
+      await this.apply({ type: 'failDelivery', channel, reason });
+      this.fallBack(channel, message, reminder);
     }
   }
 
   /** Records `snapshot`, and first the `earlier` states it went through, in one write after every write before. */
-  record(snapshot: InvitationState, earlier: InvitationState[] = []): Promise<void> {
+  record(snapshot: InvitationState, earlier: InvitationState[] = [], recorder = recordTransition): Promise<void> {
     const input = earlier.length > 0 ? { invitation: snapshot, earlier } : { invitation: snapshot };
-    this.recorded = this.recorded.then(() => recordTransition(input));
+    this.recorded = this.recorded.then(() => recorder(input));
     return this.recorded;
   }
 
@@ -230,25 +236,24 @@ class Invitation {
     );
   }
 
-  /** What the Temporal UI shows and filters on: the current details and the search attributes. */
+  /**
+   * What the Temporal UI shows and filters on: the current details, and the
+   * search attributes that changed. Each upsert is an event in history and a
+   * visibility write, so a change that leaves them as they are costs none.
+   * The workspace and channels never change.
+   */
   publishState(): void {
     this.describe();
-    const { status, workspaceId, channels, expiresAt } = this.state;
-    upsertSearchAttributes([
-      { key: invitationStatusKey, value: status },
-      { key: workspaceIdKey, value: workspaceId },
-      { key: invitationChannelKey, value: channels },
-      { key: invitationExpiresAtKey, value: expiresAt ? new Date(expiresAt) : null },
-    ]);
-  }
-
-  /** When the clock next matters: the next reminder or the expiry while pending, the end of retention once expired. */
-  deadline(): number | undefined {
     const { status, expiresAt } = this.state;
-    if (expiresAt === null) return undefined;
-    if (status === 'pending') return Math.min(nextReminderAt(this.state) ?? Infinity, Date.parse(expiresAt));
-    if (status === 'expired') return Date.parse(expiresAt) + expiredRetentionMs;
-    return undefined;
+    const changed = [
+      ...(status !== this.published.status ? [{ key: invitationStatusKey, value: status }] : []),
+      ...(expiresAt !== this.published.expiresAt
+        ? [{ key: invitationExpiresAtKey, value: expiresAt ? new Date(expiresAt) : null }]
+        : []),
+    ];
+    if (changed.length === 0) return;
+    upsertSearchAttributes(changed);
+    this.published = { status, expiresAt };
   }
 }
 
@@ -300,27 +305,9 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   );
 
   invitation.describe();
-  if (workflowInfo().continuedFromExecutionRunId === undefined) {
-    const by = input.invitation.inviter.userId;
-    // `request` is only ever set on runs started since requests exist, so older histories replay as before.
-    const first: InvitationCommand | undefined = input.request
-      ? { type: 'request', by }
-      : input.send
-        ? { type: 'send', by }
-        : undefined;
-    if (patched('record-opening-once')) {
-      const recording = invitation.open(first);
-      // The first message goes out alongside that write rather than after it.
-      const delivery = invitation.deliveries.shift();
-      const delivering = delivery && invitation.deliver(delivery);
-      await recording;
-      opened = true;
-      await delivering;
-    } else {
-      invitation.publishState();
-      await invitation.record(invitation.state);
-      if (first) await invitation.apply(first);
-    }
+  if (input.opening) {
+    await invitation.open(input.opening.earlier);
+    invitation.queueMessages();
   }
   opened = true;
 
@@ -332,11 +319,11 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     }
     if (isFinal(invitation.state.status)) break;
     if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
-      await continueAsNew<typeof invitationWorkflow>({ invitation: invitation.state, send: false });
+      await continueAsNew<typeof invitationWorkflow>({ invitation: invitation.state });
     }
 
     const seen = invitation.state.events.length;
-    const deadline = invitation.deadline();
+    const deadline = nextDeadline(invitation.state);
     const woken = () => invitation.state.events.length !== seen || invitation.deliveries.length > 0;
     if (deadline === undefined) {
       await condition(woken);

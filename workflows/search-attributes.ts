@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { InvitationState } from '../domain/invitation';
 
 /** What operators filter runs by in the Temporal UI; never personal data. */
 export const invitationStatusKey = defineSearchAttributeKey('InvitationStatus', SearchAttributeType.KEYWORD);
@@ -7,3 +8,15 @@ export const invitationChannelKey = defineSearchAttributeKey('InvitationChannel'
 export const invitationExpiresAtKey = defineSearchAttributeKey('InvitationExpiresAt', SearchAttributeType.DATETIME);
 
 export const searchAttributeKeys = [invitationStatusKey, workspaceIdKey, invitationChannelKey, invitationExpiresAtKey];
+
+/** An invitation's search attributes, given when its run starts; no expiry until it is sent. */
+export function invitationSearchAttributes(
+  state: Pick<InvitationState, 'status' | 'workspaceId' | 'channels' | 'expiresAt'>,
+): SearchAttributePair[] {
+  return [
+    { key: invitationStatusKey, value: state.status },
+    { key: workspaceIdKey, value: state.workspaceId },
+    { key: invitationChannelKey, value: state.channels },
+    ...(state.expiresAt ? [{ key: invitationExpiresAtKey, value: new Date(state.expiresAt) }] : []),
+  ];
+}

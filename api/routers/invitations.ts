@@ -45,7 +45,8 @@ export function invitationsRouter(ctx: ApiContext): Router {
   router.post(base, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const input = parseBody(createInvitationSchema, req);
-    const { invitation, request } = invitationToStart(workspace, input, newId('inv'), new Date());
+    const opened = invitationToStart(workspace, input, newId('inv'), new Date());
+    const { invitation } = opened;
     if (invitation.channels.includes('sms') && !ctx.twilio) {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
       throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
@@ -63,9 +64,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
       res.status(200).location(`/v1/workspaces/${workspace.id}/invitations/${open.id}`).json(open);
       return;
     }
-    const view = await startInvitation(ctx, invitation, { send: input.send, request }, () =>
-      releaseClaims(ctx.orm, invitation.id),
-    );
+    const view = await startInvitation(ctx, opened, () => releaseClaims(ctx.orm, invitation.id));
     res.status(201).location(`/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
   });
 

@@ -9,7 +9,9 @@ import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher'
 import { inviteflowDataConverter } from '../../runtime/data-converter';
 import { payloadKeys } from '../../runtime/payload-codec';
 import { addSearchAttributes } from '../../runtime/search-attributes';
+import { openInvitation } from '../../domain/new-invitation';
 import { invitationWorkflow } from '../../workflows/invitation';
+import { invitationSearchAttributes } from '../../workflows/search-attributes';
 import { openTestDatabase } from './database';
 import { testServers } from './servers';
 
@@ -64,10 +66,12 @@ export async function startTimeSkippingStack(): Promise<TimeSkippingStack> {
       }),
     });
     return worker.runUntil(async () => {
+      const opened = openInvitation(invitation, 'send', new Date(await env.currentTimeMs()));
       const handle = await env.client.workflow.start(invitationWorkflow, {
         taskQueue,
-        workflowId: invitationWorkflowId(invitation.id),
-        args: [{ invitation, send: true }],
+        workflowId: invitationWorkflowId(opened.invitation.id),
+        args: [{ invitation: opened.invitation, opening: { earlier: opened.earlier } }],
+        typedSearchAttributes: invitationSearchAttributes(opened.invitation),
       });
       return handle.result();
     });

@@ -1,6 +1,6 @@
 import { InvitationSchema } from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
-import { expiredRetentionMs } from '../../../workflows/invitation';
+import { expiredRetentionMs } from '../../../domain/invitation';
 import { newTestInvitation } from '../../support/invitations';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../../support/time-skipping';
 
