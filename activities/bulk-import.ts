@@ -1,19 +1,32 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { BulkProgress } from '../domain/bulk';
 import { RuleViolation } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
 import { bulkRows } from '../runtime/metrics';
-import { createInvitation, invitationWorkflowId } from '../domain/invitation';
+import {
+  createInvitation,
+  firstTaskDelayMs,
+  invitationWorkflowId,
+  messageOf,
+  type InvitationState,
+} from '../domain/invitation';
 import { invitationStaticDetails } from '../domain/invitation-view';
-import { keptFromWorkspace, type Workspace } from '../domain/workspace';
-import { invitationWorkflow } from '../workflows/invitation';
+import { openInvitation, type OpenedInvitation } from '../domain/new-invitation';
+import { keptFromWorkspace, type Channel, type Workspace } from '../domain/workspace';
+import type { DeliveryReport } from '../workflows/invitation';
+import { invitationSearchAttributes } from '../workflows/search-attributes';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
 import { claim, releaseClaims } from './claims';
 import { withoutSql } from './database-failure';
+import { writeTransitions } from './projection';
 import { enqueueWebhookEvents } from './webhook-outbox';
 import type { WorkspaceReader } from './workspaces';
+
+/** Delivers the first message of a sent invitation on one channel; a permanent refusal throws non-retryable. */
+export type FirstMessageSender = (input: { invitation: InvitationState }) => Promise<unknown>;
 
 export interface BulkDependencies {
   orm: MikroORM;
@@ -21,10 +34,15 @@ export interface BulkDependencies {
   taskQueue: string;
   workspaces: WorkspaceReader;
   startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
+  deliverFirst: Record<Channel, FirstMessageSender>;
+  /** The Message-ID a refused email is reported under, so a repeated report is recognised. */
+  emailMessageId(invitation: InvitationState): string;
 }
 
 /** How many invitation workflows one batch starts at once: Temporal and PostgreSQL get a steady stream, not a burst. */
 const startConcurrency = 16;
+/** Messages a batch has under way at once; the email path also holds each send to one of a few SMTP connections. */
+const deliveryConcurrency = 8;
 
 type RowResult = { outcome: 'sent' } | { outcome: 'failed'; code: string; invitationId?: string };
 
@@ -38,12 +56,8 @@ async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<v
 }
 
 export function createBulkActivities(deps: BulkDependencies) {
-  /**
-   * Claims the person's place (and a seat) for the row's invitation and starts
-   * its workflow. The row's invitation id was fixed when the row was checked,
-   * so a batch retried after a crash starts the same invitation, not a second one.
-   */
-  async function startRow(bulk: BulkImportRow, workspace: Workspace, row: BulkRowRecord): Promise<RowResult> {
+  /** The row's invitation as its run starts: created, then sent unless the import only registers. */
+  function openRow(bulk: BulkImportRow, workspace: Workspace, row: BulkRowRecord, now: Date): OpenedInvitation {
     const invitee = {
       email: row.email,
       phone: row.phone,
@@ -51,7 +65,7 @@ export function createBulkActivities(deps: BulkDependencies) {
       userId: null,
       phoneConsent: bulk.phone_consent && row.phone !== null,
     };
-    const invitation = createInvitation(
+    const created = createInvitation(
       {
         id: row.invitation_id,
         workspaceId: workspace.id,
@@ -63,10 +77,29 @@ export function createBulkActivities(deps: BulkDependencies) {
         locale: bulk.locale,
         ...keptFromWorkspace(workspace.settings),
       },
-      new Date(),
+      now,
     );
+    return openInvitation(created, bulk.send ? 'send' : undefined, now);
+  }
+
+  /**
+   * Claims the person's place (and a seat) for the row's invitation and
+   * starts its workflow, which already holds the opened state and waits until
+   * its clock next matters: its first workflow task is its first reminder or
+   * its expiry, or any command sent to it before. The row's invitation id was
+   * fixed when the row was checked, so a batch retried after a crash starts
+   * the same invitation, not a second one.
+   */
+  async function startRow(bulk: BulkImportRow, workspace: Workspace, opened: OpenedInvitation): Promise<RowResult> {
+    const { invitation } = opened;
     try {
-      const conflict = await claim(deps.orm, workspace.id, invitee, invitation.id, workspace.settings.seatLimit);
+      const conflict = await claim(
+        deps.orm,
+        workspace.id,
+        invitation.invitee,
+        invitation.id,
+        workspace.settings.seatLimit,
+      );
       if (conflict) return { outcome: 'failed', code: 'already_invited', invitationId: conflict.invitationId };
     } catch (error) {
       if (error instanceof RuleViolation && error.code === 'seat_limit_reached') {
@@ -75,10 +108,12 @@ export function createBulkActivities(deps: BulkDependencies) {
       throw error;
     }
     try {
-      await deps.temporal.workflow.start(invitationWorkflow, {
+      await deps.temporal.workflow.start('invitationWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId: invitationWorkflowId(invitation.id),
-        args: [{ invitation, send: bulk.send }],
+        args: [{ invitation }],
+        startDelay: firstTaskDelayMs(invitation, new Date()),
+        typedSearchAttributes: invitationSearchAttributes(invitation),
         staticSummary: `Invitation ${invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`,
         staticDetails: invitationStaticDetails(invitation),
       });
@@ -91,34 +126,92 @@ export function createBulkActivities(deps: BulkDependencies) {
     return { outcome: 'sent' };
   }
 
+  /**
+   * The first message of a sent row on each of its channels. A permanent
+   * refusal goes to the invitation's run as a delivery report, which records
+   * it and falls back as it would for a message it sent itself; anything
+   * else fails the batch, which is retried whole (each message is sent once).
+   */
+  async function deliverFirstMessages(invitation: InvitationState): Promise<void> {
+    for (const channel of invitation.channels) {
+      try {
+        await deps.deliverFirst[channel]({ invitation });
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
+        const report: DeliveryReport = {
+          channel,
+          messageId: channel === 'email' ? deps.emailMessageId(invitation) : `${invitation.id}.${invitation.sendCount}`,
+          delivered: false,
+          reason: error.message,
+          message: messageOf(invitation),
+        };
+        await deps.temporal.workflow
+          .getHandle(invitationWorkflowId(invitation.id))
+          .executeUpdate('reportDelivery', { args: [report] });
+      }
+      heartbeat();
+    }
+  }
+
   return {
-    /** Starts the next `size` pending rows of an import, in line order, and answers the import's progress. */
+    /**
+     * Starts the pending rows of an import in lines `[fromLine, toLine)`:
+     * claims and workflow starts row by row, then one write that records
+     * every started invitation, then their first messages, then one update of
+     * the rows. Answers the import's progress. Safe to repeat: a retried
+     * batch finds its claims, its runs, its recorded versions and its sent
+     * Message-IDs, and does none of them twice.
+     */
     startBulkBatch: withoutSql(
       'starting a bulk batch',
-      async ({ bulkId, size }: { bulkId: string; size: number }): Promise<BulkProgress> => {
+      async ({ bulkId, fromLine, toLine }: { bulkId: string; fromLine: number; toLine: number }) => {
         const em = deps.orm.em.fork();
         const bulk = await findBulkImport(em, bulkId);
         if (!bulk) throw new Error(`no bulk import ${bulkId}`);
         const workspace = await deps.workspaces.get(bulk.workspace_id);
         const rows = await em.execute<BulkRowRecord[]>(
-          `select * from bulk_rows where bulk_id = ? and outcome = 'pending' order by line limit ?`,
-          [bulkId, size],
+          `select * from bulk_rows where bulk_id = ? and outcome = 'pending' and line >= ? and line < ? order by line`,
+          [bulkId, fromLine, toLine],
         );
+        const now = new Date();
+        const started: OpenedInvitation[] = [];
+        const results = new Map<number, RowResult>();
         await inPool(rows, startConcurrency, async (row) => {
-          const result = await startRow(bulk, workspace, row);
-          await em.execute(
-            'update bulk_rows set outcome = ?, code = ?, invitation_id = ? where bulk_id = ? and line = ?',
-            [
-              result.outcome,
-              result.outcome === 'failed' ? result.code : null,
-              (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
-              bulkId,
-              row.line,
-            ],
-          );
-          bulkRows.inc({ outcome: result.outcome });
+          const opened = openRow(bulk, workspace, row, now);
+          const result = await startRow(bulk, workspace, opened);
+          results.set(row.line, result);
+          if (result.outcome === 'sent') started.push(opened);
           heartbeat();
         });
+        await deps.startWebhookDeliveries(
+          await writeTransitions(
+            deps.orm,
+            started.map(({ invitation, earlier }) => [...earlier, invitation]),
+          ),
+        );
+        const sent = started.map(({ invitation }) => invitation).filter((invitation) => invitation.sendCount > 0);
+        await inPool(sent, deliveryConcurrency, deliverFirstMessages);
+        if (rows.length > 0) {
+          await em.execute(
+            `update bulk_rows set outcome = result.outcome, code = result.code, invitation_id = result.invitation_id
+             from (values ${rows.map(() => '(?::int, ?::text, ?::text, ?::text)').join(', ')})
+               as result (line, outcome, code, invitation_id)
+             where bulk_rows.bulk_id = ? and bulk_rows.line = result.line`,
+            [
+              ...rows.flatMap((row) => {
+                const result = results.get(row.line)!;
+                return [
+                  row.line,
+                  result.outcome,
+                  result.outcome === 'failed' ? result.code : null,
+                  (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
+                ];
+              }),
+              bulkId,
+            ],
+          );
+        }
+        for (const result of results.values()) bulkRows.inc({ outcome: result.outcome });
         return progressOf(em, bulkId);
       },
     ),

@@ -5,7 +5,7 @@ import type { TwilioSettings } from '../config/config';
 import { SecretBox } from '../domain/secret-box';
 import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
-import { createMailActivities } from './mail';
+import { createMailActivities, invitationMessageId } from './mail';
 import { createBulkActivities } from './bulk-import';
 import { heartbeating } from './heartbeat';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
@@ -39,6 +39,23 @@ export function createActivities(deps: ActivityDependencies) {
     orm: deps.orm,
     startWebhookDeliveries: startDeliveries,
   });
+  const mail = createMailActivities({
+    transport: deps.transport,
+    templates: deps.templates ?? new EmailTemplates(),
+    workspaces,
+    overrides: createTemplateOverrides(deps.orm),
+    sentMessages: createSentMessages(deps.orm),
+    mailFrom: deps.mailFrom,
+    secret: deps.secret,
+    publicBaseUrl: deps.publicBaseUrl,
+  });
+  const sms = createSmsActivities({
+    sender: deps.twilio && createTwilioSender(deps.twilio),
+    templates: new SmsTemplates(),
+    workspaces,
+    secret: deps.secret,
+    publicBaseUrl: deps.publicBaseUrl,
+  });
   return {
     ...projection,
     // Heartbeats, so a write cut off by a dead worker is retried after the heartbeat timeout, not its 30 s.
@@ -49,24 +66,11 @@ export function createActivities(deps: ActivityDependencies) {
       taskQueue: deps.taskQueue,
       workspaces,
       startWebhookDeliveries: startDeliveries,
+      deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },
+      emailMessageId: (invitation) => invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom),
     }),
-    ...createMailActivities({
-      transport: deps.transport,
-      templates: deps.templates ?? new EmailTemplates(),
-      workspaces,
-      overrides: createTemplateOverrides(deps.orm),
-      sentMessages: createSentMessages(deps.orm),
-      mailFrom: deps.mailFrom,
-      secret: deps.secret,
-      publicBaseUrl: deps.publicBaseUrl,
-    }),
-    ...createSmsActivities({
-      sender: deps.twilio && createTwilioSender(deps.twilio),
-      templates: new SmsTemplates(),
-      workspaces,
-      secret: deps.secret,
-      publicBaseUrl: deps.publicBaseUrl,
-    }),
+    ...mail,
+    ...sms,
     ...createWebhookActivities({
       orm: deps.orm,
       secrets: new SecretBox(deps.secret),

@@ -182,7 +182,7 @@ export function bulkRouter(ctx: ApiContext): Router {
         ctx.temporal.workflow.start(bulkImportWorkflow, {
           taskQueue: ctx.taskQueue,
           workflowId: bulkWorkflowId(bulkId),
-          args: [{ bulkId }],
+          args: [{ bulkId, lastLine: rows.reduce((last, row) => Math.max(last, row.line), 0) }],
           staticSummary: `Import ${bulkId} of ${rows.length} rows into workspace ${workspace.id}`,
         }),
       );
