@@ -9,8 +9,9 @@
  * tools write and `historyFromJSON` reads, to `<dir>/<name>.json` (default: histories/ next to
  * this file). It records the workflow code of the checkout it runs in.
  *
- * The saved histories are the reference of what deployed code wrote: refresh or add to them only
- * for a deliberate change, guarded by `patched()`, and capture from the committed code, e.g.
+ * The saved histories are the reference of what committed code wrote. Until a release exists no
+ * deployment holds old runs, so a change to the workflows captures them all afresh; once one does,
+ * add to them only for a deliberate change, guarded by `patched()`, captured from the committed code, e.g.
  *
  *   git worktree add /tmp/inviteflow-ref HEAD && ln -s "$PWD/node_modules" /tmp/inviteflow-ref/
  *   cp test/replay/capture-histories.ts /tmp/inviteflow-ref/test/replay/   # if HEAD lacks it
@@ -20,8 +21,7 @@
  * Tokens never enter a history by design; the capture checks that and refuses to write otherwise.
  *
  * Payloads are encrypted as in production, with the fixed key `capturePayloadKeys` (a test key,
- * known to all, never a deployment's), so the replay test can decrypt them too. Histories
- * captured before encryption existed hold plain payloads; the codec passes those through.
+ * known to all, never a deployment's), so the replay test can decrypt them too.
  */
 import '../support/quiet-temporal-runtime';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -116,6 +116,25 @@ class Scenarios {
 
   accept(token: string, userId: string, status = 200) {
     return this.expect(status, 'POST', '/v1/invitations/accept', { token, userId });
+  }
+
+  /** A bulk import's row: its run starts delayed, already sent, and the accept starts it at once. */
+  async importedAccepted(): Promise<string> {
+    const email = 'iris@example.org';
+    const started = await this.expect(202, 'POST', '/v1/workspaces/acme/invitations/bulk', {
+      emails: email,
+      roles: ['member'],
+      inviter: admin,
+    });
+    const token = await this.token(email);
+    const id = token.slice(0, token.lastIndexOf('.'));
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const bulk = await this.expect(200, 'GET', `/v1/workspaces/acme/invitations/bulk/${started.body.id}`);
+      if (bulk.body.status === 'completed') break;
+      await sleep(100);
+    }
+    await this.accept(token, 'user-iris');
+    return id;
   }
 
   async accepted(): Promise<string> {
@@ -334,6 +353,7 @@ async function main(): Promise<void> {
     const reminded = `invitation-${await run.remindedExpired()}`;
     const scenarios: [string, () => Promise<string>][] = [
       ['invitation-accepted', () => run.accepted()],
+      ['invitation-imported-accepted', () => run.importedAccepted()],
       ['invitation-accepted-repeated', () => run.acceptedRepeated()],
       ['invitation-registered-send-resend-revoke', () => run.registeredSendResendRevoke()],
       ['invitation-declined', () => run.declined()],

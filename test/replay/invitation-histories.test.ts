@@ -11,8 +11,8 @@ import { historyFromJson } from './history-json';
  * Histories written by committed workflow code (see capture-histories.ts), replayed against the
  * workflow code of this checkout: a change that would break runs already in flight, such as a
  * new, removed or reordered activity, timer or search-attribute upsert without `patched()`, fails
- * here with the name of the history it breaks. Older histories hold plain payloads, newer ones
- * payloads encrypted with the capture's key: the replay reads both through the same codec.
+ * here with the name of the history it breaks. Payloads are encrypted with the capture's key, and
+ * the replay reads them through the production codec.
  */
 const historiesDir = join(__dirname, 'histories');
 const saved = readdirSync(historiesDir)
@@ -31,7 +31,7 @@ test('the saved histories cover the invitation and webhook workflows', () => {
 });
 
 test('a saved history has its payloads encrypted, so replay goes through the codec', () => {
-  const encrypted = saved.find(({ workflowId }) => workflowId === 'invitation-encrypted-accepted')!;
+  const encrypted = saved.find(({ workflowId }) => workflowId === 'invitation-accepted')!;
   const [input] = encrypted.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
   expect(Buffer.from(input!.metadata!.encoding!).toString()).toBe(encryptedEncoding);
 });
