@@ -1,6 +1,6 @@
 /**
  * The bulk-import throughput benchmark:
- * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--profile DIR]`.
+ * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--webhooks] [--profile DIR]`.
  *
  * On the embedded stack (a Temporal dev server on a SQLite file, an embedded
  * PostgreSQL, a real SMTP server), it imports N generated rows as one CSV
@@ -11,7 +11,10 @@
  * nodemailer, no workflow. Prints both, with the ratio, and writes them to
  * bench/results/. With several API and worker processes (scale-out), each API
  * takes an even share of the rows as its own import, and the run fails if a
- * row is lost or an invitee is emailed twice.
+ * row is lost or an invitee is emailed twice. With `--webhooks`, one webhook
+ * endpoint subscribed to every event receives them, and the clock runs until
+ * every invitation's `created` and `sent` webhooks and `bulk.completed` have
+ * arrived too.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ import { ceilingRun } from './ceiling';
 import { CpuMeter } from './cpu';
 import { baselineMessage } from './message';
 import { startArrivals } from './support/arrivals';
+import { startWebhookSink, type WebhookSink } from './support/webhook-sink';
 import { percentile, round, waitFor } from './support/figures';
 import { peakRssMb, startInviteflow, type Services } from './support/processes';
 
@@ -56,8 +60,10 @@ async function inviteflowRun(
   services: Services,
   scale: { apis: number; workers: number },
   profileDir?: string,
+  webhooks?: WebhookSink,
 ) {
-  const processes = await startInviteflow(services, { ...scale, profileDir });
+  const env = webhooks ? { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } : undefined;
+  const processes = await startInviteflow(services, { ...scale, profileDir, env });
   const headers = { authorization: `Bearer ${processes.apiKey}` };
   const [firstApi] = processes.apiUrls;
   try {
@@ -67,6 +73,15 @@ async function inviteflowRun(
       body: JSON.stringify({ name: 'Bench' }),
     });
     if (!put.ok) throw new Error(`PUT workspace: ${put.status}`);
+    if (webhooks) {
+      const endpoint = await fetch(`${firstApi}/v1/webhook-endpoints`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: webhooks.url }),
+      });
+      if (endpoint.status !== 201)
+        throw new Error(`POST webhook endpoint: ${endpoint.status} ${await endpoint.text()}`);
+    }
     // Let the workers finish bundling their workflows before the clock starts.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const lines = rows.map((email, i) => `${email},Person ${i}`);
@@ -120,6 +135,7 @@ async function main(): Promise<void> {
       ceiling: { type: 'boolean', default: false },
       apis: { type: 'string', default: '1' },
       workers: { type: 'string', default: '1' },
+      webhooks: { type: 'boolean', default: false },
     },
   });
   const count = Number(values.rows);
@@ -128,7 +144,7 @@ async function main(): Promise<void> {
   console.error(
     `bench:bulk: ${count} rows, ${scale.apis} API and ${scale.workers} worker processes; starting Temporal, PostgreSQL and SMTP`,
   );
-  const [temporal, postgres, smtp] = await Promise.all([
+  const [temporal, postgres, smtp, webhooks] = await Promise.all([
     startTemporalDevServer({
       headless: true,
       dbFilename: join(scratch, 'temporal.sqlite'),
@@ -136,6 +152,7 @@ async function main(): Promise<void> {
     }),
     startEmbeddedPostgres(),
     startArrivals(),
+    values.webhooks ? startWebhookSink() : undefined,
   ]);
   const arrivedAt = (rows: string[]) => rows.map((email) => smtp.arrivals.get(email)!);
   const allArrived = (what: string, rows: string[]) =>
@@ -147,11 +164,17 @@ async function main(): Promise<void> {
       { temporal: temporal.address, database: postgres.url, smtp: smtp.url },
       scale,
       values.profile,
+      webhooks,
     );
     const cpu = new CpuMeter({ worker: run.workerPids, api: run.apiPids, temporal: temporal.pid!, bench: process.pid });
     let measured: Measured;
     try {
       await allArrived('every inviteflow email', rows);
+      // Each invitation's `created` and `sent`, and each import's `bulk.completed`.
+      const expectedWebhooks = 2 * count + scale.apis;
+      if (webhooks) {
+        await waitFor('every webhook', () => webhooks.arrivals.size >= expectedWebhooks, 60 * 60_000);
+      }
       measured = {
         ...scale,
         apiPeakRssMb: Math.max(...run.apiPids.map(peakRssMb)),
@@ -159,11 +182,22 @@ async function main(): Promise<void> {
         cpuMsPerInvitation: cpu.perInvitation(count),
         ...(await rowOutcomes(run)),
         doubleSends: rows.filter((email) => smtp.counts.get(email)! > 1).length,
+        ...(webhooks && {
+          webhooks: {
+            delivered: webhooks.arrivals.size,
+            expected: expectedWebhooks,
+            repeats: webhooks.received() - webhooks.arrivals.size,
+            lastArrivalSeconds: round((Math.max(...webhooks.arrivals.values()) - run.startedAt) / 1000),
+          },
+        }),
       };
     } finally {
       await run.stop();
     }
-    const inviteflow = { ...figures(count, run.startedAt, arrivedAt(rows)), ...measured };
+    const emailFigures = figures(count, run.startedAt, arrivedAt(rows));
+    // With webhooks, an invitation is done once its webhooks arrived too: the clock runs to the last of either.
+    const seconds = Math.max(emailFigures.seconds, measured.webhooks?.lastArrivalSeconds ?? 0);
+    const inviteflow = { ...emailFigures, seconds, perSecond: round(count / seconds), ...measured };
     if (measured.doubleSends > 0 || measured.lostRows > 0) {
       console.error(`bench:bulk: ${measured.doubleSends} double sends and ${measured.lostRows} rows not sent`);
       process.exitCode = 1;
@@ -209,7 +243,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written to ${file}`);
   } finally {
-    await Promise.allSettled([temporal.stop(), postgres.stop(), smtp.stop()]);
+    await Promise.allSettled([temporal.stop(), postgres.stop(), smtp.stop(), webhooks?.stop()]);
   }
   // Exits with `process.exitCode`: the child processes' handles must not keep the bench alive.
   process.exit();
@@ -226,6 +260,8 @@ interface Measured {
   lostRows: number;
   /** Invitees who received more than one email. */
   doubleSends: number;
+  /** With `--webhooks`: distinct messages received against those expected, and repeats. */
+  webhooks?: { delivered: number; expected: number; repeats: number; lastArrivalSeconds: number };
 }
 
 /** What the bulk imports themselves say about their rows once every email has arrived. */
@@ -286,6 +322,12 @@ function printResult({ inviteflow, naive, ceiling, throughputRatio }: Result): v
     `${inviteflow.apis} API and ${inviteflow.workers} worker processes: ${inviteflow.sentRows} rows sent, ` +
       `${inviteflow.lostRows} lost, ${inviteflow.doubleSends} invitees emailed twice`,
   );
+  if (inviteflow.webhooks) {
+    const { delivered, expected, repeats, lastArrivalSeconds } = inviteflow.webhooks;
+    console.log(
+      `webhooks: ${delivered} of ${expected} delivered (${repeats} repeats), the last at ${lastArrivalSeconds} s`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
