@@ -10,6 +10,7 @@ import { installTemporalRuntime } from '../runtime/temporal-logging';
 import { freePort } from '../embedded/free-port';
 import { openDatabase, runInviteflow, Stack } from '../runtime/services';
 import { temporalSecurity } from '../runtime/temporal-connection';
+import { writeWorkflowBundle } from '../runtime/workflow-bundle';
 import { runImport } from './import';
 import { runInvitations } from './invitations-cli';
 import { runWebhooks } from './webhooks-cli';
@@ -22,6 +23,7 @@ const usage = `usage: inviteflow <command>
   migrate                     apply database migrations to DATABASE_URL
   register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
   install-temporal            install the pinned temporal CLI and test server into .cache/
+  bundle-workflows            write the workflow bundle a built worker loads at start (npm run build does)
   import --workspace W FILE   invite everyone in a CSV file through a running API (import --help: options)
   invitations list|show|resend|revoke --workspace W
                               find an invitation, its events and sends; resend or revoke it (invitations --help)
@@ -68,6 +70,10 @@ async function main(command: string | undefined): Promise<void> {
   if (command === 'install-temporal') {
     console.log(await ensureTemporalCli());
     console.log(await ensureTemporalTestServer());
+    return;
+  }
+  if (command === 'bundle-workflows') {
+    console.log(await writeWorkflowBundle());
     return;
   }
   if (command === 'import') {

@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createMailTransport } from '../activities/mail';
 import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
+import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
@@ -127,7 +128,7 @@ export async function runInviteflow(
       transport,
       mailFrom: config.MAIL_FROM,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-      workflowBundlePath: options.workflowBundlePath,
+      workflowBundlePath: options.workflowBundlePath ?? builtBundle(),
     });
     const running = worker.run();
     stack.add('worker', async () => {

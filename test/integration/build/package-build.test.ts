@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../../config/paths';
@@ -15,7 +14,9 @@ interface PackageJson {
 let outDir: string;
 
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'inviteflow-build-'));
+  // Inside the checkout, so the compiled code finds its packages in node_modules as an installed package does.
+  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+  outDir = mkdtempSync(join(repoRoot, '.cache', 'build-'));
 });
 
 afterAll(() => {
@@ -43,4 +44,18 @@ test('npm run build compiles, and emits every file package.json points at', asyn
   expect(targets.length).toBeGreaterThan(2);
   const missing = targets.filter((target) => !existsSync(join(outDir, target.replace(/^(\.\/)?dist\//, ''))));
   expect(missing).toEqual([]);
+}, 180_000);
+
+// The build's second step: a built worker loads this bundle instead of bundling its workflows at start.
+test('the built command writes the workflow bundle beside the compiled workflows', async () => {
+  const bin = join(outDir, 'bin', 'inviteflow.js');
+  const bundle = join(outDir, 'workflows', 'bundle.js');
+  expect(existsSync(bundle)).toBe(false);
+  const { stdout } = await run(process.execPath, [bin, 'bundle-workflows'], { cwd: repoRoot });
+  expect(stdout.trim()).toBe(bundle);
+  const code = readFileSync(bundle, 'utf8');
+  // Both workflows the worker registers, and the interceptors a bundle must carry itself.
+  expect(code).toContain('invitationWorkflow');
+  expect(code).toContain('bulkImportWorkflow');
+  expect(code).toContain('inviteflow-request-id');
 }, 180_000);
