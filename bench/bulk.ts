@@ -1,6 +1,6 @@
 /**
  * The bulk-import throughput benchmark:
- * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--webhooks] [--profile DIR]`.
+ * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--webhooks] [--worker-heap MB] [--profile DIR]`.
  *
  * On the embedded stack (a Temporal dev server on a SQLite file, an embedded
  * PostgreSQL, a real SMTP server), it imports N generated rows as one CSV
@@ -59,11 +59,11 @@ async function inviteflowRun(
   rows: string[],
   services: Services,
   scale: { apis: number; workers: number },
-  profileDir?: string,
-  webhooks?: WebhookSink,
+  options: { profileDir?: string; webhooks?: WebhookSink; workerHeapMb?: number },
 ) {
+  const { webhooks } = options;
   const env = webhooks ? { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } : undefined;
-  const processes = await startInviteflow(services, { ...scale, profileDir, env });
+  const processes = await startInviteflow(services, { ...scale, ...options, env });
   const headers = { authorization: `Bearer ${processes.apiKey}` };
   const [firstApi] = processes.apiUrls;
   try {
@@ -136,9 +136,11 @@ async function main(): Promise<void> {
       apis: { type: 'string', default: '1' },
       workers: { type: 'string', default: '1' },
       webhooks: { type: 'boolean', default: false },
+      'worker-heap': { type: 'string' },
     },
   });
   const count = Number(values.rows);
+  const workerHeapMb = values['worker-heap'] === undefined ? undefined : Number(values['worker-heap']);
   const scale = { apis: Number(values.apis), workers: Number(values.workers) };
   const scratch = mkdtempSync(join(tmpdir(), 'inviteflow-bench-'));
   console.error(
@@ -163,8 +165,11 @@ async function main(): Promise<void> {
       rows,
       { temporal: temporal.address, database: postgres.url, smtp: smtp.url },
       scale,
-      values.profile,
-      webhooks,
+      {
+        profileDir: values.profile,
+        webhooks,
+        workerHeapMb,
+      },
     );
     const cpu = new CpuMeter({ worker: run.workerPids, api: run.apiPids, temporal: temporal.pid!, bench: process.pid });
     let measured: Measured;
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
     const result = {
       at: new Date().toISOString(),
       rows: count,
+      workerHeapMb: workerHeapMb ?? null,
       inviteflow,
       naive,
       ...(ceiling && { ceiling }),

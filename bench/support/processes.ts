@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,12 +42,23 @@ function statusMb(pid: number, field: string): number {
   return Math.round(kb / 1024);
 }
 
+/**
+ * The package as production runs it: compiled, its workflows bundled at
+ * build time. Built once per bench, so the figures are of the checkout's code.
+ */
+let built = false;
+function buildPackage(): void {
+  if (built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+}
+
 function startProcess(command: 'api' | 'worker', env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
   // Node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, command)] : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', join(repoRoot, 'bin', 'inviteflow.ts'), command],
+    [...profile, '--enable-source-maps', join(repoRoot, 'dist', 'bin', 'inviteflow.js'), command],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -82,8 +93,16 @@ function stopProcess(child: ChildProcess): Promise<void> {
  */
 export async function startInviteflow(
   services: Services,
-  options: { apis?: number; workers?: number; profileDir?: string; env?: Record<string, string> } = {},
+  options: {
+    apis?: number;
+    workers?: number;
+    profileDir?: string;
+    env?: Record<string, string>;
+    /** The workers' V8 old-space limit (`--max-old-space-size`), as a deployment may set it. */
+    workerHeapMb?: number;
+  } = {},
 ): Promise<InviteflowProcesses> {
+  buildPackage();
   const apiKey = `bench-${randomBytes(12).toString('hex')}`;
   const env = {
     TEMPORAL_ADDRESS: services.temporal,
@@ -97,8 +116,12 @@ export async function startInviteflow(
   const profileDir = (name: string) => options.profileDir && join(options.profileDir, name);
   // Each worker serves /metrics once it polls: how the bench knows it is ready.
   const metricsPorts = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => freePort()));
+  const workerEnv = {
+    ...env,
+    ...(options.workerHeapMb && { NODE_OPTIONS: `--max-old-space-size=${options.workerHeapMb}` }),
+  };
   const startWorker = (i: number) =>
-    startProcess('worker', { ...env, METRICS_PORT: String(metricsPorts[i]) }, profileDir(`worker-${i}`));
+    startProcess('worker', { ...workerEnv, METRICS_PORT: String(metricsPorts[i]) }, profileDir(`worker-${i}`));
   const workers = metricsPorts.map((_, i) => startWorker(i));
   const ports = await Promise.all(Array.from({ length: options.apis ?? 1 }, () => freePort()));
   const apis = ports.map((port, i) => startProcess('api', { ...env, PORT: String(port) }, profileDir(`api-${i}`)));
