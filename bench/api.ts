@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../config/paths';
 import { withConcurrency } from './support/concurrency';
 import { startEmbeddedStack } from './support/embedded-stack';
+import { CpuMeter } from './cpu';
 import { percentile, round, waitFor } from './support/figures';
 import { runAtFixedRate, type LoadFigures, type PacedRequest } from './support/fixed-rate';
 import { HostCalls } from './support/host-calls';
@@ -109,8 +110,11 @@ async function main(): Promise<void> {
     await waitFor('every sequential email', () => stack.smtp.arrivals.size >= invitees, 5 * 60_000);
     await quiet();
 
+    const meter = () =>
+      new CpuMeter({ api: processes.apiPids, worker: processes.workerPids, temporal: stack.temporalPid });
     console.error('bench:api: create');
     const created: string[] = [];
+    const createCpu = meter();
     const create = await runAtFixedRate({
       ...load,
       next: (): PacedRequest => ({
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
         if (status === 201) created.push((JSON.parse(body) as { id: string }).id);
       },
     });
+    const createCpuMs = createCpu.perInvitation(create.answered);
     // The accept phase uses each token once: top the pool up if some creates failed.
     const topUp = await withConcurrency(Array.from({ length: Math.max(0, perPhase - created.length) }), 8, createOne);
     const poolIds = [...created, ...topUp.map((invitation) => invitation.id)];
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
     await quiet();
     console.error('bench:api: accept');
     let accepts = 0;
+    const acceptCpu = meter();
     const accept = await runAtFixedRate({
       ...load,
       next: () => {
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
       },
     });
 
+    const acceptCpuMs = acceptCpu.perInvitation(accept.answered);
     const result = {
       at: new Date().toISOString(),
       rate,
@@ -164,9 +171,9 @@ async function main(): Promise<void> {
       rateLimitsRaised: limits,
       sequentialCreate: sequential,
       phases: {
-        create: phaseResult('create', 201, create),
+        create: { ...phaseResult('create', 201, create), cpuMsPerRequest: createCpuMs },
         lookup: phaseResult('lookup', 200, lookup),
-        accept: phaseResult('accept', 200, accept),
+        accept: { ...phaseResult('accept', 200, accept), cpuMsPerRequest: acceptCpuMs },
       },
       /** 503s retried while warming up and filling the token pool, outside the measured phases. */
       setupRetriedUnavailable: host.retriedUnavailable,
@@ -205,7 +212,7 @@ function sequentialFigures(latenciesMs: number[]) {
   };
 }
 
-function printResult(phases: Record<Phase, PhaseResult>): void {
+function printResult(phases: Record<Phase, PhaseResult & { cpuMsPerRequest?: Record<string, number> }>): void {
   const yesNo = (met: boolean | null) => (met === null ? 'no target' : met ? 'yes' : 'NO');
   console.table(
     Object.fromEntries(
@@ -227,6 +234,7 @@ function printResult(phases: Record<Phase, PhaseResult>): void {
     ),
   );
   for (const [name, phase] of Object.entries(phases)) {
+    if ('cpuMsPerRequest' in phase) console.log(`${name}: CPU ms per request ${JSON.stringify(phase.cpuMsPerRequest)}`);
     if (phase.unexpectedAnswers > 0) console.log(`${name}: answers by status ${JSON.stringify(phase.statusCodes)}`);
   }
 }
