@@ -11,6 +11,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -123,6 +124,22 @@ const deliverOn = {
   sms: { invitation: messages.sendInvitationSms, reminder: messages.sendReminderSms },
 } satisfies Record<Channel, { invitation: unknown; reminder: unknown }>;
 
+// One try, briefly: the creator's answer waits for the opening task, so a slow or absent mail server must not hold
+// it; the message then goes on as a regular activity.
+const firstMessages = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { maximumAttempts: 1 },
+});
+const deliverFirstOn: typeof deliverOn = {
+  email: { invitation: firstMessages.sendInvitationEmail, reminder: firstMessages.sendReminderEmail },
+  sms: { invitation: firstMessages.sendInvitationSms, reminder: firstMessages.sendReminderSms },
+};
+
+/** A channel's refusal of the message itself (SMTP 5xx, an invalid number): no retry will change it. */
+function isRefusal(failure: Error | undefined): boolean {
+  return failure instanceof ApplicationFailure && failure.nonRetryable === true;
+}
+
 /** The invitation's state and the order in which its changes are recorded and delivered. */
 class Invitation {
   private recorded = Promise.resolve();
@@ -199,24 +216,44 @@ class Invitation {
   }
 
   /** Sends a message if it is still the latest; a permanent failure is recorded and may fall back to another channel. */
-  async deliver({ state, channel, reminder }: Delivery): Promise<void> {
+  async deliver(delivery: Delivery, send = deliverOn): Promise<void> {
+    const { state, channel, reminder } = delivery;
     // A send or reminder overtaken by acceptance, revocation, expiry or a newer send or reminder is stale.
     const message = messageOf(state);
     if (!isLatestMessage(this.state, message)) return;
     try {
-      await deliverOn[channel][reminder ? 'reminder' : 'invitation']({ invitation: state });
+      await send[channel][reminder ? 'reminder' : 'invitation']({ invitation: state });
     } catch (error) {
+      // A regular activity's failure comes wrapped in an ActivityFailure, a local activity's as it was thrown.
+      const local = send !== deliverOn;
+      if (!(error instanceof ActivityFailure) && !(local && error instanceof TemporalFailure)) throw error;
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      if (local && !isRefusal(cause)) {
+        // The first try inside the opening task could not get through: the message goes the regular way, retried.
+        this.queue(delivery);
+        return;
+      }
       // A permanent failure must not end the invitation: it stays pending and can be resent.
-      if (!(error instanceof ActivityFailure)) throw error;
       log.warn(`invitation ${reminder ? 'reminder' : 'message'} not delivered`, {
         invitationId: state.id,
         sendNumber: state.sendCount,
         channel,
       });
-      const reason = error.cause?.message ?? 'delivery failed';
+      const reason = cause?.message ?? 'delivery failed';
       await this.apply({ type: 'failDelivery', channel, reason });
       this.fallBack(channel, message, reminder);
     }
+  }
+
+  /**
+   * The opening's first messages, each tried once as a local activity inside
+   * the first workflow task: a create then costs one workflow task and no
+   * activity task. One that does not get through in that try goes on as a
+   * regular activity, with its retries.
+   */
+  async deliverOpening(): Promise<void> {
+    const first = this.deliveries.splice(0);
+    for (const delivery of first) await this.deliver(delivery, deliverFirstOn);
   }
 
   /** Records `snapshot`, and first the `earlier` states it went through, in one write after every write before. */
@@ -307,7 +344,9 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   invitation.describe();
   if (input.opening) {
     await invitation.open(input.opening.earlier);
+    opened = true;
     invitation.queueMessages();
+    await invitation.deliverOpening();
   }
   opened = true;
 
