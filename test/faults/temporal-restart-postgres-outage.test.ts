@@ -50,7 +50,9 @@ async function waitForSent(count: number, before: string): Promise<number> {
 }
 
 test('the Temporal server restarts, then PostgreSQL stops, mid-import: the import completes, none lost, nothing half-written', async () => {
-  const emails = invitees(300);
+  // Enough rows that both faults land mid-import (batches send 300 in about two seconds), and fewer than the
+  // 1,000 messages the mail catcher keeps.
+  const emails = invitees(900);
   const bulkId = await startBulkImport(stack, emails);
 
   // Temporal restarts on its database file.
