@@ -80,6 +80,35 @@ test('a permanent SMTP refusal is in the history and a webhook; the invitation s
   expect(JSON.stringify(failure)).not.toContain('bounce@');
 });
 
+test('an imported row refused for good is recorded on its invitation as a create is, and the import completes', async () => {
+  const started = await app.call('POST', '/v1/workspaces/acme/invitations/bulk', {
+    emails: 'bounce-import@example.org',
+    roles: ['member'],
+    inviter: { userId: 'u-admin', roles: ['admin'] },
+  });
+  expect(started.status).toBe(202);
+  let bulk = started.body;
+  for (let attempt = 0; attempt < 100 && bulk.status !== 'completed'; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    bulk = (await app.call('GET', `/v1/workspaces/acme/invitations/bulk/${started.body.id}`)).body;
+  }
+  // The row counts as sent: the refusal is the invitation's, recorded on it, and it can be resent.
+  expect(bulk).toMatchObject({ status: 'completed', sent: 1, failed: 0 });
+  const [row] = bulk.rows;
+  const failed = await hooks.invitationEvent(webhookSecret, row.invitationId, 'invitation.delivery_failed');
+  expect(failed.data.invitation.status).toBe('pending');
+  const detail = await app.call('GET', `/v1/workspaces/acme/invitations/${row.invitationId}`);
+  expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual([
+    'created',
+    'sent',
+    'delivery_failed',
+  ]);
+  expect(detail.body.events[2]).toMatchObject({
+    by: null,
+    detail: 'email: SMTP refused the invitation email with reply 550',
+  });
+});
+
 test('a temporary SMTP refusal is retried with backoff until the email is taken, once, under its Message-ID', async () => {
   const created = await app.call('POST', '/v1/workspaces/acme/invitations', {
     invitee: { email: 'flaky@example.org' },
