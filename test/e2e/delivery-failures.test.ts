@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { completedImport, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 let app: TestInviteflow;
@@ -87,11 +87,7 @@ test('an imported row refused for good is recorded on its invitation as a create
     inviter: { userId: 'u-admin', roles: ['admin'] },
   });
   expect(started.status).toBe(202);
-  let bulk = started.body;
-  for (let attempt = 0; attempt < 100 && bulk.status !== 'completed'; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    bulk = (await app.call('GET', `/v1/workspaces/acme/invitations/bulk/${started.body.id}`)).body;
-  }
+  const bulk = await completedImport(app, 'acme', started.body.id);
   // The row counts as sent: the refusal is the invitation's, recorded on it, and it can be resent.
   expect(bulk).toMatchObject({ status: 'completed', sent: 1, failed: 0 });
   const [row] = bulk.rows;

@@ -1,6 +1,6 @@
 import type { temporal } from '@temporalio/proto';
 import { DAY } from '../../domain/duration';
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { completedImport, linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 /**
  * What an invitation costs Temporal, counted in its run's history: the
@@ -79,11 +79,7 @@ test('an imported row’s run starts sent and findable, and runs no workflow tas
     inviter: admin,
   });
   expect(started.status).toBe(202);
-  let bulk = started.body;
-  for (let attempt = 0; attempt < 100 && bulk.status !== 'completed'; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    bulk = (await app.call('GET', `/v1/workspaces/imports/invitations/bulk/${bulk.id}`)).body;
-  }
+  const bulk = await completedImport(app, 'imports', started.body.id);
   expect(bulk).toMatchObject({ status: 'completed', sent: 2, failed: 0 });
   const [ida] = bulk.rows.filter((row: { email: string }) => row.email === 'ida@example.org');
 

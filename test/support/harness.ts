@@ -132,3 +132,13 @@ export function linkIn(text: string): URL {
   if (!match) throw new Error('no invitation link in the email');
   return new URL(match[0]);
 }
+
+/** A bulk import as the API shows it once it has completed (or as it stood after 10 s). */
+export async function completedImport(app: TestInviteflow, workspaceId: string, bulkId: string): Promise<any> {
+  let bulk: any;
+  for (let attempt = 0; attempt < 100 && bulk?.status !== 'completed'; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    bulk = (await app.call('GET', `/v1/workspaces/${workspaceId}/invitations/bulk/${bulkId}`)).body;
+  }
+  return bulk;
+}
