@@ -91,7 +91,7 @@ const recordOptions = {
 const { recordTransition } = proxyActivities<Activities>({ ...recordOptions, heartbeatTimeout: '10 seconds' });
 
 // The opening is recorded in the first task of a fresh start, which is never speculative: as a local activity it
-// costs no activity task and no second workflow task, and the creator's answer waits for nothing else.
+// costs no activity task and no second workflow task.
 const opening = proxyLocalActivities<Activities>(recordOptions);
 
 const messages = proxyActivities<Activities>({
