@@ -1,5 +1,5 @@
 /**
- * The API load benchmark: `npm run bench:api [-- --rate N --duration S --sequential N]`.
+ * The API load benchmark: `npm run bench:api [-- --rate N --duration S --sequential N --profile DIR]`.
  *
  * On the embedded stack, with one `inviteflow api` and one `inviteflow worker`
  * process, it first times `--sequential` creates (200 by default) one after
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '50' },
       duration: { type: 'string', default: '30' },
       sequential: { type: 'string', default: '200' },
+      profile: { type: 'string' },
     },
   });
   const rate = Number(values.rate);
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     console.error(
       `bench:api: one API and one worker; rate limits raised for a single-IP load test: ${JSON.stringify(limits)}`,
     );
-    const processes = await startInviteflow(stack.services, { env: limits });
+    const processes = await startInviteflow(stack.services, { env: limits, profileDir: values.profile });
     teardown.add(() => processes.stop());
     const [apiUrl] = processes.apiUrls as [string];
     const host = new HostCalls(apiUrl, processes.apiKey);
