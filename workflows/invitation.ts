@@ -193,7 +193,7 @@ class Invitation {
   }
 
   /** Queues the messages of the current state, if its last event is a send, resend or reminder. */
-  queueMessages(): void {
+  private queueMessages(): void {
     const snapshot = this.state;
     const { type } = lastEvent(snapshot);
     if (type !== 'sent' && type !== 'resent' && type !== 'reminded') return;
@@ -216,8 +216,9 @@ class Invitation {
   }
 
   /** Sends a message if it is still the latest; a permanent failure is recorded and may fall back to another channel. */
-  async deliver(delivery: Delivery, send = deliverOn): Promise<void> {
+  async deliver(delivery: Delivery, firstTry = false): Promise<void> {
     const { state, channel, reminder } = delivery;
+    const send = firstTry ? deliverFirstOn : deliverOn;
     // A send or reminder overtaken by acceptance, revocation, expiry or a newer send or reminder is stale.
     const message = messageOf(state);
     if (!isLatestMessage(this.state, message)) return;
@@ -225,10 +226,9 @@ class Invitation {
       await send[channel][reminder ? 'reminder' : 'invitation']({ invitation: state });
     } catch (error) {
       // A regular activity's failure comes wrapped in an ActivityFailure, a local activity's as it was thrown.
-      const local = send !== deliverOn;
-      if (!(error instanceof ActivityFailure) && !(local && error instanceof TemporalFailure)) throw error;
+      if (!(error instanceof ActivityFailure) && !(firstTry && error instanceof TemporalFailure)) throw error;
       const cause = error instanceof ActivityFailure ? error.cause : error;
-      if (local && !isRefusal(cause)) {
+      if (firstTry && !isRefusal(cause)) {
         // The first try inside the opening task could not get through: the message goes the regular way, retried.
         this.queue(delivery);
         return;
@@ -252,8 +252,9 @@ class Invitation {
    * regular activity, with its retries.
    */
   async deliverOpening(): Promise<void> {
+    this.queueMessages();
     const first = this.deliveries.splice(0);
-    for (const delivery of first) await this.deliver(delivery, deliverFirstOn);
+    for (const delivery of first) await this.deliver(delivery, true);
   }
 
   /** Records `snapshot`, and first the `earlier` states it went through, in one write after every write before. */
@@ -296,7 +297,7 @@ class Invitation {
 
 export async function invitationWorkflow(input: InvitationWorkflowInput): Promise<InvitationState> {
   const invitation = new Invitation(input.invitation);
-  let opened = false;
+  let opened = input.opening === undefined;
 
   setHandler(stateQuery, () => invitation.state);
   setHandler(openedUpdate, async () => {
@@ -345,10 +346,8 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   if (input.opening) {
     await invitation.open(input.opening.earlier);
     opened = true;
-    invitation.queueMessages();
     await invitation.deliverOpening();
   }
-  opened = true;
 
   for (;;) {
     const delivery = invitation.deliveries.shift();
