@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { requestIdWorkflowModule } from './temporal-interceptors';
 
 /** Where `npm run build` leaves the workflow bundle: beside the compiled workflows, so only a build has one. */
-export const builtBundlePath = join(__dirname, '..', 'workflows', 'bundle.js');
+const builtBundlePath = join(__dirname, '..', 'workflows', 'bundle.js');
 
-/** Bundles the workflows with their interceptors, as a worker runs them (`inviteflow bundle-workflows`). */
-export async function writeWorkflowBundle(path = builtBundlePath): Promise<string> {
+/** Bundles the workflows with their interceptors, as a worker runs them (`inviteflow bundle-workflows`, the tests). */
+export async function writeWorkflowBundle(path = builtBundlePath, logger?: Logger): Promise<string> {
   const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     workflowInterceptorModules: [requestIdWorkflowModule],
+    logger,
   });
   await writeFile(path, bundle.code);
   return path;

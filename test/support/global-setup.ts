@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalTestServer } from '../../embedded/temporal-binaries';
 import { startEmbeddedPostgres } from '../../embedded/postgres';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { searchAttributesForCli } from '../../runtime/search-attributes';
-import { requestIdWorkflowModule } from '../../runtime/temporal-interceptors';
+import { writeWorkflowBundle } from '../../runtime/workflow-bundle';
 import { publishTestServers, testCacheDir } from './servers';
 import { quietLogger } from './quiet-logger';
 
@@ -19,17 +18,12 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(testCacheDir, { recursive: true });
   // One bundle per run: runs side by side (several checkouts' CI, or a developer's watch mode) must not swap bundles.
   const workflowBundlePath = join(testCacheDir, `workflow-bundle-${process.pid}.js`);
-  const [temporal, postgres, bundle, testServerPath] = await Promise.all([
+  const [temporal, postgres, , testServerPath] = await Promise.all([
     startTemporalDevServer({ headless: true, searchAttributes: searchAttributesForCli() }),
     startEmbeddedPostgres(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      workflowInterceptorModules: [requestIdWorkflowModule],
-      logger: quietLogger,
-    }),
+    writeWorkflowBundle(workflowBundlePath, quietLogger),
     ensureTemporalTestServer(),
   ]);
-  await writeFile(workflowBundlePath, bundle.code);
   publishTestServers({
     temporalAddress: temporal.address,
     databaseUrl: postgres.url,
