@@ -35,8 +35,6 @@ export interface BulkDependencies {
   workspaces: WorkspaceReader;
   startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
   deliverFirst: Record<Channel, FirstMessageSender>;
-  /** The Message-ID a refused email is reported under, so a repeated report is recognised. */
-  emailMessageId(invitation: InvitationState): string;
 }
 
 /** How many invitation workflows one batch starts at once: Temporal and PostgreSQL get a steady stream, not a burst. */
@@ -140,7 +138,8 @@ export function createBulkActivities(deps: BulkDependencies) {
         if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
         const report: DeliveryReport = {
           channel,
-          messageId: channel === 'email' ? deps.emailMessageId(invitation) : `${invitation.id}.${invitation.sendCount}`,
+          // Which send it was, so a repeated report of it (a retried batch) is recognised.
+          messageId: `${invitation.id}.${invitation.sendCount}`,
           delivered: false,
           reason: error.message,
           message: messageOf(invitation),

@@ -5,7 +5,7 @@ import type { TwilioSettings } from '../config/config';
 import { SecretBox } from '../domain/secret-box';
 import { createTemplateOverrides } from './email-template-overrides';
 import { EmailTemplates } from './email-templates';
-import { createMailActivities, invitationMessageId } from './mail';
+import { createMailActivities } from './mail';
 import { createBulkActivities } from './bulk-import';
 import { heartbeating } from './heartbeat';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
@@ -67,7 +67,6 @@ export function createActivities(deps: ActivityDependencies) {
       workspaces,
       startWebhookDeliveries: startDeliveries,
       deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },
-      emailMessageId: (invitation) => invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom),
     }),
     ...mail,
     ...sms,

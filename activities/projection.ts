@@ -215,8 +215,9 @@ async function insertMembers(em: EntityManager, states: InvitationState[]): Prom
 /**
  * Records invitations in one transaction, each as its latest state after the
  * states it went through (oldest first, every one announced): projection,
- * history, claims, membership and the webhook outbox. A batch of a thousand
- * costs the same handful of statements as one.
+ * history, claims, membership and the webhook outbox. The projection, the
+ * history, the claims and the outbox take the same few statements for a
+ * batch of a thousand as for one; memberships and erasures one each.
  */
 export async function writeTransitions(orm: MikroORM, invitations: InvitationState[][]): Promise<string[]> {
   const latest = invitations.flatMap((states) => states.slice(-1));
