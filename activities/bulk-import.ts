@@ -22,7 +22,7 @@ import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } fr
 import { claim, releaseClaims } from './claims';
 import { withoutSql } from './database-failure';
 import { writeTransitions } from './projection';
-import { enqueueWebhookEvents } from './webhook-outbox';
+import { enqueueWebhookEvents, type EndpointsToWake } from './webhook-outbox';
 import type { WorkspaceReader } from './workspaces';
 
 /** Delivers the first message of a sent invitation on one channel; a permanent refusal throws non-retryable. */
@@ -33,7 +33,7 @@ export interface BulkDependencies {
   temporal: Client;
   taskQueue: string;
   workspaces: WorkspaceReader;
-  startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
+  wakeWebhookDispatchers(endpointIds: EndpointsToWake): Promise<void>;
   deliverFirst: Record<Channel, FirstMessageSender>;
 }
 
@@ -182,7 +182,7 @@ export function createBulkActivities(deps: BulkDependencies) {
           if (result.outcome === 'sent') started.push(opened);
           heartbeat();
         });
-        await deps.startWebhookDeliveries(
+        await deps.wakeWebhookDispatchers(
           await writeTransitions(
             deps.orm,
             started.map(({ invitation, earlier }) => [...earlier, invitation]),
@@ -220,7 +220,7 @@ export function createBulkActivities(deps: BulkDependencies) {
       'finishing a bulk import',
       async ({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> => {
         let skipped = 0;
-        const deliveryIds = await deps.orm.em.fork().transactional(async (em) => {
+        const toWake = await deps.orm.em.fork().transactional(async (em) => {
           if (cancelled) {
             const rows = await em.execute<{ line: number }[]>(
               `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'
@@ -239,6 +239,7 @@ export function createBulkActivities(deps: BulkDependencies) {
             {
               type: 'bulk.completed',
               key: `${bulkId}#completed`,
+              orderingKey: bulkId,
               workspaceId: bulk.workspace_id,
               timestamp: new Date(bulk.finished_at!).toISOString(),
               data: { bulk: { id: bulk.id, workspaceId: bulk.workspace_id, status: bulk.status, ...progress } },
@@ -246,7 +247,7 @@ export function createBulkActivities(deps: BulkDependencies) {
           ]);
         });
         bulkRows.inc({ outcome: 'skipped' }, skipped);
-        await deps.startWebhookDeliveries(deliveryIds);
+        await deps.wakeWebhookDispatchers(toWake);
         return progressOf(deps.orm.em.fork(), bulkId);
       },
     ),

@@ -13,7 +13,8 @@ import { createSentMessages } from './sent-messages';
 import { createSmsActivities } from './sms';
 import { SmsTemplates } from './sms-templates';
 import { createTwilioSender } from './twilio';
-import { startWebhookDeliveries } from './webhook-starter';
+import type { EndpointsToWake } from './webhook-outbox';
+import { wakeWebhookDispatchers } from './webhook-waker';
 import { createWebhookActivities } from './webhooks';
 import { createWorkspaceReader } from './workspaces';
 
@@ -34,10 +35,10 @@ export interface ActivityDependencies {
 
 export function createActivities(deps: ActivityDependencies) {
   const workspaces = createWorkspaceReader(deps.orm);
-  const startDeliveries = (ids: string[]) => startWebhookDeliveries(deps.temporal, deps.taskQueue, ids);
+  const wake = (endpointIds: EndpointsToWake) => wakeWebhookDispatchers(deps.temporal, deps.taskQueue, endpointIds);
   const projection = createProjectionActivities({
     orm: deps.orm,
-    startWebhookDeliveries: startDeliveries,
+    wakeWebhookDispatchers: wake,
   });
   const mail = createMailActivities({
     transport: deps.transport,
@@ -65,7 +66,7 @@ export function createActivities(deps: ActivityDependencies) {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       workspaces,
-      startWebhookDeliveries: startDeliveries,
+      wakeWebhookDispatchers: wake,
       deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },
     }),
     ...mail,
@@ -74,7 +75,7 @@ export function createActivities(deps: ActivityDependencies) {
       orm: deps.orm,
       secrets: new SecretBox(deps.secret),
       allowedNetworks: deps.webhookAllowedNetworks,
-      startWebhookDeliveries: startDeliveries,
+      wakeWebhookDispatchers: wake,
     }),
   };
 }

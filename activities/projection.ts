@@ -5,7 +5,7 @@ import { invitationView } from '../domain/invitation-view';
 import { invitationWebhookType } from '../domain/webhook-events';
 import { invitationTransitions } from '../runtime/metrics';
 import { databaseFailure } from './database-failure';
-import { enqueueWebhookEvents, type WebhookEvent } from './webhook-outbox';
+import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
 
 const projectedColumns = `id, workspace_id, status, email, email_key, phone, name, user_id, phone_consent, roles,
   groups, channels, inviter, locale, send_count, last_sent_at, expires_at, created_at, accepted_at, accepted_by,
@@ -126,6 +126,7 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
     {
       type: invitationWebhookType(event.type),
       key: `${state.id}#${event.seq}`,
+      orderingKey: state.id,
       workspaceId: state.workspaceId,
       timestamp: event.at,
       data: {
@@ -139,6 +140,7 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
     announced.push({
       type: 'member.joined',
       key: `${state.id}#${event.seq}#member`,
+      orderingKey: `${state.workspaceId}:${state.acceptedBy}`,
       workspaceId: state.workspaceId,
       timestamp: event.at,
       data: {
@@ -219,11 +221,11 @@ async function insertMembers(em: EntityManager, states: InvitationState[]): Prom
  * history, the claims and the outbox take the same few statements for a
  * batch of a thousand as for one; memberships and erasures one each.
  */
-export async function writeTransitions(orm: MikroORM, invitations: InvitationState[][]): Promise<string[]> {
+export async function writeTransitions(orm: MikroORM, invitations: InvitationState[][]): Promise<EndpointsToWake> {
   const latest = invitations.flatMap((states) => states.slice(-1));
   if (latest.length === 0) return [];
   const recorded: string[] = [];
-  const deliveryIds = await orm.em.fork().transactional(async (em) => {
+  const toWake = await orm.em.fork().transactional(async (em) => {
     recorded.push(...(await upsertProjection(em, latest)));
     for (const state of invitations.flat()) {
       if (lastEvent(state).type === 'erased') await scrubErasedInvitee(em, state);
@@ -234,11 +236,11 @@ export async function writeTransitions(orm: MikroORM, invitations: InvitationSta
   });
   // Counted once committed, and only events new to the projection: a repeated write counts nothing.
   for (const type of recorded) invitationTransitions.inc({ type });
-  return deliveryIds;
+  return toWake;
 }
 
 /** Records the states of one invitation, oldest first, in one transaction. */
-export function writeTransition(orm: MikroORM, ...states: InvitationState[]): Promise<string[]> {
+export function writeTransition(orm: MikroORM, ...states: InvitationState[]): Promise<EndpointsToWake> {
   return writeTransitions(orm, [states]);
 }
 
@@ -250,7 +252,7 @@ export interface RecordTransitionInput {
 
 export interface ProjectionDependencies {
   orm: MikroORM;
-  startWebhookDeliveries(deliveryIds: string[]): Promise<void>;
+  wakeWebhookDispatchers(endpointIds: EndpointsToWake): Promise<void>;
 }
 
 export function createProjectionActivities(deps: ProjectionDependencies) {
@@ -258,14 +260,14 @@ export function createProjectionActivities(deps: ProjectionDependencies) {
     /**
      * Records one state of an invitation, after the `earlier` states it went
      * through if any: projection, history, membership and the webhook outbox
-     * in one transaction, then starts the deliveries.
+     * in one transaction, then wakes the webhook dispatchers.
      * Safe to repeat: every write is keyed by the invitation's version.
      */
     async recordTransition({ invitation, earlier = [] }: RecordTransitionInput): Promise<void> {
-      const deliveryIds = await writeTransition(deps.orm, ...earlier, invitation).catch((error: unknown) => {
+      const toWake = await writeTransition(deps.orm, ...earlier, invitation).catch((error: unknown) => {
         throw databaseFailure('recording the invitation', 'projection_failed', error);
       });
-      await deps.startWebhookDeliveries(deliveryIds);
+      await deps.wakeWebhookDispatchers(toWake);
     },
   };
 }

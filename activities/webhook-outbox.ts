@@ -7,10 +7,15 @@ export interface WebhookEvent {
   type: WebhookEventType;
   /** Unique per event and stable across retries of the activity that emits it. */
   key: string;
+  /** What the event is about (an invitation, a member): its events reach each endpoint in order. */
+  orderingKey: string;
   workspaceId: string | null;
   timestamp: string;
   data: Record<string, unknown>;
 }
+
+/** Endpoints whose dispatcher is to be woken once the transaction that queued their messages commits. */
+export type EndpointsToWake = string[];
 
 /** The `webhook-id` of one event to one endpoint: derived, so a retried emit cannot duplicate it. */
 function deliveryId(eventKey: string, endpointId: string): string {
@@ -18,10 +23,26 @@ function deliveryId(eventKey: string, endpointId: string): string {
 }
 
 /**
- * Writes one delivery per subscribed endpoint inside the caller's transaction
- * (the outbox), and returns every delivery id the event has, new or not.
+ * Marks endpoints busy inside the caller's transaction and returns those that
+ * were idle: no dispatcher drains them, so the caller wakes one after commit.
+ * A dispatcher going idle marks itself first and looks for due messages
+ * after, so one of the two always sees the other.
  */
-export async function enqueueWebhookEvents(em: EntityManager, events: WebhookEvent[]): Promise<string[]> {
+export async function claimIdleEndpoints(em: EntityManager, endpointIds: string[]): Promise<EndpointsToWake> {
+  if (endpointIds.length === 0) return [];
+  const rows = await em.execute<{ id: string }[]>(
+    `update webhook_endpoints set dispatcher_idle = false
+     where id in (${endpointIds.map(() => '?').join(', ')}) and dispatcher_idle and disabled_at is null returning id`,
+    endpointIds,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Writes one delivery per subscribed endpoint inside the caller's transaction
+ * (the outbox), and returns the endpoints whose dispatcher is to be woken.
+ */
+export async function enqueueWebhookEvents(em: EntityManager, events: WebhookEvent[]): Promise<EndpointsToWake> {
   if (events.length === 0) return [];
   const endpoints = await em.find(WebhookEndpointSchema, { disabledAt: null });
   const rows = events.flatMap((event) =>
@@ -32,11 +53,11 @@ export async function enqueueWebhookEvents(em: EntityManager, events: WebhookEve
         id: deliveryId(event.key, endpoint.id),
         endpointId: endpoint.id,
         eventType: event.type,
+        orderingKey: event.orderingKey,
         payload: { type: event.type, timestamp: event.timestamp, data: event.data },
       })),
   );
-  if (rows.length > 0) {
-    await em.createQueryBuilder(WebhookDeliverySchema).insert(rows).onConflict('id').ignore().execute();
-  }
-  return rows.map((row) => row.id);
+  if (rows.length === 0) return [];
+  await em.createQueryBuilder(WebhookDeliverySchema).insert(rows).onConflict('id').ignore().execute();
+  return claimIdleEndpoints(em, [...new Set(rows.map((row) => row.endpointId))]);
 }

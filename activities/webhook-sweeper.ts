@@ -1,26 +1,28 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { startWebhookDeliveries } from './webhook-starter';
+import { wakeWebhookDispatchers } from './webhook-waker';
 
-/** Old enough that its delivery workflow should long have made a first attempt. */
-const orphanAfter = '1 minute';
-const batch = 500;
+/** Overdue by this much, a message's dispatcher is presumed never woken. */
+const stalledAfter = '1 minute';
 
 /**
- * Starts the deliveries that were written to the outbox but never attempted:
- * the process that committed them lost Temporal before starting their
- * workflow. Starting is idempotent, so every worker may sweep.
+ * Wakes the dispatchers of endpoints with messages long overdue: the process
+ * that queued them lost Temporal before waking one, or its run was
+ * terminated. Waking is idempotent, so every worker may sweep.
  */
-export async function restartOrphanedDeliveries(orm: MikroORM, temporal: Client, taskQueue: string): Promise<number> {
-  const orphans = await orm.em.fork().execute<{ id: string }[]>(
-    `select id from webhook_deliveries
-     where status = 'pending' and last_attempt_at is null and created_at < now() - interval '${orphanAfter}'
-     order by created_at limit ${batch}`,
+export async function wakeStalledDispatchers(orm: MikroORM, temporal: Client, taskQueue: string): Promise<number> {
+  const stalled = await orm.em.fork().execute<{ id: string }[]>(
+    `select endpoint.id from webhook_endpoints endpoint
+     where endpoint.disabled_at is null and exists (
+       select 1 from webhook_deliveries d
+       where d.endpoint_id = endpoint.id and d.status = 'pending'
+         and d.next_attempt_at < now() - interval '${stalledAfter}'
+     )`,
   );
-  await startWebhookDeliveries(
+  await wakeWebhookDispatchers(
     temporal,
     taskQueue,
-    orphans.map((orphan) => orphan.id),
+    stalled.map((endpoint) => endpoint.id),
   );
-  return orphans.length;
+  return stalled.length;
 }

@@ -1,119 +1,92 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { Webhook } from 'standardwebhooks';
-import {
-  WebhookAttemptSchema,
-  WebhookDeliverySchema,
-  WebhookEndpointSchema,
-  type WebhookDeliveryRow,
-  type WebhookDisabledReason,
-  type WebhookEndpointRow,
-} from '../db/entities';
+import { WebhookEndpointSchema, type WebhookDisabledReason, type WebhookEndpointRow } from '../db/entities';
 import { statusClass, webhookAttempts } from '../runtime/metrics';
 import type { SecretBox } from '../domain/secret-box';
 import { webhookEndpointView } from '../domain/webhook-events';
-import { attemptVerdict, honoursRetryAfter, parseRetryAfter } from '../domain/webhook-schedule';
-import { enqueueWebhookEvents } from './webhook-outbox';
-import { guardedLookup, refusedLiteralHost, systemResolver, type Resolver } from './webhook-target-guard';
-
-export const webhookRequestTimeoutMs = 15_000;
-const snippetLength = 500;
+import { chainsByKey } from '../domain/webhook-order';
+import {
+  attemptVerdict,
+  honoursRetryAfter,
+  nextAttemptDelayMs,
+  parseRetryAfter,
+  type AttemptVerdict,
+} from '../domain/webhook-schedule';
+import { postWebhook, type PostResult } from './webhook-http';
+import { enqueueWebhookEvents, type EndpointsToWake } from './webhook-outbox';
+import { systemResolver, type Resolver } from './webhook-target-guard';
 
 export interface WebhookDependencies {
   orm: MikroORM;
   secrets: SecretBox;
   /** WEBHOOK_ALLOWED_NETWORKS: private networks deliveries may still go to. */
   allowedNetworks?: readonly string[];
-  /** Starts the delivery workflows of `endpoint.disabled` events once they are committed. */
-  startWebhookDeliveries?: (deliveryIds: string[]) => Promise<void>;
+  /** Wakes the dispatchers of other endpoints, told of one that was disabled. */
+  wakeWebhookDispatchers(endpointIds: EndpointsToWake): Promise<void>;
   resolve?: Resolver;
+  /** How the drain paces itself; the defaults suit production. */
+  pacing?: Partial<DrainPacing>;
 }
 
-interface PostResult {
-  statusCode: number | null;
-  latencyMs: number;
-  responseSnippet: string | null;
-  error: string | null;
-  retryAfter: string | null;
+export interface DrainPacing {
+  /** How long a drain waits for more messages after its last attempt before it goes idle. */
+  lingerMs: number;
+  /** How often a lingering drain looks for new messages. */
+  pollMs: number;
+  /** A drain ends after this long, so its run's history grows by one activity per period. */
+  maxRunMs: number;
+  /** Due messages read per pass. */
+  batchSize: number;
+  /** Chains (ordering keys) sent at once. */
+  concurrency: number;
 }
 
-/** What one attempt came to, for the delivery workflow to decide what happens next. */
-export interface WebhookAttemptResult {
-  /** `skipped`: already delivered, or the endpoint is disabled or gone: nothing was sent. */
-  verdict: 'delivered' | 'gone' | 'retry' | 'skipped';
-  statusCode: number | null;
-  /** How long the consumer asked us to wait (`Retry-After` on 429/503), capped. */
-  retryAfterMs: number | null;
+const defaultPacing: DrainPacing = {
+  lingerMs: 10_000,
+  pollMs: 200,
+  maxRunMs: 5 * 60_000,
+  batchSize: 200,
+  concurrency: 16,
+};
+
+/**
+ * What a drain came to: `stopped` (the endpoint is disabled or gone),
+ * `idle` with the next retry's time (epoch ms, `null` when nothing is
+ * pending), or `running` (it ran its time and there may be more).
+ */
+export type DispatchOutcome =
+  { state: 'stopped' } | { state: 'idle'; nextAttemptAt: number | null } | { state: 'running' };
+
+interface DueMessage {
+  id: string;
+  orderingKey: string;
+  payload: unknown;
+  roundStartedAt: Date | null;
+  roundAttempts: number;
 }
 
-function headerText(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name];
-  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+interface Attempt {
+  message: DueMessage;
+  attemptedAt: Date;
+  outcome: Omit<PostResult, 'retryAfter'>;
+  verdict: AttemptVerdict;
+  /** After a failed attempt: when the next is due, or `null` when the message is given up. */
+  nextAttemptAt: Date | null;
 }
 
-/** One POST through the target guard; never throws: a failure is an outcome to log. */
-function post(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  allowed: readonly string[],
-  resolve: Resolver,
-): Promise<PostResult> {
-  const started = performance.now();
-  const latencyMs = () => Math.round(performance.now() - started);
-  const failed = (error: unknown): PostResult => ({
-    statusCode: null,
-    latencyMs: latencyMs(),
-    responseSnippet: null,
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    retryAfter: null,
-  });
-  const refused = refusedLiteralHost(url, allowed);
-  if (refused) return Promise.resolve(failed(`refused target: ${refused}`));
-  return new Promise((settle) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'inviteflow-webhooks/1',
-          ...headers,
-        },
-        agent: false,
-        lookup: guardedLookup(allowed, resolve),
-        signal: AbortSignal.timeout(webhookRequestTimeoutMs),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let length = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (length < snippetLength) chunks.push(chunk);
-          length += chunk.length;
-        });
-        response.on('error', (error) => settle(failed(error)));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8').slice(0, snippetLength);
-          settle({
-            statusCode: response.statusCode ?? null,
-            latencyMs: latencyMs(),
-            responseSnippet: text || null,
-            error: null,
-            retryAfter: headerText(response.headers, 'retry-after'),
-          });
-        });
-      },
-    );
-    req.on('error', (error) =>
-      settle(failed(error.name === 'WebhookTargetRefused' ? `refused target: ${error.message}` : error)),
-    );
-    req.end(body);
-  });
-}
+/**
+ * A pending message is sendable when it is due and no older pending message
+ * with its ordering key waits for a later retry; an older one that is due
+ * itself comes first in the same batch.
+ */
+const sendable = `
+  d.endpoint_id = ? and d.status = 'pending' and d.next_attempt_at <= ?
+  and not exists (
+    select 1 from webhook_deliveries earlier
+    where earlier.endpoint_id = d.endpoint_id and earlier.ordering_key = d.ordering_key
+      and earlier.status = 'pending' and earlier.seq < d.seq and earlier.next_attempt_at > ?
+  )`;
 
 /** The signing secrets in force: the current one, and the one before a rotation while its grace lasts. */
 function signingSecrets(endpoint: WebhookEndpointRow, secrets: SecretBox, now: Date): string[] {
@@ -126,15 +99,16 @@ function signingSecrets(endpoint: WebhookEndpointRow, secrets: SecretBox, now: D
 }
 
 /**
- * Disables an endpoint (unless it already is) and, in the same transaction,
- * announces it to the other endpoints; returns the deliveries to start.
+ * Disables an endpoint (unless it already is), fails what it still had
+ * pending and, in the same transaction, announces it to the other endpoints.
  */
 async function disableEndpoint(
   em: EntityManager,
   endpointId: string,
   reason: WebhookDisabledReason,
   now: Date,
-): Promise<string[]> {
+): Promise<EndpointsToWake> {
+  await failPending(em, endpointId);
   const changed = await em.nativeUpdate(
     WebhookEndpointSchema,
     { id: endpointId, disabledAt: null },
@@ -146,6 +120,7 @@ async function disableEndpoint(
     {
       type: 'endpoint.disabled',
       key: `endpoint.disabled|${endpointId}|${now.toISOString()}`,
+      orderingKey: endpointId,
       workspaceId: endpoint.workspaceId,
       timestamp: now.toISOString(),
       data: { endpoint: webhookEndpointView(endpoint), reason },
@@ -153,36 +128,41 @@ async function disableEndpoint(
   ]);
 }
 
+/** A disabled endpoint receives nothing: what it had pending fails, and can be replayed once it is re-enabled. */
+async function failPending(em: EntityManager, endpointId: string): Promise<void> {
+  await em.execute(
+    `update webhook_deliveries set status = 'failed', next_attempt_at = null where endpoint_id = ? and status = 'pending'`,
+    [endpointId],
+  );
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 export function createWebhookActivities(deps: WebhookDependencies) {
   const allowed = deps.allowedNetworks ?? [];
   const resolve = deps.resolve ?? systemResolver;
-  const startDeliveries = async (ids: string[]) => {
-    // An id not started here is started by the sweeper: the rows are committed.
-    if (ids.length > 0) await deps.startWebhookDeliveries?.(ids);
-  };
+  const pacing = { ...defaultPacing, ...deps.pacing };
 
-  /** Sends one signed POST and logs it; on `410 Gone` the endpoint is disabled in the same transaction. */
-  async function attempt(deliveryId: string): Promise<{ result: WebhookAttemptResult; error: string | null }> {
-    const em = deps.orm.em.fork();
-    const delivery = await em.findOne(WebhookDeliverySchema, deliveryId);
-    const skipped = { result: { verdict: 'skipped' as const, statusCode: null, retryAfterMs: null }, error: null };
-    // Gone with its endpoint, or delivered by an earlier try of this activity: nothing to send.
-    if (!delivery || delivery.status === 'delivered') return skipped;
-    const endpoint = await em.findOne(WebhookEndpointSchema, delivery.endpointId);
-    if (!endpoint || endpoint.disabledAt) {
-      await markFailed(delivery.id);
-      return skipped;
-    }
-    const body = JSON.stringify(delivery.payload);
-    const timestamp = new Date();
-    const signature = signingSecrets(endpoint, deps.secrets, timestamp)
-      .map((secret) => new Webhook(secret).sign(deliveryId, timestamp, body))
+  async function send(endpoint: WebhookEndpointRow, message: DueMessage, now: () => Date): Promise<Attempt> {
+    const body = JSON.stringify(message.payload);
+    const attemptedAt = now();
+    // Signed with the wall clock, which consumers hold the timestamp to; the schedule keeps its own.
+    const signedAt = new Date();
+    const signature = signingSecrets(endpoint, deps.secrets, signedAt)
+      .map((secret) => new Webhook(secret).sign(message.id, signedAt, body))
       .join(' ');
-    const { retryAfter, ...outcome } = await post(
+    const { retryAfter, ...outcome } = await postWebhook(
       endpoint.url,
       {
-        'webhook-id': deliveryId,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-id': message.id,
+        'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
         'webhook-signature': signature,
       },
       body,
@@ -190,90 +170,166 @@ export function createWebhookActivities(deps: WebhookDependencies) {
       resolve,
     );
     const verdict = attemptVerdict(outcome.statusCode);
-    const announced = await em.transactional(async (tx) => {
-      tx.create(WebhookAttemptSchema, { deliveryId, attemptedAt: timestamp, ...outcome });
-      const row = await tx.findOneOrFail(WebhookDeliverySchema, deliveryId);
-      row.attemptCount += 1;
-      row.lastAttemptAt = timestamp;
-      if (verdict === 'delivered') Object.assign(row, { status: 'delivered', deliveredAt: new Date() });
-      if (verdict === 'gone') row.status = 'failed';
-      await tx.flush();
-      return verdict === 'gone' ? disableEndpoint(tx, endpoint.id, 'gone', timestamp) : [];
-    });
-    webhookAttempts.inc({
-      outcome: verdict === 'delivered' ? 'delivered' : 'failed',
-      status: statusClass(outcome.statusCode),
-    });
-    await startDeliveries(announced);
-    return {
-      result: {
-        verdict,
-        statusCode: outcome.statusCode,
-        retryAfterMs: honoursRetryAfter(outcome.statusCode) ? parseRetryAfter(retryAfter, new Date()) : null,
-      },
-      error: outcome.error,
-    };
+    const answeredAt = now();
+    const delayMs =
+      verdict === 'retry'
+        ? nextAttemptDelayMs({
+            attemptsMade: message.roundAttempts + 1,
+            firstAttemptAt: (message.roundStartedAt ?? attemptedAt).getTime(),
+            now: answeredAt.getTime(),
+            retryAfterMs: honoursRetryAfter(outcome.statusCode) ? parseRetryAfter(retryAfter, answeredAt) : null,
+            random: Math.random(),
+          })
+        : null;
+    const nextAttemptAt = delayMs === null ? null : new Date(answeredAt.getTime() + delayMs);
+    return { message, attemptedAt, outcome, verdict, nextAttemptAt };
   }
 
-  async function markFailed(deliveryId: string): Promise<void> {
-    await deps.orm.em
-      .fork()
-      .nativeUpdate(WebhookDeliverySchema, { id: deliveryId, status: 'pending' }, { status: 'failed' });
+  /**
+   * Logs a pass's attempts and moves each message on, in one transaction: a
+   * `410 Gone` disables the endpoint, and a message given up after its whole
+   * retry window disables it too when nothing reached it meanwhile.
+   */
+  async function record(endpointId: string, attempts: Attempt[], now: Date): Promise<'stopped' | 'running'> {
+    if (attempts.length === 0) return 'running';
+    const gone = attempts.some((attempt) => attempt.verdict === 'gone');
+    const givenUp = attempts.filter((attempt) => attempt.verdict === 'retry' && attempt.nextAttemptAt === null);
+    const { stopped, toWake } = await deps.orm.em.fork().transactional(async (em) => {
+      await em.execute(
+        `insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, response_snippet, error)
+         values ${attempts.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        attempts.flatMap(({ message, attemptedAt, outcome }) => [
+          message.id,
+          attemptedAt,
+          outcome.statusCode,
+          outcome.latencyMs,
+          outcome.responseSnippet,
+          outcome.error,
+        ]),
+      );
+      await em.execute(
+        `update webhook_deliveries d set
+           status = v.status, next_attempt_at = v.next_attempt_at, attempt_count = d.attempt_count + 1,
+           last_attempt_at = v.attempted_at, delivered_at = v.delivered_at,
+           round_started_at = coalesce(d.round_started_at, v.attempted_at), round_attempts = d.round_attempts + 1
+         from (values ${attempts.map(() => '(?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz)').join(', ')})
+           as v (id, status, next_attempt_at, attempted_at, delivered_at)
+         where d.id = v.id and d.status = 'pending'`,
+        attempts.flatMap(({ message, attemptedAt, verdict, nextAttemptAt }) => [
+          message.id,
+          verdict === 'delivered' ? 'delivered' : nextAttemptAt ? 'pending' : 'failed',
+          nextAttemptAt,
+          attemptedAt,
+          verdict === 'delivered' ? attemptedAt : null,
+        ]),
+      );
+      if (gone) return { stopped: true, toWake: await disableEndpoint(em, endpointId, 'gone', now) };
+      for (const { message, attemptedAt } of givenUp) {
+        const [{ reached }] = await em.execute<[{ reached: boolean }]>(
+          `select exists (select 1 from webhook_deliveries where endpoint_id = ? and delivered_at >= ?) as reached`,
+          [endpointId, message.roundStartedAt ?? attemptedAt],
+        );
+        if (!reached) return { stopped: true, toWake: await disableEndpoint(em, endpointId, 'failing', now) };
+      }
+      return { stopped: false, toWake: [] };
+    });
+    for (const { verdict, outcome } of attempts) {
+      webhookAttempts.inc({
+        outcome: verdict === 'delivered' ? 'delivered' : 'failed',
+        status: statusClass(outcome.statusCode),
+      });
+    }
+    await deps.wakeWebhookDispatchers(toWake);
+    return stopped ? 'stopped' : 'running';
+  }
+
+  /** One pass: the due messages, sent chain by chain; how many were tried, or `stopped`. */
+  async function pass(endpointId: string, now: () => Date, heartbeat: () => void): Promise<number | 'stopped'> {
+    const em = deps.orm.em.fork();
+    const endpoint = await em.findOne(WebhookEndpointSchema, endpointId);
+    if (!endpoint || endpoint.disabledAt) {
+      if (endpoint) await failPending(em, endpointId);
+      return 'stopped';
+    }
+    const at = now();
+    const rows = await em.execute<(Omit<DueMessage, 'roundStartedAt'> & { roundStartedAt: string | null })[]>(
+      `select d.id, d.ordering_key as "orderingKey", d.payload, d.round_started_at as "roundStartedAt",
+         d.round_attempts as "roundAttempts"
+       from webhook_deliveries d where ${sendable} order by d.seq limit ?`,
+      [endpointId, at, at, pacing.batchSize],
+    );
+    const due: DueMessage[] = rows.map((row) => ({
+      ...row,
+      roundStartedAt: row.roundStartedAt === null ? null : new Date(row.roundStartedAt),
+    }));
+    if (due.length === 0) return 0;
+    const attempts: Attempt[] = [];
+    let gone = false;
+    await eachLimited(chainsByKey(due), pacing.concurrency, async ({ messages }) => {
+      for (const message of messages) {
+        if (gone) return;
+        const attempt = await send(endpoint, message, now);
+        attempts.push(attempt);
+        heartbeat();
+        if (attempt.verdict === 'gone') gone = true;
+        if (attempt.verdict !== 'delivered') return;
+      }
+    });
+    return (await record(endpointId, attempts, now())) === 'stopped' ? 'stopped' : attempts.length;
+  }
+
+  /**
+   * Marks the endpoint idle, then looks again: what was queued before the
+   * mark is found here, what comes after wakes the dispatcher. `due` when
+   * there is something to send now, else when the next retry is due (a
+   * message held behind an older one moves when that one's retry does).
+   */
+  async function goIdle(endpointId: string, at: Date): Promise<'due' | number | null> {
+    const em = deps.orm.em.fork();
+    await em.execute('update webhook_endpoints set dispatcher_idle = true where id = ?', [endpointId]);
+    const [found] = await em.execute<[{ due: boolean; next: Date | null }]>(
+      `select exists (select 1 from webhook_deliveries d where ${sendable}) as due,
+         (select min(next_attempt_at) from webhook_deliveries
+          where endpoint_id = ? and status = 'pending' and next_attempt_at > ?) as next`,
+      [endpointId, at, at, endpointId, at],
+    );
+    if (!found.due) return found.next ? new Date(found.next).getTime() : null;
+    await em.execute('update webhook_endpoints set dispatcher_idle = false where id = ?', [endpointId]);
+    return 'due';
   }
 
   return {
     /**
-     * The attempt of delivery workflows started before the retry schedule
-     * moved into the workflow: throws on anything but 2xx so Temporal's retry
-     * policy schedules the next one. Kept for those runs only.
+     * Drains one endpoint's outbox for a while: sends what is due, chain by
+     * chain, logs every attempt and schedules retries, and returns once the
+     * outbox has been quiet for a moment, the endpoint is disabled, or its
+     * time is up. Time is the activity's scheduled time plus what has passed
+     * since, so the schedule follows a time-skipping test server too.
      */
-    async attemptWebhookDelivery({ deliveryId }: { deliveryId: string }): Promise<void> {
-      const {
-        result: { verdict, statusCode },
-        error,
-      } = await attempt(deliveryId);
-      if (verdict === 'skipped') {
-        const delivery = await deps.orm.em.fork().findOneOrFail(WebhookDeliverySchema, deliveryId);
-        if (delivery.status === 'delivered') return;
-        throw ApplicationFailure.nonRetryable('the webhook endpoint is disabled', 'endpoint_disabled');
+    async dispatchWebhooks({ endpointId }: { endpointId: string }): Promise<DispatchOutcome> {
+      const context = Context.current();
+      const startedAt = Date.now();
+      const scheduledAt = context.info.currentAttemptScheduledTimestampMs;
+      const now = () => new Date(scheduledAt + (Date.now() - startedAt));
+      const heartbeat = () => context.heartbeat();
+      let lastWorkAt = startedAt;
+      while (Date.now() - startedAt < pacing.maxRunMs) {
+        heartbeat();
+        const tried = await pass(endpointId, now, heartbeat);
+        if (tried === 'stopped') return { state: 'stopped' };
+        if (tried > 0) {
+          lastWorkAt = Date.now();
+          continue;
+        }
+        if (Date.now() - lastWorkAt >= pacing.lingerMs) {
+          const next = await goIdle(endpointId, now());
+          if (next !== 'due') return { state: 'idle', nextAttemptAt: next };
+          lastWorkAt = Date.now();
+          continue;
+        }
+        await context.sleep(pacing.pollMs);
       }
-      if (verdict === 'gone') throw ApplicationFailure.nonRetryable('the endpoint answered 410', 'endpoint_gone');
-      if (verdict !== 'delivered') {
-        throw ApplicationFailure.retryable(error ?? `the endpoint answered ${statusCode}`, 'webhook_attempt_failed');
-      }
-    },
-
-    /** One signed POST, logged; an HTTP failure is a result for the workflow's schedule, not an error. */
-    async sendWebhookAttempt({ deliveryId }: { deliveryId: string }): Promise<WebhookAttemptResult> {
-      return (await attempt(deliveryId)).result;
-    },
-
-    async markWebhookDeliveryFailed({ deliveryId }: { deliveryId: string }): Promise<void> {
-      await markFailed(deliveryId);
-    },
-
-    /**
-     * A message that failed for its whole retry window: marked failed, and its
-     * endpoint disabled when nothing at all reached it since that message's
-     * first attempt (a consumer that takes other messages is not dead).
-     */
-    async giveUpWebhookDelivery({
-      deliveryId,
-      firstAttemptAt,
-    }: {
-      deliveryId: string;
-      firstAttemptAt: string;
-    }): Promise<void> {
-      const announced = await deps.orm.em.fork().transactional(async (tx) => {
-        await tx.nativeUpdate(WebhookDeliverySchema, { id: deliveryId, status: 'pending' }, { status: 'failed' });
-        const delivery: WebhookDeliveryRow = await tx.findOneOrFail(WebhookDeliverySchema, deliveryId);
-        const deliveredSince = await tx.count(WebhookDeliverySchema, {
-          endpointId: delivery.endpointId,
-          deliveredAt: { $gte: new Date(firstAttemptAt) },
-        });
-        return deliveredSince > 0 ? [] : disableEndpoint(tx, delivery.endpointId, 'failing', new Date());
-      });
-      await startDeliveries(announced);
+      return { state: 'running' };
     },
   };
 }

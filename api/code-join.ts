@@ -55,6 +55,6 @@ export function joinWithCode(orm: MikroORM, join: CodeJoin): Promise<MemberChang
       invitationId: null,
       joinedAt: new Date(joined.joined_at),
     });
-    return { member, deliveryIds: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
+    return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
   });
 }

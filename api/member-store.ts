@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/postgresql';
-import { enqueueWebhookEvents, type WebhookEvent } from '../activities/webhook-outbox';
+import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from '../activities/webhook-outbox';
 import { MemberSchema, type MemberRow } from '../db/entities';
 import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } from '../domain/member';
 import { encodeCursor, type Cursor } from './cursor';
@@ -90,6 +90,7 @@ export function memberEvent(
   return {
     type,
     key: `${type}:${randomUUID()}`,
+    orderingKey: `${member.workspaceId}:${member.userId}`,
     workspaceId: member.workspaceId,
     timestamp: new Date().toISOString(),
     data: { member, ...data },
@@ -99,7 +100,8 @@ export function memberEvent(
 export interface MemberChangeResult {
   member: MemberView;
   /** Outbox deliveries to start once the transaction has committed. */
-  deliveryIds: string[];
+  /** Endpoints whose webhook dispatcher to wake once committed. */
+  toWake: EndpointsToWake;
 }
 
 /** Applies a patch and queues `member.updated` in the same transaction; a patch that changes nothing queues nothing. */
@@ -112,7 +114,7 @@ export function updateMember(
   return orm.em.fork().transactional(async (em) => {
     const row = await lockedMember(em, workspaceId, userId);
     const changes = memberChanges(memberView(row), patch);
-    if (Object.keys(changes).length === 0) return { member: memberView(row), deliveryIds: [] };
+    if (Object.keys(changes).length === 0) return { member: memberView(row), toWake: [] };
     if (changes.roles) row.roles = changes.roles.to;
     if (changes.groups) row.groups = changes.groups.to;
     if (changes.status) row.status = changes.status.to;
@@ -120,7 +122,7 @@ export function updateMember(
     const member = memberView(row);
     return {
       member,
-      deliveryIds: await enqueueWebhookEvents(em, [memberEvent('member.updated', member, { changes })]),
+      toWake: await enqueueWebhookEvents(em, [memberEvent('member.updated', member, { changes })]),
     };
   });
 }
@@ -132,6 +134,6 @@ export function removeMember(orm: MikroORM, workspaceId: string, userId: string)
     const member = memberView(row);
     em.remove(row);
     await em.flush();
-    return { member, deliveryIds: await enqueueWebhookEvents(em, [memberEvent('member.removed', member, {})]) };
+    return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.removed', member, {})]) };
   });
 }

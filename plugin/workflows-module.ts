@@ -9,7 +9,7 @@ export const inviteflowWorkflowsPath = require.resolve('../workflows');
 /**
  * A worker bundles one workflows module: a host that has its own gets one
  * that exports both. inviteflow's workflow names (`invitationWorkflow`,
- * `webhookDeliveryWorkflow`, `bulkImportWorkflow`) are taken; a host workflow
+ * `webhookDispatcherWorkflow`, `bulkImportWorkflow`) are taken; a host workflow
  * of the same name is shadowed.
  */
 export function withInviteflowWorkflows(hostWorkflowsPath: string): string {

@@ -4,7 +4,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createMailTransport } from '../activities/mail';
-import { restartOrphanedDeliveries } from '../activities/webhook-sweeper';
+import { wakeStalledDispatchers } from '../activities/webhook-sweeper';
 import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
@@ -136,8 +136,8 @@ export async function runInviteflow(
       await running;
     });
     const sweeper = setInterval(() => {
-      restartOrphanedDeliveries(orm, client, config.TEMPORAL_TASK_QUEUE).catch((error: unknown) =>
-        log.warn({ err: error }, 'could not restart orphaned webhook deliveries'),
+      wakeStalledDispatchers(orm, client, config.TEMPORAL_TASK_QUEUE).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not wake stalled webhook dispatchers'),
       );
     }, sweepIntervalMs);
     stack.add('webhook sweeper', () => Promise.resolve(clearInterval(sweeper)));

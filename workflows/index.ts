@@ -1,3 +1,3 @@
 export { invitationWorkflow } from './invitation';
-export { webhookDeliveryWorkflow } from './webhook-delivery';
+export { webhookDispatcherWorkflow } from './webhook-dispatcher';
 export { bulkImportWorkflow } from './bulk-import';

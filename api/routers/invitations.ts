@@ -25,7 +25,7 @@ import {
   sendUpdate,
 } from '../../workflows/invitation';
 import { writeTransition } from '../../activities/projection';
-import { startWebhookDeliveries } from '../../activities/webhook-starter';
+import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import type { ApiContext } from '../context';
 import { getInvitation, listInvitations } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
@@ -156,7 +156,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
         const state = closedInvitationState(closed);
         const erased = transition(state, { type: 'erase', by }, new Date());
         if (erased === state) return closed;
-        await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, await writeTransition(ctx.orm, erased));
+        await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, await writeTransition(ctx.orm, erased));
         return invitationView(erased);
       }),
     );

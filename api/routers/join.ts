@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { startWebhookDeliveries } from '../../activities/webhook-starter';
+import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import { joinWithCodeSchema } from '../../domain/invitation-code';
 import { joinWithCode } from '../code-join';
 import type { ApiContext } from '../context';
@@ -14,12 +14,12 @@ export function joinRouter(ctx: ApiContext): Router {
 
   router.post('/v1/join', async (req, res) => {
     const input = parseBody(joinWithCodeSchema, req);
-    const { member, deliveryIds } = await guarded(
+    const { member, toWake } = await guarded(
       { ip: req.ip ?? 'unknown', userId: input.userId },
       () => joinWithCode(ctx.orm, { ...input, callerWorkspaceId: req.caller?.workspaceId ?? null }),
       (error) => error instanceof Problem && error.code === 'invalid_code',
     );
-    await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, deliveryIds);
+    await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     res.status(201).json({ member });
   });
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { startWebhookDeliveries } from '../../activities/webhook-starter';
+import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import { listMembersQuerySchema, updateMemberSchema } from '../../domain/member-input';
 import { checkKnownRoles } from '../../domain/policies';
 import type { ApiContext } from '../context';
@@ -33,15 +33,15 @@ export function membersRouter(ctx: ApiContext): Router {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const patch = parseBody(updateMemberSchema, req);
     if (patch.roles) checkKnownRoles(workspace.settings, patch.roles);
-    const { member, deliveryIds } = await updateMember(ctx.orm, workspace.id, req.params.userId, patch);
-    await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, deliveryIds);
+    const { member, toWake } = await updateMember(ctx.orm, workspace.id, req.params.userId, patch);
+    await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     res.json(member);
   });
 
   router.delete(`${base}/:userId`, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
-    const { deliveryIds } = await removeMember(ctx.orm, workspace.id, req.params.userId);
-    await startWebhookDeliveries(ctx.temporal, ctx.taskQueue, deliveryIds);
+    const { toWake } = await removeMember(ctx.orm, workspace.id, req.params.userId);
+    await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     res.status(204).end();
   });
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { Router, type Request } from 'express';
+import { claimIdleEndpoints } from '../../activities/webhook-outbox';
 import { refusedWebhookTarget } from '../../activities/webhook-target-guard';
+import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import { WorkspaceSchema } from '../../db/entities/workspace';
 import {
   WebhookAttemptSchema,
@@ -22,7 +22,6 @@ import {
   updateWebhookEndpointSchema,
   webhookEndpointView,
 } from '../../domain/webhook-events';
-import { webhookDeliveryWorkflow, webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
 import { cursorFromQuery, encodeCursor } from '../cursor';
@@ -77,32 +76,27 @@ export function webhookEndpointsRouter(
   }
 
   /**
-   * Starts a delivery's workflow again: same body, same `webhook-id`. `false`
-   * when its workflow is still running (it is being delivered).
+   * Queues failed or delivered messages again, due now with a fresh retry
+   * window: same body, same `webhook-id`. Returns the ids queued; one still
+   * pending is being delivered and is left alone.
    */
-  async function redeliver(deliveryId: string): Promise<boolean> {
-    const workflowId = webhookDeliveryWorkflowId(deliveryId);
-    return ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, async () => {
-      try {
-        const { status } = await ctx.temporal.workflow.getHandle(workflowId).describe();
-        if (status.name === 'RUNNING') return false;
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-      await ctx.orm.em.fork().nativeUpdate(WebhookDeliverySchema, { id: deliveryId }, { status: 'pending' });
-      try {
-        await ctx.temporal.workflow.start(webhookDeliveryWorkflow, {
-          taskQueue: ctx.taskQueue,
-          workflowId,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          args: [{ deliveryId }],
-        });
-        return true;
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-        throw error;
-      }
+  async function redeliver(endpointId: string, where: string, params: unknown[]): Promise<string[]> {
+    const { replayed, toWake } = await ctx.orm.em.fork().transactional(async (em) => {
+      const rows = await em.execute<{ id: string }[]>(
+        `update webhook_deliveries set status = 'pending', next_attempt_at = now(), round_started_at = null,
+           round_attempts = 0
+         where endpoint_id = ? and status <> 'pending' and ${where} returning id`,
+        [endpointId, ...params],
+      );
+      return {
+        replayed: rows.map((row) => row.id),
+        toWake: rows.length > 0 ? await claimIdleEndpoints(em, [endpointId]) : [],
+      };
     });
+    await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
+      wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake),
+    );
+    return replayed;
   }
 
   async function deliveryViews(deliveries: WebhookDeliveryRow[]) {
@@ -246,7 +240,7 @@ export function webhookEndpointsRouter(
       throw new Problem('webhook_delivery_not_found', `no delivery "${req.params.deliveryId}" to this endpoint`);
     }
     refuseIfDisabled(endpoint);
-    if (!(await redeliver(delivery.id))) {
+    if ((await redeliver(endpoint.id, 'id = ?', [delivery.id])).length === 0) {
       throw new Problem('webhook_delivery_in_progress', `the delivery "${delivery.id}" is being delivered right now`);
     }
     await em.refresh(delivery);
@@ -257,15 +251,7 @@ export function webhookEndpointsRouter(
     const { since } = parseBody(replayWebhookDeliveriesSchema, req);
     const endpoint = await endpointOf(req);
     refuseIfDisabled(endpoint);
-    const failed = await ctx.orm.em
-      .fork()
-      .find(
-        WebhookDeliverySchema,
-        { endpointId: endpoint.id, status: 'failed', createdAt: { $gte: new Date(since) } },
-        { orderBy: { createdAt: 'asc' }, fields: ['id'] },
-      );
-    let replayed = 0;
-    for (const { id } of failed) if (await redeliver(id)) replayed += 1;
+    const replayed = (await redeliver(endpoint.id, `status = 'failed' and created_at >= ?`, [new Date(since)])).length;
     res.status(202).json({ replayed });
   });
 

@@ -19,9 +19,16 @@ export interface WebhookDeliveryRow {
   payload: WebhookPayload;
   status: Opt<WebhookDeliveryStatus>;
   attemptCount: Opt<number>;
+  /** Messages with the same key (one invitation, one member) reach the endpoint in the order they were queued. */
+  orderingKey: string;
   createdAt: Opt<Date>;
-  lastAttemptAt: Date | null;
-  deliveredAt: Date | null;
+  lastAttemptAt: Opt<Date | null>;
+  deliveredAt: Opt<Date | null>;
+  /** When a pending message is due; `null` once it is delivered or failed. */
+  nextAttemptAt: Opt<Date | null>;
+  /** The first attempt since it was queued or last replayed: the retry window counts from here. */
+  roundStartedAt: Opt<Date | null>;
+  roundAttempts: Opt<number>;
 }
 
 export const WebhookDeliverySchema = new EntitySchema<WebhookDeliveryRow>({
@@ -34,8 +41,12 @@ export const WebhookDeliverySchema = new EntitySchema<WebhookDeliveryRow>({
     payload: { type: 'json' },
     status: { type: 'text', default: 'pending' },
     attemptCount: { type: 'integer', default: 0 },
+    orderingKey: { type: 'text' },
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     lastAttemptAt: { type: 'datetime', nullable: true },
     deliveredAt: { type: 'datetime', nullable: true },
+    nextAttemptAt: { type: 'datetime', nullable: true, defaultRaw: 'now()' },
+    roundStartedAt: { type: 'datetime', nullable: true },
+    roundAttempts: { type: 'integer', default: 0 },
   },
 });

@@ -21,6 +21,8 @@ export interface WebhookEndpointRow {
   /** The secret before the last rotation, encrypted; it still signs until `previousSecretExpiresAt`. */
   previousSecretCiphertext: Opt<string | null>;
   previousSecretExpiresAt: Opt<Date | null>;
+  /** No dispatcher is draining its outbox: whoever queues a message for it wakes one. */
+  dispatcherIdle: Opt<boolean>;
 }
 
 export const WebhookEndpointSchema = new EntitySchema<WebhookEndpointRow>({
@@ -38,5 +40,6 @@ export const WebhookEndpointSchema = new EntitySchema<WebhookEndpointRow>({
     disabledReason: { type: 'text', nullable: true },
     previousSecretCiphertext: { type: 'text', nullable: true },
     previousSecretExpiresAt: { type: 'datetime', nullable: true },
+    dispatcherIdle: { type: 'boolean', default: true },
   },
 });

@@ -101,7 +101,8 @@ export class Migration20261121000000 extends Migration {
         description text null,
         secret_ciphertext text not null,
         created_at timestamptz not null default now(),
-        disabled_at timestamptz null
+        disabled_at timestamptz null,
+        dispatcher_idle boolean not null default true
       )`);
 
     // Deliveries and attempts are the endpoint's log: they go with it.
@@ -117,8 +118,23 @@ export class Migration20261121000000 extends Migration {
         attempt_count int not null default 0,
         created_at timestamptz not null default now(),
         last_attempt_at timestamptz null,
-        delivered_at timestamptz null
+        delivered_at timestamptz null,
+        -- The outbox's order: one ordering key's messages go out in it.
+        seq bigint generated always as identity,
+        ordering_key text not null,
+        next_attempt_at timestamptz null default now(),
+        round_started_at timestamptz null,
+        round_attempts int not null default 0
       )`);
+    // What a dispatcher reads: the due messages of its endpoint, and an older pending one per ordering key.
+    this.addSql(
+      `create index webhook_deliveries_due_index on webhook_deliveries (endpoint_id, next_attempt_at)
+       where status = 'pending'`,
+    );
+    this.addSql(
+      `create index webhook_deliveries_ordering_index on webhook_deliveries (endpoint_id, ordering_key, seq)
+       where status = 'pending'`,
+    );
     this.addSql(
       'create index webhook_deliveries_endpoint_id_created_at_index on webhook_deliveries (endpoint_id, created_at)',
     );

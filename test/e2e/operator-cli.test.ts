@@ -1,9 +1,9 @@
 import { runInvitations } from '../../bin/invitations-cli';
 import { runWebhooks } from '../../bin/webhooks-cli';
 import { freePort } from '../../embedded/free-port';
-import { webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { settledDelivery } from '../support/webhooks';
 import { capturedStream } from '../support/captured-stream';
 
 let app: TestInviteflow;
@@ -194,7 +194,7 @@ test('webhooks deliveries lists what an endpoint was sent, with its attempts; re
   const id = await invite('emil@example.org');
   const hook = await hooks.waitFor((received) => JSON.parse(received.body).data.invitation?.id === id);
   const deliveryId = String(hook.headers['webhook-id']);
-  await app.client.workflow.getHandle(webhookDeliveryWorkflowId(deliveryId)).result();
+  await settledDelivery(app.orm, deliveryId);
 
   const endpoints = await webhooks(['endpoints']);
   expect(endpoints.stdout).toMatch(
@@ -214,7 +214,7 @@ test('webhooks deliveries lists what an endpoint was sent, with its attempts; re
   const replayed = await webhooks(['replay', endpointId, deliveryId]);
   expect(replayed).toMatchObject({ code: 0, stderr: '' });
   expect(replayed.stdout).toContain(`Replaying ${deliveryId} (invitation.sent)`);
-  await app.client.workflow.getHandle(webhookDeliveryWorkflowId(deliveryId)).result();
+  await settledDelivery(app.orm, deliveryId);
   const sameId = hooks.received.filter((received) => received.headers['webhook-id'] === deliveryId);
   expect(sameId).toHaveLength(2);
   expect(sameId[1]!.body).toBe(sameId[0]!.body);

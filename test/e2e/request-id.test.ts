@@ -53,12 +53,12 @@ test("a request's id is echoed, logged with it, and follows it into workflows an
   expect(activity).toMatchObject({ requestId: 'req-e2e-1', workflowType: 'invitationWorkflow' });
   expect(activity.workflowId).toBe(`invitation-${created.body.id}`);
 
-  // An activity of that workflow started the webhook delivery workflows: their activities carry it on.
+  // An activity of that workflow woke the webhook dispatcher: its drain carries it on.
   const delivery = await eventually(() =>
     lines.find(
       (line) =>
         line.component === 'temporal' &&
-        line.workflowType === 'webhookDeliveryWorkflow' &&
+        line.workflowType === 'webhookDispatcherWorkflow' &&
         line.activityType !== undefined &&
         line.requestId !== undefined,
     ),

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { startWebhookDeliveries } from '../../activities/webhook-starter';
-import { webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { queueWebhook, settledDelivery } from '../support/webhooks';
 import {
   startWebhookReceiver,
   verifyWebhook,
@@ -29,24 +27,12 @@ async function newEndpoint(events = ['member.removed']): Promise<{ id: string; s
   return created.body as { id: string; secret: string };
 }
 
-/** Queues one message to `endpointId` the way the outbox does, and starts its delivery. */
-async function send(endpointId: string): Promise<string> {
-  const id = `msg_${randomUUID()}`;
-  const payload = { type: 'member.removed', timestamp: new Date().toISOString(), data: { member: { userId: id } } };
-  await app.orm.em
-    .fork()
-    .execute(
-      `insert into webhook_deliveries (id, endpoint_id, event_type, payload) values (?, ?, 'member.removed', ?::jsonb)`,
-      [id, endpointId, JSON.stringify(payload)],
-    );
-  await startWebhookDeliveries(app.client, app.taskQueue, [id]);
-  return id;
-}
+const send = (endpointId: string) => queueWebhook(app, endpointId);
 
 const withId = (id: string) => (hook: ReceivedWebhook) => hook.headers['webhook-id'] === id;
 
 async function finished(deliveryId: string): Promise<void> {
-  await app.client.workflow.getHandle(webhookDeliveryWorkflowId(deliveryId)).result();
+  await settledDelivery(app.orm, deliveryId);
 }
 
 test('a rotated secret signs alongside the old one during the grace period, then alone', async () => {
@@ -108,11 +94,10 @@ test('a delivery still retrying cannot be replayed; failed ones since a time can
   expect(busy.status).toBe(409);
   expect(busy.body.code).toBe('webhook_delivery_in_progress');
 
-  // Disabling ends the run at its next attempt; give up waiting on the schedule.
-  await app.client.workflow.getHandle(webhookDeliveryWorkflowId(deliveryId)).terminate('test');
-  await app.orm.em.fork().execute(`update webhook_deliveries set status = 'failed' where id = ?`, [deliveryId]);
+  // Disabled, the endpoint's dispatcher fails what it had pending at its next attempt; give up waiting on it.
   const disabled = await app.call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { disabled: true });
   expect(disabled.body).toMatchObject({ disabledReason: 'manual', disabledAt: expect.any(String) });
+  await app.orm.em.fork().execute(`update webhook_deliveries set status = 'failed' where id = ?`, [deliveryId]);
   const refused = await app.call('POST', `/v1/webhook-endpoints/${endpoint.id}/replay`, {
     since: new Date(Date.now() - 60_000).toISOString(),
   });
@@ -204,7 +189,7 @@ describe('SSRF guard', () => {
       attempts = listed.body.data.find((row: { id: string }) => row.id === deliveryId)?.attempts ?? [];
     }
     expect(attempts[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/refused target.*linkLocal/) });
-    await app.client.workflow.getHandle(webhookDeliveryWorkflowId(deliveryId)).terminate('test');
+    await app.call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { disabled: true });
   });
 });
 

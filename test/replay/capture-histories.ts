@@ -38,6 +38,7 @@ import { searchAttributesForCli } from '../../runtime/search-attributes';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { publishTestServers } from '../support/servers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
+import { webhookDispatcherWorkflowId } from '../../workflows/webhook-dispatcher';
 import { historyFromJson, historyToJson } from './history-json';
 import { quietLogger } from '../support/quiet-logger';
 
@@ -370,17 +371,9 @@ async function main(): Promise<void> {
       )),
     ];
 
-    // One webhook delivery, delivered at the first attempt.
+    // The endpoint's dispatcher, once it has drained every message and ended idle.
     await hooks.waitFor(() => true);
-    const query = `WorkflowType = 'webhookDeliveryWorkflow' AND ExecutionStatus = 'Completed'`;
-    for (let attempt = 0; attempt < 100 && !captured.some(({ name }) => name === 'webhook-delivered'); attempt += 1) {
-      for await (const found of app.client.workflow.list({ query })) {
-        captured.push({ name: 'webhook-delivered', workflowId: found.workflowId });
-        break;
-      }
-      if (!captured.some(({ name }) => name === 'webhook-delivered')) await sleep(200);
-    }
-    if (!captured.some(({ name }) => name === 'webhook-delivered')) throw new Error('no webhook delivery completed');
+    captured.push({ name: 'webhook-dispatcher-drained', workflowId: webhookDispatcherWorkflowId(endpoint.body.id) });
 
     const secrets = [...[...run.tokens].map((token) => token.slice(token.lastIndexOf('.') + 1)), app.secret];
     secrets.push(endpoint.body.secret as string);

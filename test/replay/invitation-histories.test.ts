@@ -27,7 +27,7 @@ test('the saved histories cover the invitation and webhook workflows', () => {
   const types = new Set(
     saved.map(({ history }) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
   );
-  expect([...types].sort()).toEqual(['invitationWorkflow', 'webhookDeliveryWorkflow']);
+  expect([...types].sort()).toEqual(['invitationWorkflow', 'webhookDispatcherWorkflow']);
 });
 
 test('a saved history has its payloads encrypted, so replay goes through the codec', () => {

@@ -45,7 +45,7 @@ afterAll(async () => {
 function recordTransition(input: RecordTransitionInput): Promise<void> {
   return createProjectionActivities({
     orm,
-    startWebhookDeliveries: async (ids) => void started.push(ids),
+    wakeWebhookDispatchers: async (ids) => void started.push(ids),
   }).recordTransition(input);
 }
 
@@ -90,7 +90,9 @@ test('records the projection, its history and a delivery per subscribed endpoint
   const deliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.sent' });
   // Only the platform-wide endpoint listens to every event of w1.
   expect(deliveries.map((delivery) => delivery.endpointId)).toEqual(['whe_all']);
-  expect(started).toEqual([[deliveries[0]!.id]]);
+  // The endpoint was idle: its dispatcher is woken once.
+  expect(started).toEqual([['whe_all']]);
+  expect(deliveries[0]).toMatchObject({ orderingKey: 'inv_a', nextAttemptAt: expect.any(Date) });
 });
 
 test('a state recorded with the earlier one it went through announces each with its own view', async () => {
@@ -111,7 +113,12 @@ test('a state recorded with the earlier one it went through announces each with 
     ['invitation.created', 1, 0],
     ['invitation.sent', 2, 1],
   ]);
-  expect(started.flat().sort()).toEqual(deliveries.map((delivery) => delivery.id).sort());
+  // Woken by the test before, the endpoint stays busy (no second wake) until its dispatcher says it is idle.
+  expect(started.flat()).toEqual([]);
+  await orm.em.fork().execute(`update webhook_endpoints set dispatcher_idle = true where id = 'whe_all'`);
+  await recordTransition({ invitation: transition(pending('inv_d'), { type: 'revoke', by: 'admin' }, clock) });
+  expect(started.flat()).toEqual(['whe_all']);
+  expect(new Set(deliveries.map((delivery) => delivery.orderingKey))).toEqual(new Set(['inv_c']));
 });
 
 test('an older state recorded late, or the same one recorded twice, changes nothing', async () => {

@@ -5,14 +5,17 @@ import { Worker } from '@temporalio/worker';
 import { createWebhookActivities } from '../../../activities/webhooks';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { SecretBox } from '../../../domain/secret-box';
-import { webhookDeliveryWorkflow, webhookDeliveryWorkflowId } from '../../../workflows/webhook-delivery';
+import { wakeWebhookDispatchers } from '../../../activities/webhook-waker';
+import { webhookDispatcherWorkflowId } from '../../../workflows/webhook-dispatcher';
 import { openTestDatabase } from '../../support/database';
 import { testServers } from '../../support/servers';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../../support/webhook-receiver';
 
 /**
  * The delivery schedule on the time-skipping test server: three days of
- * retries pass in seconds, against a real receiver and PostgreSQL.
+ * retries pass in seconds, against a real receiver and PostgreSQL. The
+ * dispatcher's drains tell time from when Temporal scheduled them, so the
+ * schedule follows the skipped clock.
  */
 const secrets = new SecretBox('a-test-secret-that-is-long-enough-for-hkdf');
 const signingSecret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
@@ -62,28 +65,22 @@ async function newDelivery(endpointId: string): Promise<string> {
     id,
     endpointId,
     eventType: 'member.removed',
+    orderingKey: id,
     payload: { type: 'member.removed', timestamp: '2026-03-01T10:00:00.000Z', data: { member: { userId: id } } },
   });
   await em.flush();
   return id;
 }
 
-/** Runs a worker until every given delivery's workflow has closed; returns their results. */
-async function deliver(deliveryIds: string[]): Promise<string[]> {
+/**
+ * Runs a worker until the endpoints' dispatchers, and those they woke to
+ * announce a disabled endpoint, have ended; returns the deliveries' statuses.
+ */
+async function deliver(endpointId: string, deliveryIds: string[]): Promise<string[]> {
   const taskQueue = `webhooks-${randomUUID()}`;
-  const started: string[] = [];
-  const startWebhookDeliveries = async (ids: string[]) => {
-    started.push(...ids);
-    await Promise.all(
-      ids.map((deliveryId) =>
-        env.client.workflow.start(webhookDeliveryWorkflow, {
-          taskQueue,
-          workflowId: webhookDeliveryWorkflowId(deliveryId),
-          args: [{ deliveryId }],
-        }),
-      ),
-    );
-  };
+  const woken: string[] = [];
+  const wake = (ids: string[]) =>
+    wakeWebhookDispatchers(env.client, taskQueue, ids).then(() => void woken.push(...ids));
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -92,23 +89,18 @@ async function deliver(deliveryIds: string[]): Promise<string[]> {
       orm,
       secrets,
       allowedNetworks: ['127.0.0.0/8'],
-      startWebhookDeliveries,
+      wakeWebhookDispatchers: wake,
+      pacing: { lingerMs: 0, pollMs: 10 },
     }),
   });
   return worker.runUntil(async () => {
+    await wake([endpointId]);
     // One at a time: concurrent result() calls confuse the test server's time-skipping lock.
-    const results: string[] = [];
-    for (const deliveryId of deliveryIds) {
-      const handle = await env.client.workflow.start(webhookDeliveryWorkflow, {
-        taskQueue,
-        workflowId: webhookDeliveryWorkflowId(deliveryId),
-        args: [{ deliveryId }],
-      });
-      results.push(await handle.result());
+    for (let done = 0; done < woken.length; done += 1) {
+      await env.client.workflow.getHandle(webhookDispatcherWorkflowId(woken[done]!)).result();
     }
-    // The announcements the runs started, delivered before the worker stops.
-    for (const id of started) await env.client.workflow.getHandle(webhookDeliveryWorkflowId(id)).result();
-    return results;
+    const rows = await orm.em.fork().find(WebhookDeliverySchema, { id: { $in: deliveryIds } });
+    return deliveryIds.map((id) => rows.find((row) => row.id === id)!.status);
   });
 }
 
@@ -131,7 +123,7 @@ test('a consumer down for hours gets every message once it recovers, with the sa
   const first = await newDelivery(endpointId);
   const second = await newDelivery(endpointId);
 
-  expect(await deliver([first, second])).toEqual(['delivered', 'delivered']);
+  expect(await deliver(endpointId, [first, second])).toEqual(['delivered', 'delivered']);
 
   for (const deliveryId of [first, second]) {
     const hooks = consumer.received.filter((hook) => hook.headers['webhook-id'] === deliveryId);
@@ -151,7 +143,7 @@ test('a consumer failing for three days is given up on, disabled as failing, and
   await newEndpoint(watcher.url, ['endpoint.disabled']);
   const deliveryId = await newDelivery(deadId);
 
-  expect(await deliver([deliveryId])).toEqual(['failed']);
+  expect(await deliver(deadId, [deliveryId])).toEqual(['failed']);
 
   // Immediate, then 5 s, 5 min, 30 min, 2 h, 5 h and 10 h apart up to 72 hours: 12 attempts.
   expect(await statusCodes(deliveryId)).toEqual(Array(12).fill(500));
@@ -173,7 +165,7 @@ test('410 Gone disables the endpoint at once and announces it to the others', as
   await newEndpoint(watcher.url, ['endpoint.disabled']);
   const deliveryId = await newDelivery(goneId);
 
-  expect(await deliver([deliveryId])).toEqual(['failed']);
+  expect(await deliver(goneId, [deliveryId])).toEqual(['failed']);
 
   expect(await statusCodes(deliveryId)).toEqual([410]);
   expect(await orm.em.fork().findOneOrFail(WebhookEndpointSchema, goneId)).toMatchObject({ disabledReason: 'gone' });
@@ -185,6 +177,6 @@ test('410 Gone disables the endpoint at once and announces it to the others', as
 
   // A disabled endpoint receives nothing.
   const later = await newDelivery(goneId);
-  expect(await deliver([later])).toEqual(['failed']);
+  expect(await deliver(goneId, [later])).toEqual(['failed']);
   expect(gone.received.filter((hook) => hook.headers['webhook-id'] === later)).toHaveLength(0);
 });
