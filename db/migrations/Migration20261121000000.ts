@@ -1,7 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The initial schema, hand-written: the SQL is the source of truth for
+ * The schema, hand-written and in one baseline until a release holds data
+ * that a later migration must carry: the SQL is the source of truth for
  * constraints and indexes, the entities only map columns, so MikroORM's schema
  * generator would see them as drift and must not be pointed at this database.
  */
@@ -41,7 +42,10 @@ export class Migration20261121000000 extends Migration {
         accepted_at timestamptz null,
         accepted_by text null,
         version int not null constraint invitations_version_check check (version > 0),
-        updated_at timestamptz not null default now()
+        updated_at timestamptz not null default now(),
+        -- Whether the invitee consented to the use of their phone for matching at sign-up.
+        phone_consent boolean not null default false,
+        erased_at timestamptz null
       )`);
     // Listing newest first within a status, with (created_at, id) as the keyset cursor.
     this.addSql(
@@ -53,6 +57,8 @@ export class Migration20261121000000 extends Migration {
     );
     this.addSql('create index invitations_workspace_id_email_key_index on invitations (workspace_id, email_key)');
     this.addSql('create index invitations_phone_index on invitations (phone)');
+    // Registrations look invitations up by email across workspaces.
+    this.addSql('create index invitations_email_key_index on invitations (email_key)');
 
     this.addSql(`
       create table invitation_events (
@@ -60,9 +66,16 @@ export class Migration20261121000000 extends Migration {
           references invitations (id) on delete cascade,
         seq int not null constraint invitation_events_seq_check check (seq > 0),
         type text not null constraint invitation_events_type_check
-          check (type in ('created', 'sent', 'resent', 'accepted', 'declined', 'expired', 'revoked')),
+          check (type in ('created', 'requested', 'sent', 'resent', 'reminded', 'accepted', 'declined', 'expired',
+            'revoked', 'rejected', 'changed', 'delivery_failed', 'delivered', 'erased')),
         at timestamptz not null,
         by text null,
+        -- What failed, for delivery_failed.
+        detail text null,
+        -- The provider's id of the message an event is about.
+        message_id text null,
+        -- How an invitation was accepted.
+        method text null,
         constraint invitation_events_pkey primary key (invitation_id, seq)
       )`);
 
@@ -102,6 +115,10 @@ export class Migration20261121000000 extends Migration {
         secret_ciphertext text not null,
         created_at timestamptz not null default now(),
         disabled_at timestamptz null,
+        disabled_reason text null check (disabled_reason in ('gone', 'failing', 'manual')),
+        -- The secret before a rotation, still signing until its grace period ends.
+        previous_secret_ciphertext text null,
+        previous_secret_expires_at timestamptz null,
         dispatcher_idle boolean not null default true
       )`);
 
@@ -154,9 +171,117 @@ export class Migration20261121000000 extends Migration {
     this.addSql(
       'create index webhook_attempts_delivery_id_attempted_at_index on webhook_attempts (delivery_id, attempted_at)',
     );
+
+    // Claims that make "one open invitation per person per workspace" hold across API processes.
+    this.addSql(`
+      create table open_invitations (
+        workspace_id text not null references workspaces (id),
+        person_key text not null,
+        invitation_id text not null,
+        claimed_at timestamptz not null default now(),
+        primary key (workspace_id, person_key)
+      )`);
+    this.addSql('create index open_invitations_invitation_id_index on open_invitations (invitation_id)');
+
+    // The stored answers behind `Idempotency-Key`.
+    this.addSql(`
+      create table idempotency_keys (
+        api_key_id text not null,
+        key text not null,
+        request_hash text not null,
+        status_code integer null,
+        response_body jsonb null,
+        created_at timestamptz not null default now(),
+        primary key (api_key_id, key)
+      )`);
+    this.addSql('create index idempotency_keys_created_at_index on idempotency_keys (created_at)');
+
+    // Per-workspace email template overrides, by template and language.
+    this.addSql(`
+      create table email_templates (
+        workspace_id text not null references workspaces (id),
+        name text not null check (name in ('invitation', 'resend', 'reminder')),
+        locale text not null,
+        subject text not null,
+        html text not null,
+        text text not null,
+        updated_at timestamptz not null default now(),
+        primary key (workspace_id, name, locale)
+      )`);
+
+    // A code joins its workspace alone, so codes are unique across all workspaces.
+    this.addSql(`
+      create table invitation_codes (
+        workspace_id text not null constraint invitation_codes_pkey primary key
+          constraint invitation_codes_workspace_id_foreign references workspaces (id),
+        code text not null constraint invitation_codes_code_unique unique,
+        disabled boolean not null default false,
+        expires_at timestamptz null,
+        max_uses integer null constraint invitation_codes_max_uses_check check (max_uses > 0),
+        uses integer not null default 0,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`);
+    // Failed attempts to join: keyed hashes of who tried, never the code tried.
+    this.addSql(`
+      create table join_attempts (
+        id bigint generated always as identity constraint join_attempts_pkey primary key,
+        kind text not null constraint join_attempts_kind_check check (kind in ('ip', 'user', 'global')),
+        key text not null,
+        at timestamptz not null default now()
+      )`);
+    this.addSql('create index join_attempts_kind_key_at_index on join_attempts (kind, key, at desc)');
+    this.addSql('create index join_attempts_at_index on join_attempts (at)');
+
+    // A row gets its invitation id when it is checked, so starting it again after a crash starts the same invitation.
+    this.addSql(`
+      create table bulk_imports (
+        id text primary key,
+        workspace_id text not null references workspaces (id),
+        status text not null check (status in ('running', 'completed', 'cancelled')),
+        inviter jsonb not null,
+        send boolean not null,
+        locale text null,
+        phone_consent boolean not null,
+        created_at timestamptz not null default now(),
+        finished_at timestamptz null
+      )`);
+    this.addSql(`
+      create table bulk_rows (
+        bulk_id text not null references bulk_imports (id) on delete cascade,
+        line int not null check (line > 0),
+        email text null,
+        phone text null,
+        name text null,
+        roles jsonb not null,
+        groups jsonb not null,
+        outcome text not null check (outcome in ('pending', 'sent', 'failed', 'skipped')),
+        code text null,
+        invitation_id text not null,
+        primary key (bulk_id, line)
+      )`);
+    this.addSql(`create index bulk_rows_pending_index on bulk_rows (bulk_id, line) where outcome = 'pending'`);
+    this.addSql('create index bulk_rows_invitation_id_index on bulk_rows (invitation_id)');
+
+    // The Message-IDs an SMTP server has accepted, so a send retried after its worker died does not go out again.
+    // They hold an invitation id and a send number, no personal data; rows are pruned after 30 days.
+    this.addSql(`
+      create table sent_messages (
+        message_id text primary key,
+        sent_at timestamptz not null default now()
+      )`);
+    this.addSql('create index sent_messages_sent_at_index on sent_messages (sent_at)');
   }
 
   override down(): void {
+    this.addSql('drop table sent_messages');
+    this.addSql('drop table bulk_rows');
+    this.addSql('drop table bulk_imports');
+    this.addSql('drop table join_attempts');
+    this.addSql('drop table invitation_codes');
+    this.addSql('drop table email_templates');
+    this.addSql('drop table idempotency_keys');
+    this.addSql('drop table open_invitations');
     this.addSql('drop table webhook_attempts');
     this.addSql('drop table webhook_deliveries');
     this.addSql('drop table webhook_endpoints');

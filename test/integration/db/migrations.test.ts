@@ -7,20 +7,7 @@ import { freePort } from '../../../embedded/free-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
 import { createTestDatabase } from '../../support/database';
 
-const migrations = [
-  'Migration20261121000000',
-  'Migration20261122000000',
-  'Migration20261123000000',
-  'Migration20261124000000',
-  'Migration20261125000000',
-  'Migration20261126000000',
-  'Migration20261127000000',
-  'Migration20261128000000',
-  'Migration20261129000000',
-  'Migration20261130000000',
-  'Migration20261201000000',
-  'Migration20261202000000',
-];
+const migrations = ['Migration20261121000000'];
 
 const tables = [
   'api_keys',
