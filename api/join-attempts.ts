@@ -1,11 +1,21 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Request } from 'express';
 import { attemptKey, retryAfterSeconds, type AttemptKind, type AttemptLimits } from '../domain/rate-limit';
 import { Problem } from './problem';
+import { visitorAddress } from './visitor';
 
 /** Who is trying: the user is unknown when an admin sets a custom code. */
 export interface AttemptClient {
-  ip: string;
+  visitor: string;
   userId?: string;
+  /** The workspace the try is made in or, when it names none (a code, a forged token), the API key's. */
+  tenant: string;
+}
+
+/** Who a request's try counts against. */
+export function attemptClient(req: Request, { userId, workspaceId }: { userId?: string; workspaceId?: string } = {}) {
+  const tenant = workspaceId ?? req.caller?.workspaceId ?? `key:${req.caller?.keyId ?? 'none'}`;
+  return { visitor: visitorAddress(req), tenant, ...(userId !== undefined && { userId }) } satisfies AttemptClient;
 }
 
 interface AttemptKey {
@@ -41,7 +51,8 @@ export function joinAttemptGuard(
 ) {
   function keysOf(client: AttemptClient): AttemptKey[] {
     const keys: AttemptKey[] = [
-      { kind: 'ip', key: attemptKey(secret, 'ip', client.ip) },
+      { kind: 'visitor', key: attemptKey(secret, 'visitor', client.visitor) },
+      { kind: 'workspace', key: attemptKey(secret, 'workspace', client.tenant) },
       { kind: 'global', key: attemptKey(secret, 'global', '*') },
     ];
     if (client.userId !== undefined) keys.push({ kind: 'user', key: attemptKey(secret, 'user', client.userId) });

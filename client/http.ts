@@ -16,6 +16,12 @@ export interface ClientSettings {
 export interface RequestOptions {
   /** Sent as `Idempotency-Key` on a POST; by default a fresh one per call, kept across its retries. */
   idempotencyKey?: string;
+  /**
+   * Sent as `Inviteflow-Forwarded-For`: the address of the visitor the host
+   * calls for. Failed tries with tokens and codes count against that visitor;
+   * without it, against the host's own address, which all its visitors share.
+   */
+  visitorAddress?: string;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -84,6 +90,9 @@ export class Transport {
           accept: `${accept}, application/problem+json`,
           ...(contentType === undefined ? {} : { 'content-type': contentType }),
           ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+          ...(call.options?.visitorAddress === undefined
+            ? {}
+            : { 'inviteflow-forwarded-for': call.options.visitorAddress }),
         },
         body,
       });

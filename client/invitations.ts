@@ -60,8 +60,8 @@ export function invitationsApi(http: Transport) {
 
     // The invitee's side, with the token of the link.
     /** What the invitee is invited to; never consumes the token. */
-    lookup: (token: string) =>
-      http.json<InvitationLookup>({ method: 'GET', path: '/v1/invitations/lookup', query: { token } }),
+    lookup: (token: string, options?: Pick<RequestOptions, 'visitorAddress'>) =>
+      http.json<InvitationLookup>({ method: 'GET', path: '/v1/invitations/lookup', query: { token }, options }),
     accept: (body: AcceptInvitationRequest, options?: RequestOptions) =>
       http.json<AcceptedInvitation>({ method: 'POST', path: '/v1/invitations/accept', body, options }),
     decline: (body: DeclineInvitationRequest, options?: RequestOptions) =>

@@ -63,9 +63,15 @@ export const configSchema = z.object({
   TWILIO_API_URL: url(/^https?$/).optional(),
   INVITEFLOW_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   INVITEFLOW_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Failed attempts to join with a workspace code, per client IP, per user and in all, within the window. */
-  JOIN_ATTEMPTS_PER_IP: attemptCap.default(10),
+  /**
+   * Failed tries at workspace codes and invitation tokens within the window:
+   * per visitor address, per user, per workspace (or API key, when the try
+   * names no workspace) and in all. The workspace cap stays below the global
+   * one, so no single workspace can fill it for the others.
+   */
+  JOIN_ATTEMPTS_PER_VISITOR: attemptCap.default(10),
   JOIN_ATTEMPTS_PER_USER: attemptCap.default(10),
+  JOIN_ATTEMPTS_PER_WORKSPACE: attemptCap.default(100),
   JOIN_ATTEMPTS_GLOBAL: attemptCap.default(1000),
   JOIN_ATTEMPT_WINDOW: z
     .string()
@@ -137,9 +143,20 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = configSchema.safeParse(present);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  const issues = result.success
+    ? crossFieldIssues(result.data)
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (result.success && issues.length === 0) return result.data;
+  throw new ConfigError(`invalid configuration:\n${issues.map((line) => `  ${line}`).join('\n')}`);
+}
+
+/** Rules between settings, checked once each setting is valid on its own. */
+function crossFieldIssues(config: Config): string[] {
+  const issues: string[] = [];
+  if (config.JOIN_ATTEMPTS_PER_WORKSPACE >= config.JOIN_ATTEMPTS_GLOBAL) {
+    issues.push('JOIN_ATTEMPTS_PER_WORKSPACE: must be below JOIN_ATTEMPTS_GLOBAL, or one workspace could fill it');
+  }
+  return issues;
 }
 
 /** The settings a production process (`inviteflow api|worker`) cannot run without. */
@@ -180,7 +197,12 @@ export function publicBaseUrl(config: Config): string {
 
 export function joinAttemptLimits(config: Config): AttemptLimits {
   return {
-    caps: { ip: config.JOIN_ATTEMPTS_PER_IP, user: config.JOIN_ATTEMPTS_PER_USER, global: config.JOIN_ATTEMPTS_GLOBAL },
+    caps: {
+      visitor: config.JOIN_ATTEMPTS_PER_VISITOR,
+      user: config.JOIN_ATTEMPTS_PER_USER,
+      workspace: config.JOIN_ATTEMPTS_PER_WORKSPACE,
+      global: config.JOIN_ATTEMPTS_GLOBAL,
+    },
     windowMs: parseDuration(config.JOIN_ATTEMPT_WINDOW)!,
   };
 }

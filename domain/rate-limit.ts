@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 
-/** Who a failed attempt is counted against: the client's IP, the user it was for, and everyone at once. */
-export const attemptKinds = ['ip', 'user', 'global'] as const;
+/**
+ * Who a failed attempt is counted against: the visitor's address, the user it
+ * was for, the workspace it was made in (or the API key, when it names none),
+ * and everyone at once.
+ */
+export const attemptKinds = ['visitor', 'user', 'workspace', 'global'] as const;
 export type AttemptKind = (typeof attemptKinds)[number];
 
 /** A sliding window: at most `caps[kind]` failed attempts per key within any `windowMs`. */

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { invitationCodeView, updateInvitationCodeSchema } from '../../domain/invitation-code';
 import type { ApiContext } from '../context';
 import { CodeTaken, getInvitationCode, rotateInvitationCode, updateInvitationCode } from '../invitation-code-store';
-import { joinAttemptGuard } from '../join-attempts';
+import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { parseBody, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 
@@ -28,7 +28,7 @@ export function invitationCodeRouter(ctx: ApiContext): Router {
     const write = () => updateInvitationCode(ctx.orm, workspace.id, update);
     // Whether a chosen code is taken tells whether it joins some workspace: rate limited like a join.
     const code = update.code
-      ? await guarded({ ip: req.ip ?? 'unknown' }, write, (error) => error instanceof CodeTaken)
+      ? await guarded(attemptClient(req, { workspaceId: workspace.id }), write, (error) => error instanceof CodeTaken)
       : await write();
     res.json(invitationCodeView(code));
   });

@@ -12,7 +12,7 @@ import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
 import type { ApiContext } from '../context';
 import { getInvitation } from '../invitation-store';
 import { runInvitationUpdate } from '../invitation-workflows';
-import { joinAttemptGuard } from '../join-attempts';
+import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';
 import { getWorkspace } from '../workspace-store';
@@ -65,7 +65,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
   // A GET never consumes the token: mail scanners and link previews follow links.
   router.get('/v1/invitations/lookup', async (req, res) => {
     const { token } = parseQuery(lookupInvitationQuerySchema, req);
-    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, token), isForged);
+    const invitation = await guarded(attemptClient(req), () => invitationOf(req, token), isForged);
     const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
     res.json({
       invitation: {
@@ -85,7 +85,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
   router.post('/v1/invitations/accept', async (req, res) => {
     const input = parseBody(acceptInvitationSchema, req);
     const invitation = await guarded(
-      { ip: req.ip ?? 'unknown', userId: input.userId },
+      attemptClient(req, { userId: input.userId }),
       () => invitationOf(req, input.token),
       isForged,
     );
@@ -117,7 +117,7 @@ export function inviteeRouter(ctx: ApiContext): Router {
 
   router.post('/v1/invitations/decline', async (req, res) => {
     const input = parseBody(declineInvitationSchema, req);
-    const invitation = await guarded({ ip: req.ip ?? 'unknown' }, () => invitationOf(req, input.token), isForged);
+    const invitation = await guarded(attemptClient(req), () => invitationOf(req, input.token), isForged);
     res.json({ invitation: await runInvitationUpdate(ctx, invitation.id, declineUpdate, {}).catch(hidingDeadLink) });
   });
 

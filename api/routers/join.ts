@@ -3,7 +3,7 @@ import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import { joinWithCodeSchema } from '../../domain/invitation-code';
 import { joinWithCode } from '../code-join';
 import type { ApiContext } from '../context';
-import { joinAttemptGuard } from '../join-attempts';
+import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
 import { parseBody } from '../validate';
 
@@ -15,7 +15,7 @@ export function joinRouter(ctx: ApiContext): Router {
   router.post('/v1/join', async (req, res) => {
     const input = parseBody(joinWithCodeSchema, req);
     const { member, toWake } = await guarded(
-      { ip: req.ip ?? 'unknown', userId: input.userId },
+      attemptClient(req, { userId: input.userId }),
       () => joinWithCode(ctx.orm, { ...input, callerWorkspaceId: req.caller?.workspaceId ?? null }),
       (error) => error instanceof Problem && error.code === 'invalid_code',
     );

@@ -226,7 +226,7 @@ export class Migration20261121000000 extends Migration {
     this.addSql(`
       create table join_attempts (
         id bigint generated always as identity constraint join_attempts_pkey primary key,
-        kind text not null constraint join_attempts_kind_check check (kind in ('ip', 'user', 'global')),
+        kind text not null constraint join_attempts_kind_check check (kind in ('visitor', 'user', 'workspace', 'global')),
         key text not null,
         at timestamptz not null default now()
       )`);

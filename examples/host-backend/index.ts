@@ -76,7 +76,11 @@ export function createHostApp({ inviteflowUrl, apiKey, webhookSecret }: HostOpti
       res.status(201).json({ userId: user.id });
       return;
     }
-    const { member } = await inviteflow.invitations.accept({ token, userId: user.id, email });
+    // Failed tries count against the visitor who made them, not against this backend's address.
+    const { member } = await inviteflow.invitations.accept(
+      { token, userId: user.id, email },
+      { visitorAddress: req.ip },
+    );
     res.status(201).json({ userId: user.id, workspaceId: member.workspaceId, roles: member.roles });
   });
 

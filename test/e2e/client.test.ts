@@ -193,6 +193,27 @@ test('a problem answer becomes an InviteflowError with its code, title and field
   expect((await refusal(wrongKey.workspaces.get(ws))).code).toBe('unauthorized');
 });
 
+test("visitorAddress counts a visitor's failed tries against that visitor, not the host", async () => {
+  const forged = `inv_forged.${'A'.repeat(43)}`;
+  const guesser = { visitorAddress: '198.51.100.77' };
+  // The default cap is 10 failed tries per visitor within 15 minutes.
+  for (let n = 0; n < 10; n += 1) expect((await refusal(client.invitations.lookup(forged, guesser))).status).toBe(404);
+  const capped = await refusal(
+    new InviteflowClient({ baseUrl: app.apiUrl, apiKey: app.apiKey, maxRetries: 0 }).invitations.lookup(
+      forged,
+      guesser,
+    ),
+  );
+  expect([capped.status, capped.code]).toEqual([429, 'too_many_attempts']);
+  expect((await refusal(client.invitations.lookup(forged, { visitorAddress: '2001:db8::7' }))).status).toBe(404);
+
+  const malformed = await refusal(client.invitations.lookup(forged, { visitorAddress: 'somewhere' }));
+  expect([malformed.status, malformed.errors.map((error) => error.field)]).toEqual([
+    422,
+    ['header.Inviteflow-Forwarded-For'],
+  ]);
+});
+
 test('verifyWebhook accepts a real delivery, with a second signature beside it, and rejects a tampered one', async () => {
   await client.workspaces.put('client-hooks', { name: 'Hooks' });
   const endpoint = await client.webhookEndpoints.create({ url: receiver.url, workspaceId: 'client-hooks' });

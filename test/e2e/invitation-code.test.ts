@@ -8,7 +8,12 @@ let hooks: WebhookReceiver;
 let webhookSecret: string;
 
 // High caps: these tests try many wrong codes from one address; the caps have their own deployment below.
-const roomyCaps = { JOIN_ATTEMPTS_PER_IP: '1000', JOIN_ATTEMPTS_PER_USER: '1000', JOIN_ATTEMPTS_GLOBAL: '10000' };
+const roomyCaps = {
+  JOIN_ATTEMPTS_PER_VISITOR: '1000',
+  JOIN_ATTEMPTS_PER_USER: '1000',
+  JOIN_ATTEMPTS_PER_WORKSPACE: '5000',
+  JOIN_ATTEMPTS_GLOBAL: '10000',
+};
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(roomyCaps), startWebhookReceiver()]);
@@ -196,18 +201,29 @@ test("a workspace API key joins with its own workspace's code only", async () =>
   expect((await joinAs(await codeOf(own))).status).toBe(201);
 });
 
-describe('failed attempts are capped per IP, per user and in all, across API processes', () => {
-  const caps = { JOIN_ATTEMPTS_PER_IP: '3', JOIN_ATTEMPTS_PER_USER: '4', JOIN_ATTEMPTS_GLOBAL: '9' };
+describe('failed attempts are capped per visitor, per user, per workspace and in all, across API processes', () => {
+  const caps = {
+    JOIN_ATTEMPTS_PER_VISITOR: '3',
+    JOIN_ATTEMPTS_PER_USER: '4',
+    JOIN_ATTEMPTS_PER_WORKSPACE: '5',
+    JOIN_ATTEMPTS_GLOBAL: '9',
+  };
   let first: TestInviteflow;
   let second: TestInviteflow;
   let code: string;
-  const ips: string[] = [];
+  /** Keys of the code's workspace and of another one: each is a tenant of its own. */
+  let ownKey: string;
+  let otherKey: string;
+  const visitors: string[] = [];
   const userIds: string[] = [];
 
   beforeAll(async () => {
     first = await startTestInviteflow(caps);
     second = await startTestInviteflow(caps, { sameDeploymentAs: first, worker: false });
-    code = await codeOf(await newWorkspace({}, first), first);
+    const ws = await newWorkspace({}, first);
+    code = await codeOf(ws, first);
+    ownKey = await addWorkspaceKey(first, ws);
+    otherKey = await addWorkspaceKey(first, await newWorkspace({}, first));
   });
 
   afterAll(async () => {
@@ -215,11 +231,18 @@ describe('failed attempts are capped per IP, per user and in all, across API pro
     await first?.stop();
   });
 
-  /** A try from `ip` (the API trusts X-Forwarded-For from loopback), on one process or the other. */
-  function attempt(on: TestInviteflow, tried: string, userId: string, ip: string) {
-    ips.push(ip);
+  /**
+   * A try on behalf of `visitor`, forwarded by a host's backend that calls
+   * from one address, on one process or the other, with the platform key
+   * unless another is given.
+   */
+  function attempt(on: TestInviteflow, tried: string, userId: string, visitor: string, key?: string) {
+    visitors.push(visitor);
     userIds.push(userId);
-    return join(tried, userId, on, { 'x-forwarded-for': ip });
+    return join(tried, userId, on, {
+      'inviteflow-forwarded-for': visitor,
+      ...(key && { authorization: `Bearer ${key}` }),
+    });
   }
 
   function expectTooMany(answer: { status: number; headers: Headers; body: any }) {
@@ -229,39 +252,54 @@ describe('failed attempts are capped per IP, per user and in all, across API pro
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
   }
 
-  test('per IP: the 4th wrong try is a 429 with Retry-After, whichever process it reaches', async () => {
-    const ip = '198.51.100.1';
+  test('per visitor: the 4th wrong try is a 429 with Retry-After, whichever process it reaches', async () => {
+    const visitor = '198.51.100.1';
     for (const [index, on] of [first, second, first].entries()) {
-      expect((await attempt(on, wrongCode, `u-ip-${index}`, ip)).status).toBe(404);
+      expect((await attempt(on, wrongCode, `u-visitor-${index}`, visitor)).status).toBe(404);
     }
-    expectTooMany(await attempt(second, wrongCode, 'u-ip-3', ip));
+    expectTooMany(await attempt(second, wrongCode, 'u-visitor-3', visitor));
     // Past the cap even the right code is refused, or the cap could be probed.
-    expectTooMany(await attempt(first, code, 'u-ip-4', ip));
-    expect((await attempt(second, code, 'u-ip-5', '198.51.100.2')).status).toBe(201);
+    expectTooMany(await attempt(first, code, 'u-visitor-4', visitor));
+    // Another visitor behind the same backend is not refused for the first one's failures.
+    expect((await attempt(second, code, 'u-visitor-5', '198.51.100.2')).status).toBe(201);
   });
 
-  test('per user: the 5th wrong try for one user is a 429 from any IP', async () => {
+  test('per user: the 5th try for one user is a 429 from any visitor', async () => {
     for (const [index, on] of [second, first, second, first].entries()) {
-      expect((await attempt(on, wrongCode, 'u-many', `198.51.100.${10 + index}`)).status).toBe(404);
+      expect((await attempt(on, wrongCode, 'u-many', `198.51.100.${10 + index}`, ownKey)).status).toBe(404);
     }
-    expectTooMany(await attempt(second, code, 'u-many', '198.51.100.20'));
+    expectTooMany(await attempt(second, code, 'u-many', '198.51.100.20', ownKey));
+  });
+
+  test("per workspace: past its cap the workspace's tries are refused, and other tenants' go on", async () => {
+    // The workspace key has 4 failed tries: one more fills its window of 5.
+    expect((await attempt(first, wrongCode, 'u-ws-1', '198.51.100.30', ownKey)).status).toBe(404);
+    expectTooMany(await attempt(second, code, 'u-ws-2', '198.51.100.31', ownKey));
+    expect((await attempt(second, code, 'u-ws-3', '198.51.100.31')).status).toBe(201);
   });
 
   test('in all: past the global cap, every client is refused', async () => {
-    // 3 + 4 failed tries so far: two more fill the global window of 9.
-    for (const on of [first, second]) {
-      expect((await attempt(on, wrongCode, `u-new-${ips.length}`, `203.0.113.${ips.length}`)).status).toBe(404);
-    }
+    // 3 + 4 + 1 failed tries so far: one from another tenant fills the global window of 9.
+    expect((await attempt(first, wrongCode, 'u-other', '203.0.113.1', otherKey)).status).toBe(404);
     expectTooMany(await attempt(first, code, 'u-fresh', '203.0.113.200'));
   });
 
-  test('the attempt log holds keyed hashes of the clients, never a code, an IP or a user id', async () => {
+  test('a forwarded address that is not one IP address is refused, naming the header', async () => {
+    const answer = await attempt(first, code, 'u-header', '203.0.113.1, 10.0.0.1');
+    expect([answer.status, answer.body.code, answer.body.errors]).toEqual([
+      422,
+      'validation_failed',
+      [{ field: 'header.Inviteflow-Forwarded-For', message: expect.any(String) }],
+    ]);
+  });
+
+  test('the attempt log holds keyed hashes of the clients, never a code, an address or a user id', async () => {
     const rows = await first.orm.em.fork().execute<Record<string, unknown>[]>('select * from join_attempts');
-    // One entry per failed try for each of its IP, its user and the global count.
+    // One entry per failed try for each of its visitor, its user, its tenant and the global count.
     expect(rows.filter((row) => row.kind === 'global')).toHaveLength(9);
-    expect(rows).toHaveLength(27);
+    expect(rows).toHaveLength(36);
     expect(Object.keys(rows[0]!).sort()).toEqual(['at', 'id', 'key', 'kind']);
     const stored = JSON.stringify(rows).toLowerCase();
-    for (const secret of [code, wrongCode, ...ips, ...userIds]) expect(stored).not.toContain(secret.toLowerCase());
+    for (const secret of [code, wrongCode, ...visitors, ...userIds]) expect(stored).not.toContain(secret.toLowerCase());
   });
 });

@@ -18,14 +18,14 @@ async function statusBecomes(app: TestInviteflow, ws: string, id: string, status
   throw new Error(`invitation ${id} never became ${status}`);
 }
 
-/** The three calls an invitee's page makes with a token, as a host with `key` sends them from `ip`. */
+/** The three calls an invitee's page makes with a token, as a host with `key` sends them for the visitor at `ip`. */
 function inviteeCalls(app: TestInviteflow, key = app.apiKey) {
   const call = async (method: string, path: string, body: unknown, ip: string) => {
     const response = await fetch(`${app.apiUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${key}`,
-        'x-forwarded-for': ip,
+        'inviteflow-forwarded-for': ip,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -57,7 +57,7 @@ describe('a link that does not work', () => {
 
   beforeAll(async () => {
     // Roomy caps: this block tries many dead links from one address.
-    app = await startTestInviteflow({ JOIN_ATTEMPTS_PER_IP: '1000', JOIN_ATTEMPTS_PER_USER: '1000' });
+    app = await startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '1000', JOIN_ATTEMPTS_PER_USER: '1000' });
     const settings = { resendInterval: '0s' };
     expect((await app.call('PUT', '/v1/workspaces/links', { name: 'Links', settings })).status).toBe(201);
     expect((await app.call('PUT', '/v1/workspaces/other', { name: 'Other', settings })).status).toBe(201);
@@ -131,7 +131,7 @@ describe('tries with tokens and codes that do not work are capped', () => {
   let good: string;
 
   beforeAll(async () => {
-    app = await startTestInviteflow({ JOIN_ATTEMPTS_PER_IP: '3', JOIN_ATTEMPTS_PER_USER: '4' });
+    app = await startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '3', JOIN_ATTEMPTS_PER_USER: '4' });
     expect((await app.call('PUT', '/v1/workspaces/capped', { name: 'Capped' })).status).toBe(201);
     good = (await invite(app, 'capped', 'good@example.org')).token;
     calls = inviteeCalls(app);
@@ -159,7 +159,7 @@ describe('tries with tokens and codes that do not work are capped', () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 12 }, () => 200));
   });
 
-  test('lookups: the 4th bad token from one IP is a 429, and then even a good one; other IPs go on', async () => {
+  test('lookups: the 4th bad token from one visitor is a 429, and then even a good one; other visitors of the same host go on', async () => {
     const ip = '198.51.100.2';
     for (let n = 0; n < 3; n += 1) expect((await calls.lookup(bad(n), ip)).status).toBe(404);
     expectTooMany(await calls.lookup(bad(3), ip));
@@ -167,13 +167,13 @@ describe('tries with tokens and codes that do not work are capped', () => {
     expect((await calls.lookup(good, '198.51.100.3')).status).toBe(200);
   });
 
-  test('declines: the 4th bad token from one IP is a 429', async () => {
+  test('declines: the 4th bad token from one visitor is a 429', async () => {
     const ip = '198.51.100.4';
     for (let n = 0; n < 3; n += 1) expect((await calls.decline(bad(n), ip)).status).toBe(404);
     expectTooMany(await calls.decline(good, ip));
   });
 
-  test('accepts: the 5th bad token for one user is a 429 from any IP', async () => {
+  test('accepts: the 5th bad token for one user is a 429 from any visitor', async () => {
     for (let n = 0; n < 4; n += 1) {
       expect((await calls.accept(bad(n), 'u-guesser', `198.51.100.${10 + n}`)).status).toBe(404);
     }
@@ -193,10 +193,10 @@ describe('tries with tokens and codes that do not work are capped', () => {
     expect((await calls.lookup(good, ip)).status).toBe(200);
   });
 
-  test('code joins: the 4th wrong code from one IP is a 429', async () => {
+  test('code joins: the 4th wrong code from one visitor is a 429', async () => {
     const ip = '198.51.100.30';
     const join = (code: string, userId: string) =>
-      app.call('POST', '/v1/join', { code, userId }, { 'x-forwarded-for': ip });
+      app.call('POST', '/v1/join', { code, userId }, { 'inviteflow-forwarded-for': ip });
     for (let n = 0; n < 3; n += 1) expect((await join('WR0NG000', `u-join-${n}`)).status).toBe(404);
     const refused = await join('WR0NG000', 'u-join-3');
     expect([refused.status, refused.body.code]).toEqual([429, 'too_many_attempts']);

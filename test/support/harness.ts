@@ -113,8 +113,8 @@ export async function startTestInviteflow(
       const response = await fetch(`${apiUrl}${path}`, {
         method,
         headers: {
-          ...headers,
           authorization: `Bearer ${apiKey}`,
+          ...headers,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -22,8 +22,9 @@ describe('loadConfig', () => {
       TEMPORAL_REQUEST_TIMEOUT_MS: 10_000,
       TEMPORAL_TLS: 'false',
       MAIL_FROM: 'inviteflow <no-reply@inviteflow.local>',
-      JOIN_ATTEMPTS_PER_IP: 10,
+      JOIN_ATTEMPTS_PER_VISITOR: 10,
       JOIN_ATTEMPTS_PER_USER: 10,
+      JOIN_ATTEMPTS_PER_WORKSPACE: 100,
       JOIN_ATTEMPTS_GLOBAL: 1000,
       JOIN_ATTEMPT_WINDOW: '15m',
       WEBHOOK_ALLOWED_NETWORKS: [],
@@ -55,8 +56,9 @@ describe('loadConfig', () => {
       TWILIO_API_URL: 'http://localhost:4010',
       INVITEFLOW_API_KEY: 'k'.repeat(16),
       INVITEFLOW_SECRET: secret,
-      JOIN_ATTEMPTS_PER_IP: '5',
+      JOIN_ATTEMPTS_PER_VISITOR: '5',
       JOIN_ATTEMPTS_PER_USER: '6',
+      JOIN_ATTEMPTS_PER_WORKSPACE: '50',
       JOIN_ATTEMPTS_GLOBAL: '500',
       JOIN_ATTEMPT_WINDOW: '1h',
       WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, ::1',
@@ -71,8 +73,9 @@ describe('loadConfig', () => {
       ...env,
       PORT: 8080,
       TEMPORAL_REQUEST_TIMEOUT_MS: 2500,
-      JOIN_ATTEMPTS_PER_IP: 5,
+      JOIN_ATTEMPTS_PER_VISITOR: 5,
       JOIN_ATTEMPTS_PER_USER: 6,
+      JOIN_ATTEMPTS_PER_WORKSPACE: 50,
       JOIN_ATTEMPTS_GLOBAL: 500,
       WEBHOOK_ALLOWED_NETWORKS: ['10.0.0.0/8', '::1'],
       PAYLOAD_KEYS: [
@@ -148,7 +151,7 @@ describe('loadConfig', () => {
       ['TWILIO_API_URL', 'ws://localhost'],
       ['INVITEFLOW_API_KEY', 'short'],
       ['INVITEFLOW_SECRET', 's'.repeat(31)],
-      ['JOIN_ATTEMPTS_PER_IP', '0'],
+      ['JOIN_ATTEMPTS_PER_VISITOR', '0'],
       ['JOIN_ATTEMPTS_GLOBAL', '1.5'],
       ['JOIN_ATTEMPT_WINDOW', 'soon'],
       ['LOG_LEVEL', 'verbose'],
@@ -290,10 +293,22 @@ describe('twilioSettings', () => {
 });
 
 describe('joinAttemptLimits', () => {
+  test('a workspace cap that could fill the global one stops the start', () => {
+    for (const perWorkspace of ['1000', '2000']) {
+      expect(() => loadConfig({ JOIN_ATTEMPTS_PER_WORKSPACE: perWorkspace })).toThrow(
+        /JOIN_ATTEMPTS_PER_WORKSPACE: must be below JOIN_ATTEMPTS_GLOBAL/,
+      );
+    }
+    expect(loadConfig({ JOIN_ATTEMPTS_PER_WORKSPACE: '999' }).JOIN_ATTEMPTS_PER_WORKSPACE).toBe(999);
+  });
+
   test('the caps per kind of key, and the window in milliseconds', () => {
-    expect(joinAttemptLimits(loadConfig({}))).toEqual({ caps: { ip: 10, user: 10, global: 1000 }, windowMs: 900_000 });
+    expect(joinAttemptLimits(loadConfig({}))).toEqual({
+      caps: { visitor: 10, user: 10, workspace: 100, global: 1000 },
+      windowMs: 900_000,
+    });
     expect(joinAttemptLimits(loadConfig({ JOIN_ATTEMPTS_PER_USER: '3', JOIN_ATTEMPT_WINDOW: '2h' }))).toEqual({
-      caps: { ip: 10, user: 3, global: 1000 },
+      caps: { visitor: 10, user: 3, workspace: 100, global: 1000 },
       windowMs: 7_200_000,
     });
   });

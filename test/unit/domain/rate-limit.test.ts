@@ -4,12 +4,12 @@ describe('attemptKey', () => {
   const secret = 's'.repeat(32);
 
   test('is a keyed hash: stable, never the value itself, different per kind and per secret', () => {
-    const key = attemptKey(secret, 'ip', '203.0.113.7');
-    expect(key).toBe(attemptKey(secret, 'ip', '203.0.113.7'));
+    const key = attemptKey(secret, 'visitor', '203.0.113.7');
+    expect(key).toBe(attemptKey(secret, 'visitor', '203.0.113.7'));
     expect(key).not.toContain('203.0.113.7');
     expect(key).toMatch(/^[\w-]{43}$/);
     expect(attemptKey(secret, 'user', '203.0.113.7')).not.toBe(key);
-    expect(attemptKey('t'.repeat(32), 'ip', '203.0.113.7')).not.toBe(key);
+    expect(attemptKey('t'.repeat(32), 'visitor', '203.0.113.7')).not.toBe(key);
   });
 });
 
