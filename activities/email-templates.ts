@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import { repoRoot } from '../config/paths';
-import type { EmailTemplateName, EmailTemplateSources } from '../domain/email-template';
+import { compileOptions, type EmailTemplateName, type EmailTemplateSources } from '../domain/email-template';
 import { localeCandidates, longDate } from '../domain/locale';
 import { TemplateFiles } from './template-files';
 
@@ -24,7 +25,12 @@ export interface RenderedEmail {
 
 type Part = keyof RenderedEmail;
 
-const maxCompiled = 1_000;
+/**
+ * Compiled templates kept, weighed by their source's length: a compiled
+ * template takes a few times its source in memory, and a source can be
+ * 100 KB, so a count alone would not bound the cache.
+ */
+const maxCompiledSourceBytes = 4 * 1024 * 1024;
 
 /**
  * Handlebars templates from templates/email/<locale>/, compiled once per
@@ -33,12 +39,18 @@ const maxCompiled = 1_000;
  */
 export class EmailTemplates {
   private readonly handlebars = Handlebars.create();
-  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly compiled = new LRUCache<string, Handlebars.TemplateDelegate>({
+    maxSize: maxCompiledSourceBytes,
+    sizeCalculation: (_template, key) => key.length,
+  });
 
   private readonly files: TemplateFiles;
 
   constructor(directory = join(repoRoot, 'templates', 'email')) {
     this.files = new TemplateFiles(directory);
+    // Templates cannot call them (see templateHelpers); gone, they cannot run even from a template saved before.
+    this.handlebars.unregisterHelper('log');
+    this.handlebars.unregisterHelper('lookup');
     this.handlebars.registerHelper('join', (items: unknown) => (Array.isArray(items) ? items.join(', ') : ''));
     this.handlebars.registerHelper('or', (value: unknown, fallback: unknown) => value || fallback);
     this.handlebars.registerHelper('longDate', (iso: unknown, options: Handlebars.HelperOptions) => {
@@ -74,14 +86,13 @@ export class EmailTemplates {
     return this.files.source(locale, `${name}.${part}.hbs`);
   }
 
-  /** Compiled once per distinct source; workspaces' overrides are few and small. */
+  /** Compiled once per distinct source while it stays in the cache. */
   private compile(source: string, part: Part): Handlebars.TemplateDelegate {
     const key = `${part}\0${source}`;
     let template = this.compiled.get(key);
     if (!template) {
-      if (this.compiled.size >= maxCompiled) this.compiled.clear();
       // Only HTML is escaped: the subject and plain text are not markup.
-      template = this.handlebars.compile(source, { noEscape: part !== 'html', strict: false });
+      template = this.handlebars.compile(source, { ...compileOptions, noEscape: part !== 'html', strict: false });
       this.compiled.set(key, template);
     }
     return template;

@@ -73,6 +73,29 @@ function smtpFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.retryable(`SMTP could not take the invitation email (${reason})`, 'smtp_unavailable');
 }
 
+/**
+ * A template that cannot render will not render on a retry either: a
+ * permanent failure of the message. Its error may quote the model (the
+ * invitee's name, the link), so neither the failure nor the log repeats it.
+ */
+function renderOrRefuse(
+  invitation: InvitationState,
+  name: EmailTemplateName,
+  render: () => RenderedEmail,
+): RenderedEmail {
+  try {
+    return render();
+  } catch (error) {
+    log.error('Email template failed to render', {
+      invitationId: invitation.id,
+      workspaceId: invitation.workspaceId,
+      template: name,
+      error: error instanceof Error ? error.name : typeof error,
+    });
+    throw ApplicationFailure.nonRetryable(`the ${name} email template could not be rendered`, 'template_render_failed');
+  }
+}
+
 type Recipient = string | { name: string; address: string };
 
 /** Where the invitee's emails go; `undefined` without an address (another channel reaches them). */
@@ -129,7 +152,11 @@ export function createMailActivities(deps: MailDependencies) {
       if (!to) return;
       const { locales, model } = await invitationDetails(invitation);
       const overrides = await deps.overrides(invitation.workspaceId, name);
-      await deliver(to, messageId, deps.templates.render(name, locales, model, overrides));
+      await deliver(
+        to,
+        messageId,
+        renderOrRefuse(invitation, name, () => deps.templates.render(name, locales, model, overrides)),
+      );
     });
   }
 

@@ -3,7 +3,7 @@ import { createTemplateOverrides } from '../../activities/email-template-overrid
 import { EmailTemplates } from '../../activities/email-templates';
 import { parseDuration } from '../../domain/duration';
 import {
-  checkTemplatesCompile,
+  checkTemplates,
   emailTemplateSchema,
   previewTemplateSchema,
   templatePathSchema,
@@ -44,7 +44,7 @@ export function templatesRouter(ctx: ApiContext): Router {
   router.put(path, async (req, res) => {
     const { ws, name, locale } = pathOf(req);
     const sources = parseBody(emailTemplateSchema, req);
-    checkTemplatesCompile(sources);
+    checkTemplates(sources);
     await getWorkspace(ctx.orm, ws);
     await ctx.orm.em.fork().execute(
       `insert into email_templates (workspace_id, name, locale, subject, html, text) values (?, ?, ?, ?, ?, ?)
@@ -73,7 +73,7 @@ export function templatesRouter(ctx: ApiContext): Router {
     const { ws, name } = parse(templatePathSchema.omit({ locale: true }), req.params, 'path');
     authorizeWorkspace(req, ws);
     const { locale, draft } = parseBody(previewTemplateSchema, req);
-    if (draft) checkTemplatesCompile(draft);
+    if (draft) checkTemplates(draft);
     const workspace = await getWorkspace(ctx.orm, ws);
     const wanted = locale ?? workspace.settings.locale;
     const sources = await overrides(ws, name);
