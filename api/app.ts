@@ -6,6 +6,7 @@ import { loggableError } from '../db/errors';
 import { withRequestId } from '../runtime/request-context';
 import { authenticate } from './auth';
 import { httpMetrics } from './http-metrics';
+import { SecretBox } from '../domain/secret-box';
 import { idempotency } from './idempotency';
 import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
@@ -85,7 +86,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(codecRouter(ctx));
 
   app.use('/v1', authenticate(ctx.orm));
-  app.use('/v1', idempotency(ctx.orm, ctx.log));
+  app.use('/v1', idempotency(ctx.orm, new SecretBox(ctx.secret), ctx.log));
   app.use(workspacesRouter(ctx));
   app.use(bulkRouter(ctx));
   app.use(invitationsRouter(ctx));

@@ -3,12 +3,42 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../domain/error-codes';
+import type { SecretBox } from '../domain/secret-box';
 import { Problem, validationCodes } from './problem';
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** How long a key is remembered: long enough for any client's retries. */
 const retention = '24 hours';
+
+/** Drops the keys past their retention, with the answers they kept (personal data among them). */
+export async function purgeExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
+  const purged = await orm.em
+    .fork()
+    .execute<unknown[]>(`delete from idempotency_keys where created_at < now() - interval '${retention}' returning key`);
+  return purged.length;
+}
+
+/**
+ * An answer as stored: a signing secret, shown once (a new webhook endpoint,
+ * a rotation), is kept sealed, so the table does not hand out the means to
+ * forge webhooks. Other fields stay as JSON, where erasure can reach them.
+ */
+function storedAnswer(chunk: unknown, secrets: SecretBox): string {
+  if (typeof chunk !== 'string' || chunk === '') return 'null';
+  const answer: unknown = JSON.parse(chunk);
+  if (answer && typeof answer === 'object' && 'secret' in answer && typeof answer.secret === 'string') {
+    return JSON.stringify({ ...answer, secret: secrets.seal(answer.secret) });
+  }
+  return chunk;
+}
+
+function replayedAnswer(stored: unknown, secrets: SecretBox): string {
+  if (stored && typeof stored === 'object' && 'secret' in stored && typeof stored.secret === 'string') {
+    return JSON.stringify({ ...stored, secret: secrets.open(stored.secret) });
+  }
+  return JSON.stringify(stored);
+}
 
 /**
  * `Idempotency-Key` on POST: the first request with a key runs, and every
@@ -18,7 +48,7 @@ const retention = '24 hours';
  * be retried for real. Nor are validation refusals (as Stripe does): nothing
  * was done, and the client may fix the request and send it again with its key.
  */
-export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
+export function idempotency(orm: MikroORM, secrets: SecretBox, log: Logger): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined) return next();
@@ -34,9 +64,10 @@ export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
       .digest('hex');
 
     const em = orm.em.fork();
+    // A key past its retention is free again even before the purge reaches it.
     await em.execute(
-      `delete from idempotency_keys where api_key_id = ? and created_at < now() - interval '${retention}'`,
-      [apiKeyId],
+      `delete from idempotency_keys where api_key_id = ? and key = ? and created_at < now() - interval '${retention}'`,
+      [apiKeyId, key],
     );
     const claimed = await em.execute<unknown[]>(
       `insert into idempotency_keys (api_key_id, key, request_hash) values (?, ?, ?)
@@ -64,7 +95,7 @@ export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
           'idempotent-replayed': 'true',
           'content-type': first.status_code >= 400 ? 'application/problem+json' : 'application/json',
         })
-        .send(JSON.stringify(first.response_body));
+        .send(replayedAnswer(first.response_body, secrets));
       return;
     }
 
@@ -79,7 +110,7 @@ export function idempotency(orm: MikroORM, log: Logger): RequestHandler {
             .fork()
             .execute(
               'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
-              [res.statusCode, typeof chunk === 'string' && chunk !== '' ? chunk : 'null', apiKeyId, key],
+              [res.statusCode, storedAnswer(chunk, secrets), apiKeyId, key],
             );
       remember
         .catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'))

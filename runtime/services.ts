@@ -7,6 +7,7 @@ import { createMailTransport } from '../activities/mail';
 import { wakeStalledDispatchers } from '../activities/webhook-sweeper';
 import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';
+import { purgeExpiredIdempotencyKeys } from '../api/idempotency';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { temporalSecurity } from './temporal-connection';
@@ -33,6 +34,9 @@ type Stop = () => Promise<void>;
 
 /** How often a worker looks for webhook deliveries that were queued but never started. */
 const sweepIntervalMs = 60_000;
+
+/** Answers are kept 24 hours; an hourly purge keeps the table within about that. */
+const idempotencyPurgeIntervalMs = 60 * 60_000;
 
 /** Stops what was started, newest first, and keeps going past failures. */
 export class Stack {
@@ -166,6 +170,14 @@ export async function runInviteflow(
       options.extraRoutes,
     );
     stack.add('API server', () => api!.close());
+    const purge = () => {
+      purgeExpiredIdempotencyKeys(orm).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not purge expired Idempotency-Key answers'),
+      );
+    };
+    purge();
+    const purger = setInterval(purge, idempotencyPurgeIntervalMs);
+    stack.add('Idempotency-Key purge', () => Promise.resolve(clearInterval(purger)));
   }
   return { api, worker, orm, client };
 }
