@@ -8,6 +8,7 @@ import { EmailTemplates } from './email-templates';
 import { createMailActivities } from './mail';
 import { createBulkActivities } from './bulk-import';
 import { heartbeating } from './heartbeat';
+import { createPlaceReclaimActivities } from './place-reclaim';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
 import { createSentMessages } from './sent-messages';
 import { createSmsActivities } from './sms';
@@ -69,6 +70,7 @@ export function createActivities(deps: ActivityDependencies) {
       wakeWebhookDispatchers: wake,
       deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },
     }),
+    ...createPlaceReclaimActivities({ orm: deps.orm, workspaces }),
     ...mail,
     ...sms,
     ...createWebhookActivities({

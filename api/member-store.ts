@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/postgresql';
 import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from '../activities/webhook-outbox';
+import { checkSeats, lockSeats } from '../activities/claims';
 import { MemberSchema, type MemberRow } from '../db/entities';
 import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } from '../domain/member';
 import { encodeCursor, type Cursor } from './cursor';
@@ -104,14 +105,22 @@ export interface MemberChangeResult {
   toWake: EndpointsToWake;
 }
 
-/** Applies a patch and queues `member.updated` in the same transaction; a patch that changes nothing queues nothing. */
+/**
+ * Applies a patch and queues `member.updated` in the same transaction; a
+ * patch that changes nothing queues nothing. A disabled member enabled again
+ * takes a seat back, within the workspace's limit.
+ */
 export function updateMember(
   orm: MikroORM,
   workspaceId: string,
   userId: string,
   patch: MemberPatch,
+  seatLimit: number | null,
 ): Promise<MemberChangeResult> {
   return orm.em.fork().transactional(async (em) => {
+    // Seats are locked before the member, in the order every seat-taking path locks them.
+    const takesSeat = patch.status === 'active' && seatLimit !== null;
+    if (takesSeat) await lockSeats(em, workspaceId);
     const row = await lockedMember(em, workspaceId, userId);
     const changes = memberChanges(memberView(row), patch);
     if (Object.keys(changes).length === 0) return { member: memberView(row), toWake: [] };
@@ -119,6 +128,7 @@ export function updateMember(
     if (changes.groups) row.groups = changes.groups.to;
     if (changes.status) row.status = changes.status.to;
     await em.flush();
+    if (takesSeat && changes.status) await checkSeats(em, workspaceId, seatLimit);
     const member = memberView(row);
     return {
       member,

@@ -450,7 +450,8 @@ const invitationActions: RouteDoc[] = (
       'resend',
       invitationActionSchema,
       'Send a pending or expired invitation again',
-      'Restarts its expiry clock from now.',
+      "Restarts its expiry clock from now. An expired invitation takes its seat and its person's place back: " +
+        '409 `seat_limit_reached` when the workspace is full, 409 `already_invited` when the person was invited again since.',
     ],
     ['revoke', invitationActionSchema, 'Revoke an invitation', 'Its link stops working at once.'],
     [
@@ -481,6 +482,7 @@ const invitationActions: RouteDoc[] = (
     ...(action === 'approve' || action === 'reject'
       ? (['inviter_not_allowed', 'role_not_grantable', 'unknown_role'] as const)
       : []),
+    ...(action === 'resend' ? (['seat_limit_reached', 'already_invited', 'unavailable'] as const) : []),
   ],
 }));
 
@@ -575,11 +577,12 @@ const routes: RouteDoc[] = [
     tag: 'Invitations',
     summary: "Change an invitation's roles or groups before acceptance",
     description:
-      'Fields left out keep their value; roles must be workspace roles. A real change is announced as ' +
+      'Fields left out keep their value; roles must be workspace roles. A change of roles names who makes it ' +
+      '(`changer`), who is held to `inviterRoles` and `grants` as an inviter is. A real change is announced as ' +
       '`invitation.changed`; the member who accepts gets the latest roles and groups.',
     body: changeInvitationSchema,
     answers: [{ status: 200, description: 'The invitation after the change', schema: invitationViewSchema }],
-    errors: [...ofInvitation, 'unknown_role', ...refusals('change')],
+    errors: [...ofInvitation, 'unknown_role', 'inviter_not_allowed', 'role_not_grantable', ...refusals('change')],
   },
   {
     method: 'get',
@@ -767,10 +770,11 @@ const routes: RouteDoc[] = [
     description:
       'Fields left out keep their value; roles must be workspace roles. A real change is announced as ' +
       '`member.updated` with each changed field before and after; a patch that changes nothing announces nothing. ' +
-      'Disabling a member is the moment to end their sessions.',
+      'Disabling a member is the moment to end their sessions; enabling one again takes a seat (409 ' +
+      '`seat_limit_reached` when the workspace is full).',
     body: updateMemberSchema,
     answers: [{ status: 200, description: 'The member after the change', schema: memberViewSchema }],
-    errors: [...ofMember, 'unknown_role'],
+    errors: [...ofMember, 'unknown_role', 'seat_limit_reached'],
   },
   {
     method: 'delete',

@@ -40,6 +40,7 @@ export const errorCodes = {
   wrong_account: 403,
   email_mismatch: 403,
   already_member: 409,
+  already_invited: 409,
   seat_limit_reached: 409,
   idempotency_key_in_use: 409,
   unavailable: 503,

@@ -131,14 +131,20 @@ export const invitationDecisionSchema = z.object({
   approver: inviterSchema,
 });
 
+/** A change of roles is a decision to grant them: it names who makes it, held to the inviting policy. */
 export const changeInvitationSchema = z
   .object({
     roles: roleList.min(1).optional(),
     groups: groupList.optional(),
+    changer: inviterSchema.optional(),
     by: z.string().trim().min(1).max(200).optional(),
   })
   .refine((input) => input.roles !== undefined || input.groups !== undefined, {
     message: 'needs roles or groups, or both',
+  })
+  .refine((input) => input.roles === undefined || input.changer !== undefined, {
+    message: 'a change of roles names who makes it',
+    path: ['changer'],
   });
 
 /** `email` and `phone` find one person's invitations: what support needs when someone says theirs never came. */

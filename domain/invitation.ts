@@ -143,7 +143,8 @@ export type InvitationCommand =
   /** The workflow's own, right after creation, when the inviter may only ask: a `requested` event after `created`. */
   | { type: 'request'; by?: string }
   /** Sends a requested invitation: a `sent` event whose actor is the approver. */
-  | { type: 'approve'; by?: string }
+  /** `grantable`: the roles the approver may grant, checked against the roles the invitation holds now. */
+  | { type: 'approve'; by?: string; grantable?: string[] }
   | { type: 'reject'; by?: string }
   /** Fields left out keep their value. */
   | { type: 'change'; roles?: string[]; groups?: string[]; by?: string }
@@ -256,6 +257,17 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
     const due = nextReminderAt(state);
     if (due === undefined || now.getTime() < due) {
       throw new RuleViolation('invitation_already_sent', 'no reminder of the invitation is due yet');
+    }
+  }
+  if (command.type === 'approve' && command.grantable) {
+    const { grantable } = command;
+    const index = state.roles.findIndex((role) => !grantable.includes(role));
+    if (index >= 0) {
+      throw new RuleViolation(
+        'role_not_grantable',
+        `your roles may not grant the role "${state.roles[index]}"`,
+        `/roles/${index}`,
+      );
     }
   }
   if (command.type === 'resend') {

@@ -1,6 +1,6 @@
 import { RuleViolation } from './error-codes';
 import type { Inviter } from './invitation';
-import { checkKnownRoles, checkMayInvite } from './policies';
+import { checkKnownRoles, checkMayInvite, checkMayInviteAs } from './policies';
 import type { WorkspaceSettings } from './workspace';
 
 /**
@@ -28,10 +28,5 @@ export function inviteOrRequest(settings: WorkspaceSettings, inviter: Inviter, r
  * the approver's fields rather than the inviter's.
  */
 export function checkMayApprove(settings: WorkspaceSettings, approver: Inviter, roles: string[]): void {
-  try {
-    checkMayInvite(settings, approver, roles);
-  } catch (error) {
-    if (!(error instanceof RuleViolation) || !error.field?.startsWith('/inviter/')) throw error;
-    throw new RuleViolation(error.code, error.message, error.field.replace('/inviter/', '/approver/'));
-  }
+  checkMayInviteAs('approver', settings, approver, roles);
 }

@@ -20,11 +20,32 @@ export function checkMayInvite(settings: WorkspaceSettings, inviter: Inviter, ro
 }
 
 /** A role is granted only if one of the inviter's inviter roles may grant it (`settings.grants`). */
+function mayGrant(settings: WorkspaceSettings, inviter: Inviter, role: string): boolean {
+  const granters = inviter.roles.filter((held) => settings.inviterRoles.includes(held));
+  return granters.some((granter) => settings.grants[granter]?.includes(role) ?? true);
+}
+
+/** The workspace roles `inviter` may grant: none unless they hold an inviter role. */
+export function grantableRoles(settings: WorkspaceSettings, inviter: Inviter): string[] {
+  return settings.roles.filter((role) => mayGrant(settings, inviter, role));
+}
+
+/**
+ * Holds someone other than the inviter to the inviting policy (an approver,
+ * the maker of a change): a refusal names their fields, under `actor`.
+ */
+export function checkMayInviteAs(actor: string, settings: WorkspaceSettings, inviter: Inviter, roles: string[]): void {
+  try {
+    checkMayInvite(settings, inviter, roles);
+  } catch (error) {
+    if (!(error instanceof RuleViolation) || !error.field?.startsWith('/inviter/')) throw error;
+    throw new RuleViolation(error.code, error.message, error.field.replace('/inviter/', `/${actor}/`));
+  }
+}
+
 function checkGrantable(settings: WorkspaceSettings, inviter: Inviter, roles: string[]): void {
-  const granters = inviter.roles.filter((role) => settings.inviterRoles.includes(role));
-  const mayGrant = (role: string) => granters.some((granter) => settings.grants[granter]?.includes(role) ?? true);
   roles.forEach((role, index) => {
-    if (!mayGrant(role)) {
+    if (!mayGrant(settings, inviter, role)) {
       throw new RuleViolation('role_not_grantable', `your roles may not grant the role "${role}"`, `/roles/${index}`);
     }
   });

@@ -60,7 +60,7 @@ export const acceptUpdate = defineUpdate<InvitationState, [{ userId: string; met
 export const declineUpdate = defineUpdate<InvitationState, [{ by?: string }]>('decline');
 export const revokeUpdate = defineUpdate<InvitationState, [{ by?: string }]>('revoke');
 export const eraseUpdate = defineUpdate<InvitationState, [{ by?: string }]>('erase');
-export const approveUpdate = defineUpdate<InvitationState, [{ by?: string }]>('approve');
+export const approveUpdate = defineUpdate<InvitationState, [{ by?: string; grantable: string[] }]>('approve');
 export const rejectUpdate = defineUpdate<InvitationState, [{ by?: string }]>('reject');
 export const changeUpdate = defineUpdate<InvitationState, [{ roles?: string[]; groups?: string[]; by?: string }]>(
   'change',
@@ -110,6 +110,31 @@ function asFailure(error: unknown): unknown {
     nonRetryable: true,
     details: retryAfterSeconds === undefined ? undefined : [{ retryAfterSeconds }],
   });
+}
+
+const places = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 6 },
+});
+
+/**
+ * Takes an expired invitation's place and seat back before it is sent
+ * again: its refusal (`already_invited`, `seat_limit_reached`) is the
+ * update's, and a place that stays in flux is a refusal to retry shortly.
+ */
+async function reclaimPlace(state: InvitationState): Promise<void> {
+  try {
+    await places.reclaimPlace({ invitation: state });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    if (error.cause instanceof ApplicationFailure && error.cause.nonRetryable) throw error.cause;
+    throw ApplicationFailure.create({
+      type: 'unavailable',
+      message: "the person's place in the workspace kept changing; retry shortly",
+      nonRetryable: true,
+      details: [{ retryAfterSeconds: 1 }],
+    });
+  }
 }
 
 /** One message to deliver on one channel: the state it was taken from says which send or reminder it is. */
@@ -314,12 +339,19 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
     });
   }
   handleCommand(sendUpdate, ({ by }) => ({ type: 'send', by }));
-  handleCommand(resendUpdate, ({ by }) => ({ type: 'resend', by }));
+  setHandler(
+    resendUpdate,
+    async ({ by }) => {
+      if (invitation.state.status === 'expired') await reclaimPlace(invitation.state);
+      return invitation.apply({ type: 'resend', by });
+    },
+    { validator: ({ by }: { by?: string }) => invitation.check({ type: 'resend', by }) },
+  );
   handleCommand(acceptUpdate, ({ userId, method }) => ({ type: 'accept', userId, method }));
   handleCommand(declineUpdate, ({ by }) => ({ type: 'decline', by }));
   handleCommand(revokeUpdate, ({ by }) => ({ type: 'revoke', by }));
   handleCommand(eraseUpdate, ({ by }) => ({ type: 'erase', by }));
-  handleCommand(approveUpdate, ({ by }) => ({ type: 'approve', by }));
+  handleCommand(approveUpdate, ({ by, grantable }) => ({ type: 'approve', by, grantable }));
   handleCommand(rejectUpdate, ({ by }) => ({ type: 'reject', by }));
   handleCommand(changeUpdate, ({ roles, groups, by }) => ({ type: 'change', roles, groups, by }));
   const reportCommand = ({ channel, messageId, delivered, reason }: DeliveryReport): InvitationCommand => ({

@@ -12,7 +12,7 @@ import {
 } from '../../domain/invitation-input';
 import { checkMayApprove } from '../../domain/invite-requests';
 import { invitationToStart } from '../../domain/new-invitation';
-import { checkKnownRoles } from '../../domain/policies';
+import { checkMayInviteAs, grantableRoles } from '../../domain/policies';
 import { invitationToken } from '../../domain/tokens';
 import { acceptLink, type Workspace } from '../../domain/workspace';
 import {
@@ -83,10 +83,12 @@ export function invitationsRouter(ctx: ApiContext): Router {
   // Until acceptance; the roles must be the workspace's own.
   router.patch(`${base}/:id`, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
-    const input = parseBody(changeInvitationSchema, req);
-    if (input.roles) checkKnownRoles(workspace.settings, input.roles);
+    const { changer, ...input } = parseBody(changeInvitationSchema, req);
+    if (input.roles && changer) checkMayInviteAs('changer', workspace.settings, changer, input.roles);
     await getInvitation(ctx.orm, req.params.id, workspace.id);
-    res.json(await runInvitationUpdate(ctx, req.params.id, changeUpdate, input));
+    res.json(
+      await runInvitationUpdate(ctx, req.params.id, changeUpdate, { ...input, by: input.by ?? changer?.userId }),
+    );
   });
 
   /** The link that was (or will be) emailed: the same for every send of the invitation. */
@@ -175,16 +177,22 @@ export function invitationsRouter(ctx: ApiContext): Router {
     });
   }
 
-  for (const [action, update] of [
-    ['approve', approveUpdate],
-    ['reject', rejectUpdate],
-  ] as const) {
+  for (const action of ['approve', 'reject'] as const) {
     router.post(`${base}/:id/${action}`, async (req, res) => {
       const workspace = await authorizedWorkspace(ctx.orm, req);
       const { approver } = parseBody(invitationDecisionSchema, req);
       const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
       checkMayApprove(workspace.settings, approver, invitation.roles);
-      res.json(await runInvitationUpdate(ctx, req.params.id, update, { by: approver.userId }));
+      const by = approver.userId;
+      res.json(
+        action === 'approve'
+          ? // The run checks the roles again as they are when it approves: a change may have come in between.
+            await runInvitationUpdate(ctx, req.params.id, approveUpdate, {
+              by,
+              grantable: grantableRoles(workspace.settings, approver),
+            })
+          : await runInvitationUpdate(ctx, req.params.id, rejectUpdate, { by }),
+      );
     });
   }
 

@@ -144,7 +144,7 @@ describe('changing roles and groups before acceptance', () => {
     const changed = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, {
       roles: ['viewer'],
       groups: ['Night shift'],
-      by: 'u-admin',
+      changer: admin,
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ status: 'pending', roles: ['viewer'], groups: ['Night shift'] });
@@ -162,7 +162,10 @@ describe('changing roles and groups before acceptance', () => {
     const member = await app.call('GET', '/v1/workspaces/asking/members/user-chg');
     expect(member.body).toMatchObject({ roles: ['viewer'], groups: ['Night shift'] });
 
-    const late = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, { roles: ['admin'] });
+    const late = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, {
+      roles: ['admin'],
+      changer: admin,
+    });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('invitation_already_accepted');
   });
@@ -171,6 +174,7 @@ describe('changing roles and groups before acceptance', () => {
     const invited = await invite('unknown@example.org', admin);
     const refused = await app.call('PATCH', `/v1/workspaces/asking/invitations/${invited.body.id}`, {
       roles: ['member', 'owner'],
+      changer: admin,
     });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'unknown_role', errors: [{ field: '/roles/1' }] });
@@ -182,10 +186,93 @@ describe('changing roles and groups before acceptance', () => {
   test('a requested invitation can be changed before approval, and is sent with its new roles', async () => {
     const asked = await invite('chgreq@example.org', member);
     const id: string = asked.body.id;
-    const changed = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, { roles: ['viewer'] });
+    const changed = await app.call('PATCH', `/v1/workspaces/asking/invitations/${id}`, {
+      roles: ['viewer'],
+      changer: admin,
+    });
     expect(changed.body).toMatchObject({ status: 'requested', roles: ['viewer'] });
     const approved = await app.call('POST', `/v1/workspaces/asking/invitations/${id}/approve`, { approver: admin });
     expect(approved.body).toMatchObject({ status: 'pending', roles: ['viewer'] });
     expect(eventTypes(approved.body)).toEqual(['created', 'requested', 'changed', 'sent']);
+  });
+
+  describe('a change of roles is held to the inviting policy, as a creation is', () => {
+    const owner = { userId: 'u-owner', roles: ['owner'] };
+    const manager = { userId: 'u-manager', roles: ['manager'] };
+    let id: string;
+
+    beforeAll(async () => {
+      const settings = {
+        roles: ['owner', 'manager', 'member'],
+        inviterRoles: ['owner', 'manager'],
+        defaultRole: 'member',
+        grants: { manager: ['member'] },
+        allowInviteRequests: true,
+      };
+      expect((await app.call('PUT', '/v1/workspaces/granting', { name: 'Granting', settings })).status).toBe(201);
+      const invited = await app.call('POST', '/v1/workspaces/granting/invitations', {
+        invitee: { email: 'grant@example.org' },
+        roles: ['member'],
+        inviter: manager,
+      });
+      expect(invited.status).toBe(201);
+      id = invited.body.id;
+    });
+
+    const change = (body: object) => app.call('PATCH', `/v1/workspaces/granting/invitations/${id}`, body);
+
+    test('a change of roles names who makes it: 422 naming /changer', async () => {
+      const refused = await change({ roles: ['manager'] });
+      expect([refused.status, refused.body.code, refused.body.errors]).toEqual([
+        422,
+        'validation_failed',
+        [{ field: '/changer', message: 'a change of roles names who makes it' }],
+      ]);
+      // Groups alone grant nothing.
+      expect((await change({ groups: ['Day shift'], by: 'u-anyone' })).status).toBe(200);
+    });
+
+    test('a changer without an inviter role: 403 inviter_not_allowed naming /changer/roles', async () => {
+      const refused = await change({ roles: ['member'], changer: { userId: 'u-mo', roles: ['member'] } });
+      expect([refused.status, refused.body.code, refused.body.errors[0].field]).toEqual([
+        403,
+        'inviter_not_allowed',
+        '/changer/roles',
+      ]);
+    });
+
+    test("a role the changer's roles may not grant: 403 role_not_grantable; the owner may", async () => {
+      const refused = await change({ roles: ['member', 'owner'], changer: manager });
+      expect([refused.status, refused.body.code, refused.body.errors[0].field]).toEqual([
+        403,
+        'role_not_grantable',
+        '/roles/1',
+      ]);
+      expect((await app.call('GET', `/v1/workspaces/granting/invitations/${id}`)).body.roles).toEqual(['member']);
+      const changed = await change({ roles: ['owner'], changer: owner });
+      expect([changed.status, changed.body.roles, changed.body.events.at(-1).by]).toEqual([200, ['owner'], 'u-owner']);
+    });
+
+    test('an approval is held to the roles the request holds when it is approved', async () => {
+      const asked = await app.call('POST', '/v1/workspaces/granting/invitations', {
+        invitee: { email: 'asks@example.org' },
+        roles: ['member'],
+        inviter: { userId: 'u-mo', roles: ['member'] },
+      });
+      expect(asked.body.status).toBe('requested');
+      const raised = await app.call('PATCH', `/v1/workspaces/granting/invitations/${asked.body.id}`, {
+        roles: ['manager'],
+        changer: owner,
+      });
+      expect(raised.status).toBe(200);
+      const refused = await app.call('POST', `/v1/workspaces/granting/invitations/${asked.body.id}/approve`, {
+        approver: manager,
+      });
+      expect([refused.status, refused.body.code, refused.body.errors[0].field]).toEqual([
+        403,
+        'role_not_grantable',
+        '/roles/0',
+      ]);
+    });
   });
 });

@@ -936,6 +936,15 @@ describe('invite requests', () => {
     expect(lastEvent(next)).toEqual({ seq: 3, type: 'sent', at: iso(SENT_AT), by: 'user-bob' });
   });
 
+  test('approve is held to the roles the invitation holds when it applies, against what the approver may grant', () => {
+    const state = requested();
+    const grantingAll: InvitationCommand = { type: 'approve', by: 'user-bob', grantable: [...state.roles] };
+    expect(transition(state, grantingAll, at(SENT_AT)).status).toBe('pending');
+    const changed = transition(state, { type: 'change', roles: ['viewer', 'admin'] }, at(SENT_AT));
+    const refused = violationOf(() => checkCommand(changed, { ...grantingAll, grantable: ['viewer'] }, at(SENT_AT)));
+    expect([refused.code, refused.field]).toEqual(['role_not_grantable', '/roles/1']);
+  });
+
   test('an approved request is accepted like any sent invitation', () => {
     const approved = transition(requested(), { type: 'approve', by: 'user-bob' }, at(SENT_AT));
 

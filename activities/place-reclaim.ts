@@ -1,0 +1,56 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { RuleViolation } from '../domain/error-codes';
+import { isOpen, type InvitationState, type InvitationStatus } from '../domain/invitation';
+import { claim, releaseClaims } from './claims';
+import type { WorkspaceReader } from './workspaces';
+
+/** A claim with no invitation behind it for this long was left by a creator that died. */
+const abandonedAfterMs = 30_000;
+
+/** A refusal the workflow hands to the caller of its update, with the code the API answers. */
+function refusal(code: 'already_invited' | 'seat_limit_reached', message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+}
+
+/**
+ * An expired invitation gave its person's place and its seat back. Sent
+ * again, it takes both back, under the same rules as a new invitation: a
+ * person has one open invitation per workspace, and the seat limit holds.
+ */
+export function createPlaceReclaimActivities(deps: { orm: MikroORM; workspaces: WorkspaceReader }) {
+  return {
+    async reclaimPlace({ invitation }: { invitation: InvitationState }): Promise<void> {
+      const { seatLimit } = (await deps.workspaces.get(invitation.workspaceId)).settings;
+      const conflict = await claim(
+        deps.orm,
+        invitation.workspaceId,
+        invitation.invitee,
+        invitation.id,
+        seatLimit,
+      ).catch((error: unknown) => {
+        throw error instanceof RuleViolation && error.code === 'seat_limit_reached'
+          ? refusal(error.code, error.message)
+          : error;
+      });
+      if (!conflict) return;
+      const [holder] = await deps.orm.em
+        .fork()
+        .execute<{ status: InvitationStatus }[]>('select status from invitations where id = ?', [
+          conflict.invitationId,
+        ]);
+      if (holder && isOpen(holder.status)) {
+        throw refusal('already_invited', `the person already has the open invitation ${conflict.invitationId}`);
+      }
+      if (!holder && Date.now() - conflict.claimedAt.getTime() < abandonedAfterMs) {
+        // Another invitation for the person is being created: the retry finds it open, or abandoned.
+        throw ApplicationFailure.retryable('another invitation for the person is being created', 'place_in_flux');
+      }
+      await releaseClaims(deps.orm, conflict.invitationId);
+      throw ApplicationFailure.retryable(
+        'the place was held by an invitation that ended; claiming again',
+        'place_in_flux',
+      );
+    },
+  };
+}
