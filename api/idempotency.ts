@@ -15,7 +15,9 @@ const retention = '24 hours';
 export async function purgeExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
   const purged = await orm.em
     .fork()
-    .execute<unknown[]>(`delete from idempotency_keys where created_at < now() - interval '${retention}' returning key`);
+    .execute<unknown[]>(
+      `delete from idempotency_keys where created_at < now() - interval '${retention}' returning key`,
+    );
   return purged.length;
 }
 

@@ -33,7 +33,13 @@ export function membersRouter(ctx: ApiContext): Router {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const patch = parseBody(updateMemberSchema, req);
     if (patch.roles) checkKnownRoles(workspace.settings, patch.roles);
-    const { member, toWake } = await updateMember(ctx.orm, workspace.id, req.params.userId, patch, workspace.settings.seatLimit);
+    const { member, toWake } = await updateMember(
+      ctx.orm,
+      workspace.id,
+      req.params.userId,
+      patch,
+      workspace.settings.seatLimit,
+    );
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     res.json(member);
   });

@@ -9,6 +9,8 @@ const raisedCap = '1000000';
  * these, since they are configuration it changed.
  */
 export function raisedRateLimits(): Record<string, string> {
-  const caps = Object.keys(configSchema.shape).filter((name) => /_PER_VISITOR$|_PER_USER$|_PER_WORKSPACE$|_GLOBAL$/.test(name));
+  const caps = Object.keys(configSchema.shape).filter((name) =>
+    /_PER_VISITOR$|_PER_USER$|_PER_WORKSPACE$|_GLOBAL$/.test(name),
+  );
   return Object.fromEntries(caps.map((name) => [name, raisedCap]));
 }
