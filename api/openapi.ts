@@ -695,8 +695,18 @@ const routes: RouteDoc[] = [
     summary: 'Accept an invitation as a user of the host',
     description: deadLinks,
     body: acceptInvitationSchema,
-    answers: [{ status: 200, description: 'Accepted: the user is now a member', schema: acceptedInvitationSchema }],
-    errors: [...tokenRefusals, ...liveLinkRefusals('accept')],
+    answers: [
+      {
+        status: 200,
+        description: 'Accepted: the member, as it is now (a repeated acceptance finds it disabled, if it was)',
+        schema: acceptedInvitationSchema,
+      },
+    ],
+    errors: [
+      ...tokenRefusals,
+      ...liveLinkRefusals('accept'),
+      ...(['wrong_account', 'email_mismatch', 'already_member'] as const),
+    ],
   },
   {
     method: 'post',
@@ -710,7 +720,8 @@ const routes: RouteDoc[] = [
       '(`invitee.phoneConsent`) and `phoneVerified` is true, by email (case-insensitively) when `emailVerified` is ' +
       'true. Each match is accepted for the user (`invitation.accepted` with `method`, `member.joined` with ' +
       '`joinedVia: "match"`); after that, the link lets nobody else in. Invitations that could not be accepted are ' +
-      'listed under `skipped` with the code of the reason.',
+      'listed under `skipped` with the code of the reason, under the same rules as an accept: `wrong_account` for ' +
+      'one made for another account, `email_mismatch`, `already_member`.',
     body: registrationSchema,
     answers: [{ status: 200, description: 'What was matched and accepted', schema: registrationResultSchema }],
     errors: [],

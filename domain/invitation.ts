@@ -240,6 +240,13 @@ export function isDeadLink(invitation: Pick<InvitationState, 'status' | 'expires
 }
 
 /** Throws the RuleViolation that `transition` would throw, without changing anything. */
+/** An invitation made for a known account is that account's alone. */
+export function checkAcceptingAccount(invitee: Pick<Invitee, 'userId'>, userId: string): void {
+  if (invitee.userId !== null && invitee.userId !== userId) {
+    throw new RuleViolation('wrong_account', 'this invitation was made for another account', '/userId');
+  }
+}
+
 export function checkCommand(state: InvitationState, command: InvitationCommand, now: Date): void {
   if (isRepeatedAcceptance(state, command)) return;
   if (!allowedFrom[command.type].includes(state.status)) throw refusal(state.status, command.type);
@@ -259,6 +266,8 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
       throw new RuleViolation('invitation_already_sent', 'no reminder of the invitation is due yet');
     }
   }
+  // The run holds the rule too, so no way in (the link, matching, the plugin) can skip it.
+  if (command.type === 'accept') checkAcceptingAccount(state.invitee, command.userId);
   if (command.type === 'approve' && command.grantable) {
     const { grantable } = command;
     const index = state.roles.findIndex((role) => !grantable.includes(role));

@@ -1,6 +1,6 @@
 import { RuleViolation } from './error-codes';
 import { emailKey } from './contact';
-import type { Invitee, Inviter } from './invitation';
+import { checkAcceptingAccount, type Invitee, type Inviter } from './invitation';
 import type { WorkspaceSettings } from './workspace';
 
 /**
@@ -68,11 +68,16 @@ export function checkKnownRoles(settings: WorkspaceSettings, roles: string[]): v
  */
 export function checkMayAccept(
   settings: WorkspaceSettings,
-  invitee: Invitee,
+  invitation: { id: string; invitee: Pick<Invitee, 'userId' | 'email'> },
   acceptor: { userId: string; email?: string },
+  /** The acceptor's membership of the workspace, when there is one and it is known. */
+  membership?: { invitationId: string | null } | null,
 ): void {
-  if (invitee.userId !== null && invitee.userId !== acceptor.userId) {
-    throw new RuleViolation('wrong_account', 'this invitation was made for another account', '/userId');
+  const { invitee } = invitation;
+  checkAcceptingAccount(invitee, acceptor.userId);
+  // A membership from this very invitation is a repeated acceptance, answered with what happened.
+  if (membership && membership.invitationId !== invitation.id) {
+    throw new RuleViolation('already_member', 'this user is already a member of the workspace');
   }
   if (settings.requireEmailMatch && invitee.email !== null) {
     if (!acceptor.email || emailKey(acceptor.email) !== emailKey(invitee.email)) {

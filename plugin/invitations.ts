@@ -13,6 +13,7 @@ import {
 import { createInvitationSchema } from '../domain/invitation-input';
 import { invitationView, type InvitationView } from '../domain/invitation-view';
 import { invitationToStart } from '../domain/new-invitation';
+import { checkMayAccept } from '../domain/policies';
 import type { Workspace } from '../domain/workspace';
 import { acceptUpdate, resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation';
 import { parseInput } from './validation';
@@ -67,12 +68,22 @@ async function runUpdate<Input>(
   }
 }
 
-/** Accepts for a user of the host; the same user accepting again gets the acceptance that happened. */
-export function acceptInvitation(
+/**
+ * Accepts for a user of the host; the same user accepting again gets the
+ * acceptance that happened. The run refuses another account than the one an
+ * invitation was made for (`wrong_account`). With the `workspace`, the
+ * verified `email` is held to `requireEmailMatch` as the API holds it. Not
+ * checked here, for want of the database: a membership the user already has.
+ */
+export async function acceptInvitation(
   client: Client,
   invitationId: string,
-  { userId }: { userId: string },
+  { userId, email, workspace }: { userId: string; email?: string; workspace?: Pick<Workspace, 'settings'> },
 ): Promise<InvitationView> {
+  if (workspace) {
+    const state = await client.workflow.getHandle(invitationWorkflowId(invitationId)).query(stateQuery);
+    checkMayAccept(workspace.settings, state, { userId, ...(email !== undefined && { email }) });
+  }
   return runUpdate(client, invitationId, acceptUpdate, { userId });
 }
 

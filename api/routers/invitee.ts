@@ -4,11 +4,10 @@ import {
   declineInvitationSchema,
   lookupInvitationQuerySchema,
 } from '../../domain/invitation-input';
-import { MemberSchema } from '../../db/entities';
 import { deadLinkRefusals, isDeadLink } from '../../domain/invitation';
-import { checkMayAccept } from '../../domain/policies';
 import { verifyInvitationToken } from '../../domain/tokens';
-import { acceptUpdate, declineUpdate } from '../../workflows/invitation';
+import { declineUpdate } from '../../workflows/invitation';
+import { acceptInvitation } from '../acceptance';
 import type { ApiContext } from '../context';
 import { getInvitation } from '../invitation-store';
 import { runInvitationUpdate } from '../invitation-workflows';
@@ -89,30 +88,8 @@ export function inviteeRouter(ctx: ApiContext): Router {
       () => invitationOf(req, input.token),
       isForged,
     );
-    const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
-    checkMayAccept(workspace.settings, invitation.invitee, input);
-    const membership = await ctx.orm.em
-      .fork()
-      .findOne(MemberSchema, { workspaceId: invitation.workspaceId, userId: input.userId });
-    if (membership && membership.invitationId !== invitation.id) {
-      throw new Problem('already_member', 'this user is already a member of the workspace');
-    }
-    const accepted = await runInvitationUpdate(ctx, invitation.id, acceptUpdate, {
-      userId: input.userId,
-      method: 'link',
-    }).catch(hidingDeadLink);
-    res.json({
-      invitation: accepted,
-      member: {
-        workspaceId: accepted.workspaceId,
-        userId: input.userId,
-        roles: accepted.roles,
-        groups: accepted.groups,
-        status: 'active',
-        joinedVia: 'invitation',
-        joinedAt: accepted.acceptedAt,
-      },
-    });
+    const { userId, email } = input;
+    res.json(await acceptInvitation(ctx, invitation, { userId, email }, 'link').catch(hidingDeadLink));
   });
 
   router.post('/v1/invitations/decline', async (req, res) => {

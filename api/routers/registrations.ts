@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { MemberSchema } from '../../db/entities';
 import { emailKey } from '../../domain/contact';
+import { RuleViolation } from '../../domain/error-codes';
 import { matchMethod, registrationSchema } from '../../domain/registration';
-import { acceptUpdate } from '../../workflows/invitation';
+import { acceptInvitation } from '../acceptance';
 import type { ApiContext } from '../context';
-import { runInvitationUpdate } from '../invitation-workflows';
 import { Problem } from '../problem';
 import { parseBody } from '../validate';
 
@@ -14,6 +13,7 @@ interface Candidate {
   email: string | null;
   phone: string | null;
   phone_consent: boolean;
+  user_id: string | null;
 }
 
 /**
@@ -27,9 +27,8 @@ export function registrationsRouter(ctx: ApiContext): Router {
   router.post('/v1/registrations', async (req, res) => {
     const registration = parseBody(registrationSchema, req);
     const scoped = req.caller?.scope === 'workspace' ? req.caller.workspaceId : null;
-    const em = ctx.orm.em.fork();
-    const candidates = await em.execute<Candidate[]>(
-      `select id, workspace_id, email, phone, phone_consent from invitations
+    const candidates = await ctx.orm.em.fork().execute<Candidate[]>(
+      `select id, workspace_id, email, phone, phone_consent, user_id from invitations
        where status in ('registered', 'pending') and (email_key = ? or phone = ?) and (?::text is null or workspace_id = ?)
        order by created_at, id`,
       [registration.email ? emailKey(registration.email) : null, registration.phone ?? null, scoped, scoped],
@@ -40,21 +39,19 @@ export function registrationsRouter(ctx: ApiContext): Router {
       const method = matchMethod({ ...candidate, phoneConsent: candidate.phone_consent }, registration);
       if (!method) continue;
       const where = { invitationId: candidate.id, workspaceId: candidate.workspace_id };
-      const member = await em.findOne(MemberSchema, {
+      const invitation = {
+        id: candidate.id,
         workspaceId: candidate.workspace_id,
-        userId: registration.userId,
-      });
-      if (member) {
-        skipped.push({ ...where, code: 'already_member' });
-        continue;
-      }
+        invitee: { userId: candidate.user_id, email: candidate.email },
+      };
+      const { userId, email } = registration;
       try {
-        await runInvitationUpdate(ctx, candidate.id, acceptUpdate, { userId: registration.userId, method });
+        await acceptInvitation(ctx, invitation, { userId, ...(email && { email }) }, method);
         matched.push({ ...where, method });
       } catch (error) {
-        // One invitation that can no longer be accepted (expired, taken meanwhile) does not stop the others.
-        if (!(error instanceof Problem)) throw error;
-        skipped.push({ ...where, code: error.code });
+        // One invitation that cannot be accepted (another account's, expired, taken meanwhile) does not stop the others.
+        if (error instanceof Problem || error instanceof RuleViolation) skipped.push({ ...where, code: error.code });
+        else throw error;
       }
     }
     res.json({ userId: registration.userId, matched, skipped });

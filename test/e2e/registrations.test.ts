@@ -96,6 +96,40 @@ test('a member already in the workspace is skipped, not accepted twice', async (
   });
 });
 
+test('an invitation made for an account is skipped as wrong_account for any other, and matched for it', async () => {
+  const forKim = await invite('north', { email: 'kim@example.org', userId: 'user-kim' });
+  const other = await register({ userId: 'user-not-kim', email: 'kim@example.org', emailVerified: true });
+  expect(other.body).toMatchObject({
+    matched: [],
+    skipped: [{ invitationId: forKim.id, workspaceId: 'north', code: 'wrong_account' }],
+  });
+  const kim = await register({ userId: 'user-kim', email: 'kim@example.org', emailVerified: true });
+  expect(kim.body.matched).toEqual([{ invitationId: forKim.id, workspaceId: 'north', method: 'email_match' }]);
+});
+
+test('accepting again answers the membership as it is now: disabled, or 409 once removed', async () => {
+  const created = await app.call('POST', '/v1/workspaces/south/invitations', {
+    invitee: { email: 'again@example.org' },
+    inviter,
+  });
+  const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(created.body.id));
+  const accept = () =>
+    app.call('POST', '/v1/invitations/accept', {
+      token: linkIn(mail.text).searchParams.get('token'),
+      userId: 'user-again',
+    });
+  expect((await accept()).body.member).toMatchObject({ userId: 'user-again', status: 'active' });
+
+  const member = '/v1/workspaces/south/members/user-again';
+  expect((await app.call('PATCH', member, { status: 'disabled' })).status).toBe(200);
+  const disabled = await accept();
+  expect([disabled.status, disabled.body.member.status]).toEqual([200, 'disabled']);
+
+  expect((await app.call('DELETE', member)).status).toBe(204);
+  const removed = await accept();
+  expect([removed.status, removed.body.code]).toEqual([409, 'invitation_already_accepted']);
+});
+
 test('bad registrations are 422s naming the field', async () => {
   const badPhone = await register({ userId: 'user-x', phone: '+34 12', phoneVerified: true });
   expect(badPhone.status).toBe(422);

@@ -83,6 +83,24 @@ test('a worker built only from the plugin runs an invitation started with the he
       expect(refused).toMatchObject({ code: 'invitation_already_accepted' });
       // The same user again (a host retrying after a lost answer) gets the acceptance that happened.
       expect(await acceptInvitation(client, started.id, { userId: 'user-ana' })).toMatchObject({ status: 'accepted' });
+
+      // The run holds the accept rules the plugin has no database for: one made for an account is that account's.
+      const strict = await inviteflow.putWorkspace('strict', { name: 'Strict', settings: { requireEmailMatch: true } });
+      const forKim = await startInvitation(client, {
+        taskQueue,
+        workspace: strict,
+        invitee: { email: 'kim@example.org', userId: 'user-kim' },
+        inviter,
+      });
+      const refusalOf = (acceptor: Parameters<typeof acceptInvitation>[2]) =>
+        acceptInvitation(client, forKim.id, acceptor).catch((error: unknown) => error);
+      expect(await refusalOf({ userId: 'user-eve' })).toMatchObject({ code: 'wrong_account' });
+      expect(await refusalOf({ userId: 'user-kim', email: 'eve@example.org', workspace: strict })).toMatchObject({
+        code: 'email_mismatch',
+      });
+      expect(
+        await acceptInvitation(client, forKim.id, { userId: 'user-kim', email: 'KIM@example.org', workspace: strict }),
+      ).toMatchObject({ status: 'accepted', acceptedBy: 'user-kim' });
     });
   } finally {
     await inviteflow.close();

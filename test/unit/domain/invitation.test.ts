@@ -37,7 +37,7 @@ function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
   return {
     id: 'inv_abc123',
     workspaceId: 'acme',
-    invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: 'user-ana' },
+    invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: null },
     roles: ['member'],
     groups: ['engineering'],
     channels: ['email'],
@@ -51,6 +51,13 @@ function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
 const registered = (overrides: Partial<NewInvitation> = {}): InvitationState =>
   createInvitation(newInvitation(overrides), T0);
 const pending = (): InvitationState => transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
+/** Made for a known account of the host (Kommo), and sent. */
+const pendingForAna = (): InvitationState =>
+  transition(
+    registered({ invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: 'user-ana' } }),
+    { type: 'send', by: 'user-bob' },
+    at(SENT_AT),
+  );
 const expired = (): InvitationState => transition(pending(), { type: 'expire' }, at(EXPIRES_AT));
 /** A member's invitation waiting for approval: created and requested in the same instant, as the workflow does. */
 const requested = (): InvitationState =>
@@ -102,7 +109,7 @@ describe('createInvitation', () => {
     expect(state).toEqual({
       id: 'inv_abc123',
       workspaceId: 'acme',
-      invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: 'user-ana' },
+      invitee: { email: 'ana@example.org', phone: '+33612345678', name: 'Ana', userId: null },
       roles: ['member'],
       groups: ['engineering'],
       channels: ['email'],
@@ -442,6 +449,16 @@ describe('accept', () => {
   });
 });
 
+describe('accept: the account an invitation was made for', () => {
+  test('another account is refused by the run itself, whichever way the accept came', () => {
+    const refused = violationOf(() =>
+      checkCommand(pendingForAna(), { type: 'accept', userId: 'user-eve' }, at(SENT_AT)),
+    );
+    expect([refused.code, refused.field]).toEqual(['wrong_account', '/userId']);
+    expect(transition(pendingForAna(), { type: 'accept', userId: 'user-ana' }, at(SENT_AT)).status).toBe('accepted');
+  });
+});
+
 describe('decline', () => {
   test('records the given actor', () => {
     const next = transition(pending(), { type: 'decline', by: 'someone' }, at(SENT_AT + HOUR));
@@ -453,7 +470,7 @@ describe('decline', () => {
   });
 
   test('without `by`, the invitee’s userId is the actor', () => {
-    const next = transition(pending(), { type: 'decline' }, at(SENT_AT + HOUR));
+    const next = transition(pendingForAna(), { type: 'decline' }, at(SENT_AT + HOUR));
 
     expect(lastEvent(next).by).toBe('user-ana');
   });
@@ -1073,7 +1090,7 @@ describe('failDelivery', () => {
 
 describe('erasure', () => {
   test('forgets email, phone and name, keeps the status, dates and user id, and is recorded once', () => {
-    const before = pending();
+    const before = pendingForAna();
     const erased = transition(before, { type: 'erase', by: 'user-bob' }, at(SENT_AT + HOUR));
 
     expect(erased.invitee).toEqual({ email: null, phone: null, name: null, userId: 'user-ana', phoneConsent: false });
