@@ -41,8 +41,10 @@ const joinedVia = (method: AcceptMethod) => (method === 'link' ? 'invitation' : 
 
 /**
  * Erasure reaches what the projection copied: the claims keyed by the
- * person's email and phone, and the invitee in queued webhooks and in
- * answers kept for Idempotency-Key replays.
+ * person's email and phone, the invitee in queued webhooks and in answers
+ * kept for Idempotency-Key replays, and the rows of bulk imports that named
+ * them (the one that made the invitation, and any refused as already
+ * invited to it), in the import's stored answer too.
  */
 async function scrubErasedInvitee(em: EntityManager, state: InvitationState): Promise<void> {
   const invitee = JSON.stringify(state.invitee);
@@ -64,6 +66,21 @@ async function scrubErasedInvitee(em: EntityManager, state: InvitationState): Pr
     `update idempotency_keys set response_body = jsonb_set(response_body, '{invitation,invitee}', ?::jsonb)
      where response_body #>> '{invitation,id}' = ?`,
     [invitee, state.id],
+  );
+  await em.execute(
+    `with erased as (
+       update bulk_rows set email = null, phone = null, name = null where invitation_id = ? returning bulk_id, line
+     )
+     update idempotency_keys stored set response_body = jsonb_set(stored.response_body, '{rows}', (
+       select jsonb_agg(
+         case when exists (
+           select 1 from erased where erased.bulk_id = stored.response_body ->> 'id' and erased.line = (row_answer ->> 'line')::int
+         ) then row_answer || '{"email": null, "phone": null}'::jsonb else row_answer end
+         order by position)
+       from jsonb_array_elements(stored.response_body -> 'rows') with ordinality as answer (row_answer, position)
+     ))
+     where stored.response_body ->> 'id' in (select bulk_id from erased) and jsonb_typeof(stored.response_body -> 'rows') = 'array'`,
+    [state.id],
   );
 }
 

@@ -191,6 +191,46 @@ test('erasure removes the email, phone and name everywhere the projection copied
   }
 });
 
+test('erasure reaches the bulk imports that named the person, and their stored answers', async () => {
+  const email = 'bulk.erase@example.org';
+  const bulkOf = (key: string) =>
+    app.call(
+      'POST',
+      '/v1/workspaces/north/invitations/bulk',
+      { entries: [{ email, name: 'Bea Bulkerased' }], inviter, send: false },
+      { 'idempotency-key': key },
+    );
+  const first = await bulkOf('bulk-erase-1');
+  expect(first.status).toBe(202);
+  interface Report {
+    status: string;
+    rows: { email: string | null; outcome: string; invitationId: string | null }[];
+  }
+  const report = async (id: string): Promise<Report> =>
+    (await app.call('GET', `/v1/workspaces/north/invitations/bulk/${id}`)).body as Report;
+  for (let tries = 0; tries < 100 && (await report(first.body.id)).status !== 'completed'; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const row = (await report(first.body.id)).rows[0]!;
+  expect(row).toMatchObject({ email, outcome: 'sent', invitationId: expect.any(String) });
+  // A second import of the same person is refused as already invited to that invitation.
+  const second = await bulkOf('bulk-erase-2');
+  expect(second.body.rows[0]).toMatchObject({ email, code: 'already_invited', invitationId: row.invitationId });
+
+  expect((await app.call('DELETE', `/v1/workspaces/north/invitations/${row.invitationId}/personal-data`)).status).toBe(
+    200,
+  );
+  for (const id of [first.body.id, second.body.id]) expect((await report(id)).rows[0]!.email).toBeNull();
+  for (const table of ['bulk_rows', 'idempotency_keys']) {
+    const dump = JSON.stringify(await app.orm.em.fork().execute(`select * from ${table}`));
+    expect({ table, email: dump.includes(email), name: dump.includes('Bulkerased') }).toEqual({
+      table,
+      email: false,
+      name: false,
+    });
+  }
+});
+
 test('a closed invitation is erased in the projection, with its event and webhook', async () => {
   const { id } = await invite('south', { email: 'closed@example.org', name: 'Cleo Closed' });
   const link = await app.call('GET', `/v1/workspaces/south/invitations/${id}/link`);
