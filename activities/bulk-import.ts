@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BulkProgress } from '../domain/bulk';
 import { RuleViolation } from '../domain/error-codes';
@@ -43,6 +43,15 @@ const startConcurrency = 16;
 const deliveryConcurrency = 8;
 
 type RowResult = { outcome: 'sent' } | { outcome: 'failed'; code: string; invitationId?: string };
+
+/** gRPC's INVALID_ARGUMENT: what Temporal answers a request it will never take, such as a payload past its limit. */
+const invalidArgument = 3;
+
+/** A start Temporal refused for its content, not for its state: the row fails, the import goes on. */
+function isRefusedStart(error: unknown): boolean {
+  const cause = error instanceof Error && isGrpcServiceError(error.cause) ? error.cause : error;
+  return isGrpcServiceError(cause) && Number(cause.code) === invalidArgument;
+}
 
 /** Runs `work` on every item, at most `limit` at a time. */
 async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -118,6 +127,8 @@ export function createBulkActivities(deps: BulkDependencies) {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         await releaseClaims(deps.orm, invitation.id);
+        // Temporal refused this start for what it holds (a payload past its limit): no retry of the batch changes that.
+        if (isRefusedStart(error)) return { outcome: 'failed', code: 'start_refused' };
         throw error;
       }
     }

@@ -164,7 +164,7 @@ export function parseCsv(text: string): BulkRowInput[] {
       const index = columns.get(column);
       return index === undefined ? undefined : present(cells[index]);
     };
-    return {
+    const row = {
       line,
       email: cell('email'),
       phone: cell('phone'),
@@ -172,7 +172,22 @@ export function parseCsv(text: string): BulkRowInput[] {
       roles: presentList(cell('roles')?.split(/[;|]/)),
       groups: presentList(cell('groups')?.split(/[;|]/)),
     };
+    checkCsvCells(row);
+    return row;
   });
+}
+
+/**
+ * A CSV row's cells are held to the limits of a JSON entry (bulkEntrySchema),
+ * so no file can carry a cell that a request could not: a 3 MB name would
+ * pass the row checks and fail every start of its invitation.
+ */
+function checkCsvCells({ line, ...cells }: BulkRowInput): void {
+  const checked = bulkEntrySchema.safeParse(cells);
+  if (checked.success) return;
+  const issue = checked.error.issues[0]!;
+  const message = `line ${line}, ${issue.path.join('.')}: ${issue.message}`;
+  throw new BulkInputError(message, 'body');
 }
 
 export type RowProblem =

@@ -470,3 +470,20 @@ describe('bulkCsvQuerySchema', () => {
     expect(result.error?.issues.map((issue) => issue.path)).toEqual([[field]]);
   });
 });
+
+describe('parseCsv: cells are held to the limits of a JSON entry', () => {
+  test.each([
+    ['name', `email,name\na@example.org,${'n'.repeat(201)}`, 'line 2, name'],
+    ['email', `email\n${'e'.repeat(250)}@example.org`, 'line 2, email'],
+    ['roles', `email,roles\na@example.org,${Array.from({ length: 33 }, (_, n) => `r${n}`).join('|')}`, 'line 2, roles'],
+  ])('%s past its limit: a BulkInputError naming the line and column, never the cell', (_column, csv, named) => {
+    const error = bulkInputError(() => parseCsv(csv));
+    expect(error.message).toContain(named);
+    expect(error.field).toBe('body');
+    expect(error.message).not.toMatch(/nnnn|eeee/);
+  });
+
+  test('at the limits, a row is read', () => {
+    expect(parseCsv(`email,name\na@example.org,${'n'.repeat(200)}`)).toHaveLength(1);
+  });
+});
