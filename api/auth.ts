@@ -32,7 +32,8 @@ export async function ensureBootstrapKey(orm: MikroORM, key: string): Promise<vo
   });
 }
 
-const cacheTtlMs = 30_000;
+/** A key revoked in the database stops working in every API process within this. */
+const cacheTtlMs = 1_000;
 
 const cacheSize = 1_000;
 

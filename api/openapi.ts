@@ -750,7 +750,7 @@ const routes: RouteDoc[] = [
     description: deadLinks,
     body: declineInvitationSchema,
     answers: [{ status: 200, description: 'Declined', schema: declinedInvitationSchema }],
-    errors: [...tokenRefusals, ...liveLinkRefusals('decline')],
+    errors: [...tokenRefusals, ...liveLinkRefusals('decline'), 'wrong_account'],
   },
   {
     method: 'get',

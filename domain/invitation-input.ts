@@ -119,6 +119,8 @@ export const acceptInvitationSchema = z.object({
 
 export const declineInvitationSchema = z.object({
   token: z.string().min(1).max(512),
+  /** The declining user, when signed in; an invitation made for an account can only be declined by it. */
+  userId: z.string().trim().min(1).max(200).optional(),
 });
 
 /** send, resend and revoke: who did it, when the host knows. */

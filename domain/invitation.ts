@@ -268,6 +268,10 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
   }
   // The run holds the rule too, so no way in (the link, matching, the plugin) can skip it.
   if (command.type === 'accept') checkAcceptingAccount(state.invitee, command.userId);
+  // Declining is that account's to do too: a link forwarded to someone else must not end the invitation.
+  if (command.type === 'decline' && state.invitee.userId !== null) {
+    checkAcceptingAccount(state.invitee, command.by ?? '');
+  }
   if (command.type === 'approve' && command.grantable) {
     const { grantable } = command;
     const index = state.roles.findIndex((role) => !grantable.includes(role));
@@ -388,8 +392,6 @@ function actorOf(state: InvitationState, command: InvitationCommand): string | n
   switch (command.type) {
     case 'accept':
       return command.userId;
-    case 'decline':
-      return command.by ?? state.invitee.userId;
     case 'expire':
     case 'remind':
     case 'failDelivery':

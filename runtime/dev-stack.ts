@@ -120,7 +120,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
       sdkMetricsUrl,
     });
     const api = running.api!.url;
-    Object.assign(urls, { API: api, 'API docs': `${api}/docs`, Metrics: `${api}/metrics` });
+    Object.assign(urls, { API: api, 'API docs': `${api}/docs`, 'Metrics (with the API key)': `${api}/metrics` });
     if (!config.SMTP_URL) urls['Outbox'] = `${api}/dev/outbox`;
     if (!config.TWILIO_ACCOUNT_SID) urls['SMS outbox'] = `${api}/dev/sms`;
     return { ...running, stack, urls };

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { isDatabaseReady } from '../../db/orm';
 import { metricsContentType, metricsText } from '../../runtime/metrics-text';
+import { authenticate, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
 
 /** Readiness answers fast: a probe that waits on a dead dependency tells nothing. */
@@ -29,8 +30,13 @@ export function healthRouter({ orm, temporal, sdkMetricsUrl }: ApiContext): Rout
       .json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
   });
 
-  /** Prometheus scrape: no personal data in any label, so it needs no key; keep it on the internal network. */
-  router.get('/metrics', async (_req, res) => {
+  /**
+   * Prometheus scrape, with a platform key (`authorization` in the scrape
+   * config): no label carries personal data, but the API's port faces hosts,
+   * and the figures tell how a platform uses inviteflow.
+   */
+  router.get('/metrics', authenticate(orm), async (req, res) => {
+    requirePlatformKey(req);
     res.type(metricsContentType).send(await metricsText(sdkMetricsUrl));
   });
 

@@ -95,7 +95,10 @@ export function inviteeRouter(ctx: ApiContext): Router {
   router.post('/v1/invitations/decline', async (req, res) => {
     const input = parseBody(declineInvitationSchema, req);
     const invitation = await guarded(attemptClient(req), () => invitationOf(req, input.token), isForged);
-    res.json({ invitation: await runInvitationUpdate(ctx, invitation.id, declineUpdate, {}).catch(hidingDeadLink) });
+    const by = input.userId;
+    res.json({
+      invitation: await runInvitationUpdate(ctx, invitation.id, declineUpdate, { by }).catch(hidingDeadLink),
+    });
   });
 
   return router;

@@ -36,6 +36,21 @@ test('an invitation for a known account (Kommo) is that account’s alone', asyn
   expect((await accept({ token, userId: 'user-kim' })).status).toBe(200);
 });
 
+test('an invitation for a known account is that account’s to decline too: a forwarded link cannot end it', async () => {
+  const { id, token } = await invited('open', { email: 'dee@example.org', userId: 'user-dee' });
+  const decline = (body: Record<string, string>) => app.call('POST', '/v1/invitations/decline', { token, ...body });
+  for (const body of [{}, { userId: 'user-eve' }]) {
+    const refused = await decline(body);
+    expect([refused.status, refused.body.code]).toEqual([403, 'wrong_account']);
+  }
+  expect((await app.call('GET', `/v1/workspaces/open/invitations/${id}`)).body.status).toBe('pending');
+  const declined = await decline({ userId: 'user-dee' });
+  expect([declined.status, declined.body.invitation.events.at(-1)]).toEqual([
+    200,
+    expect.objectContaining({ type: 'declined', by: 'user-dee' }),
+  ]);
+});
+
 test('with requireEmailMatch, only the verified invited address accepts; a refusal leaves the link usable', async () => {
   const { id, token } = await invited('strict', { email: 'Lea@Example.org' });
   expect((await accept({ token, userId: 'user-lea' })).body.code).toBe('email_mismatch');

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '../../config/paths';
 import { freePort } from '../../embedded/free-port';
+import { addWorkspaceKey } from '../support/api-keys';
 import { createTestDatabase } from '../support/database';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { testServers } from '../support/servers';
@@ -26,7 +27,7 @@ type Samples = Map<string, number>;
 
 /** Every sample of the Prometheus text, keyed by name and labels as exposed, e.g. `x_total{type="sent"}`. */
 async function scrape(): Promise<{ samples: Samples; text: string; contentType: string | null }> {
-  const response = await fetch(`${app.apiUrl}/metrics`);
+  const response = await fetch(`${app.apiUrl}/metrics`, { headers: { authorization: `Bearer ${app.apiKey}` } });
   expect(response.status).toBe(200);
   const text = await response.text();
   const samples: Samples = new Map();
@@ -45,6 +46,14 @@ async function until(check: () => Promise<boolean>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+test("the API's /metrics needs a platform key: its port faces hosts", async () => {
+  expect((await fetch(`${app.apiUrl}/metrics`)).status).toBe(401);
+  expect((await app.call('PUT', '/v1/workspaces/metrics-ws', { name: 'Scoped' })).status).toBe(201);
+  const workspaceKey = await addWorkspaceKey(app, 'metrics-ws');
+  const scoped = await fetch(`${app.apiUrl}/metrics`, { headers: { authorization: `Bearer ${workspaceKey}` } });
+  expect([scoped.status, scoped.headers.get('content-type')]).toEqual([403, 'application/problem+json; charset=utf-8']);
+});
 
 test('counters move as an invitation is sent, accepted and announced', async () => {
   const before = (await scrape()).samples;

@@ -206,3 +206,20 @@ describe('security headers', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
   });
 });
+
+test('a key revoked in the database stops working in every API process within a second', async () => {
+  await app.call('PUT', '/v1/workspaces/revoking', { name: 'Revoking' });
+  const key = await addWorkspaceKey(app, 'revoking');
+  const other = await startTestInviteflow({}, { sameDeploymentAs: app, worker: false });
+  try {
+    const asKey = (on: TestInviteflow) =>
+      fetch(`${on.apiUrl}/v1/workspaces/revoking`, { headers: { authorization: `Bearer ${key}` } });
+    // Both processes have the key in their cache.
+    expect([(await asKey(app)).status, (await asKey(other)).status]).toEqual([200, 200]);
+    await app.orm.em.fork().execute('update api_keys set revoked_at = now() where key_hash = ?', [hashApiKey(key)]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect([(await asKey(app)).status, (await asKey(other)).status]).toEqual([401, 401]);
+  } finally {
+    await other.stop();
+  }
+});

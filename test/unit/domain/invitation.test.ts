@@ -469,8 +469,12 @@ describe('decline', () => {
     expect(next.acceptedBy).toBeNull();
   });
 
-  test('without `by`, the invitee’s userId is the actor', () => {
-    const next = transition(pendingForAna(), { type: 'decline' }, at(SENT_AT + HOUR));
+  test('one made for an account is declined by that account alone, the actor', () => {
+    for (const by of [undefined, 'user-eve']) {
+      const refused = violationOf(() => checkCommand(pendingForAna(), { type: 'decline', by }, at(SENT_AT + HOUR)));
+      expect([refused.code, refused.field]).toEqual(['wrong_account', '/userId']);
+    }
+    const next = transition(pendingForAna(), { type: 'decline', by: 'user-ana' }, at(SENT_AT + HOUR));
 
     expect(lastEvent(next).by).toBe('user-ana');
   });
