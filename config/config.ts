@@ -61,6 +61,8 @@ export const configSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_API_URL: url(/^https?$/).optional(),
+  /** The address the API listens on: every interface unless set, and 127.0.0.1 under `inviteflow start`. */
+  HOST: z.string().trim().min(1).optional(),
   INVITEFLOW_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   INVITEFLOW_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**

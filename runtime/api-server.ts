@@ -7,6 +7,8 @@ import { Problem, problemDocument } from '../api/problem';
 
 export interface ApiServer {
   url: string;
+  /** The address it listens on, `::` for every interface. */
+  address: string;
   close(): Promise<void>;
 }
 
@@ -36,17 +38,20 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 
 export async function startApiServer(
   ctx: ApiContext,
-  port: number,
+  { port, host }: { port: number; host?: string },
   extraRoutes: RequestHandler[] = [],
 ): Promise<ApiServer> {
   const app = createApp(ctx, { extraRoutes });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, () => resolve(listening)).once('error', reject);
+    const listening = (
+      host === undefined ? app.listen(port, () => resolve(listening)) : app.listen(port, host, () => resolve(listening))
+    ).once('error', reject);
   });
   server.on('clientError', answerClientError);
-  const { port: bound } = server.address() as AddressInfo;
+  const { port: bound, address } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${bound}`,
+    address,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

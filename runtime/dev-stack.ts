@@ -39,6 +39,19 @@ export interface DevStack extends Running {
  * `inviteflow start`: every service that is not configured runs embedded, then
  * the worker and the API run against them.
  */
+/**
+ * What `inviteflow start` changes in the configuration: the API listens on
+ * this machine only (its outbox shows every link, tokens included), and
+ * webhooks may go to receivers here, where development ones usually listen.
+ */
+export function devSettings(config: Config): Config {
+  return {
+    ...config,
+    HOST: config.HOST ?? '127.0.0.1',
+    WEBHOOK_ALLOWED_NETWORKS: [...config.WEBHOOK_ALLOWED_NETWORKS, '127.0.0.0/8', '::1'],
+  };
+}
+
 export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?: string): Promise<DevStack> {
   mkdirSync(devDataDir, { recursive: true, mode: 0o777 });
   const stack = new Stack(log);
@@ -107,11 +120,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
     };
     if (!config.INVITEFLOW_API_KEY)
       log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
-    // Development receivers usually listen on this machine.
-    const devConfig = {
-      ...config,
-      WEBHOOK_ALLOWED_NETWORKS: [...(config.WEBHOOK_ALLOWED_NETWORKS ?? []), '127.0.0.0/8', '::1'],
-    };
+    const devConfig = devSettings(config);
     const running = await runInviteflow(stack, devConfig, endpoints, log, {
       api: true,
       worker: true,

@@ -166,7 +166,7 @@ export async function runInviteflow(
           keylessLoopbackOrigins: options.codecKeylessOrigins,
         },
       },
-      config.PORT,
+      { port: config.PORT, host: config.HOST },
       options.extraRoutes,
     );
     stack.add('API server', () => api!.close());

@@ -39,7 +39,7 @@ test('an invitation for a known account (Kommo) is that account’s alone', asyn
 test('an invitation for a known account is that account’s to decline too: a forwarded link cannot end it', async () => {
   const { id, token } = await invited('open', { email: 'dee@example.org', userId: 'user-dee' });
   const decline = (body: Record<string, string>) => app.call('POST', '/v1/invitations/decline', { token, ...body });
-  for (const body of [{}, { userId: 'user-eve' }]) {
+  for (const body of [{}, { userId: 'user-eve' }] as Record<string, string>[]) {
     const refused = await decline(body);
     expect([refused.status, refused.body.code]).toEqual([403, 'wrong_account']);
   }

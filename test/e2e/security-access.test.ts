@@ -223,3 +223,13 @@ test('a key revoked in the database stops working in every API process within a 
     await other.stop();
   }
 });
+
+test('the API listens where HOST says, and on every interface without it', async () => {
+  const local = await startTestInviteflow({ HOST: '127.0.0.1' }, { sameDeploymentAs: app, worker: false });
+  try {
+    expect([local.api!.address, app.api!.address]).toEqual(['127.0.0.1', '::']);
+    expect((await fetch(`http://127.0.0.1:${new URL(local.apiUrl).port}/healthz`)).status).toBe(200);
+  } finally {
+    await local.stop();
+  }
+});
