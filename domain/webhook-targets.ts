@@ -32,6 +32,15 @@ export function isIpAddress(host: string): boolean {
   return ipaddr.isValid(host);
 }
 
+/** Special-purpose blocks that ipaddr.js counts as unicast, each with why it is not a public host. */
+const alsoRefused: [Network, string][] = [
+  [ipaddr.parseCIDR('198.18.0.0/15'), 'benchmarking'],
+  [ipaddr.parseCIDR('64:ff9b:1::/48'), 'local-use NAT64'],
+  // `::a.b.c.d`, deprecated: some stacks still route it to the IPv4 address it carries.
+  [ipaddr.parseCIDR('::/96'), 'IPv4-compatible'],
+  [ipaddr.parseCIDR('100::/64'), 'discard-only'],
+];
+
 function inNetwork(address: ipaddr.IPv4 | ipaddr.IPv6, [network, bits]: Network): boolean {
   if (address.kind() !== network.kind()) return false;
   return address.kind() === 'ipv4'
@@ -56,6 +65,8 @@ export function refusedAddress(address: string, allowed: readonly string[]): str
   }
   const networks = allowed.map(parseNetwork).filter((network): network is Network => network !== undefined);
   if (networks.some((network) => inNetwork(parsed, network))) return null;
-  const range = parsed.range();
+  const known = parsed.range();
+  const range =
+    known === 'unicast' ? (alsoRefused.find(([network]) => inNetwork(parsed, network))?.[1] ?? known) : known;
   return range === 'unicast' ? null : `${address} is a ${range} address, not a public one`;
 }

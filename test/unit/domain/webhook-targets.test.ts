@@ -18,13 +18,22 @@ describe('refusedAddress', () => {
     ['ff02::1', 'multicast'],
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:169.254.169.254', 'linkLocal'],
+    ['198.18.0.1', 'benchmarking'],
+    ['198.19.255.254', 'benchmarking'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64'],
+    ['::7f00:1', 'IPv4-compatible'],
+    ['::a00:1', 'IPv4-compatible'],
+    ['100::1', 'discard-only'],
   ])('refuses %s (%s)', (address, range) => {
     expect(refusedAddress(address, [])).toContain(range);
   });
 
-  test.each(['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows public %s', (address) => {
-    expect(refusedAddress(address, [])).toBeNull();
-  });
+  test.each(['93.184.215.14', '8.8.8.8', '198.20.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b:2::1'])(
+    'allows public %s',
+    (address) => {
+      expect(refusedAddress(address, [])).toBeNull();
+    },
+  );
 
   test('allowed networks win, and only for what they contain', () => {
     const allowed = ['127.0.0.0/8', '::1', '10.0.0.0/8'];
