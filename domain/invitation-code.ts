@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { timestampSchema } from './timestamp';
 
 /**
  * A workspace's invitation code (Qomon's "secret access code"): members type
@@ -46,8 +47,7 @@ export const customCodeSchema = z
 export const updateInvitationCodeSchema = z.object({
   code: customCodeSchema.optional(),
   disabled: z.boolean().optional(),
-  expiresAt: z.iso
-    .datetime({ offset: true })
+  expiresAt: timestampSchema
     .transform((text) => new Date(text))
     .nullable()
     .optional(),

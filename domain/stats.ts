@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './timestamp';
 import { DAY } from './duration';
 import { invitationStatuses, type InvitationStatus } from './invitation';
 import { channels } from './workspace';
@@ -10,8 +11,8 @@ export const maxStatsPeriodMs = 366 * DAY;
 
 export const statsQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: timestampSchema.optional(),
+    to: timestampSchema.optional(),
   })
   .refine(({ from, to }) => from === undefined || to === undefined || Date.parse(from) < Date.parse(to), {
     message: 'must be before `to`',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './timestamp';
 import { invitationEventTypes, type InvitationEventType } from './invitation';
 
 type AnnouncedInvitationEvent = Exclude<InvitationEventType, 'erased'>;
@@ -67,7 +68,7 @@ export const rotateWebhookSecretSchema = z
   })
   .strict();
 
-export const replayWebhookDeliveriesSchema = z.object({ since: z.iso.datetime({ offset: true }) }).strict();
+export const replayWebhookDeliveriesSchema = z.object({ since: timestampSchema }).strict();
 
 export const webhookDeliveryStatusFilter = z.enum(['pending', 'delivered', 'failed']);
 

@@ -201,6 +201,23 @@ test("a workspace API key joins with its own workspace's code only", async () =>
   expect((await joinAs(await codeOf(own))).status).toBe(201);
 });
 
+test('an expiry that would not come back as sent is a 422, and the code stays readable', async () => {
+  const ws = await newWorkspace();
+  const path = `/v1/workspaces/${ws}/invitation-code`;
+  const ancient = await app.call('PUT', path, { code: '00000000', expiresAt: '0020-02-29T00:00:00Z', maxUses: 1 });
+  expect([ancient.status, ancient.body.code, ancient.body.errors[0].field]).toEqual([
+    422,
+    'validation_failed',
+    '/expiresAt',
+  ]);
+  for (const [method, at] of [
+    ['GET', path],
+    ['POST', `${path}/rotate`],
+  ] as const) {
+    expect((await app.call(method, at)).status).toBe(200);
+  }
+});
+
 describe('failed attempts are capped per visitor, per user, per workspace and in all, across API processes', () => {
   const caps = {
     JOIN_ATTEMPTS_PER_VISITOR: '3',
