@@ -1,4 +1,6 @@
+import { timestampSchema } from '../domain/timestamp';
 import { Problem } from './problem';
+import { holdsControlCharacter, isStorable } from './validate';
 
 /** A keyset position in a newest-first list: the (time, id) of the last row of the previous page. */
 export interface Cursor {
@@ -13,8 +15,14 @@ export function encodeCursor(cursor: Cursor): string {
 function decodeCursor(text: string): Cursor | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)))
-      return { createdAt, id };
+    // A cursor is the client's to send back: what it holds reaches SQL, so it must be what this API would issue.
+    const issued =
+      typeof createdAt === 'string' &&
+      typeof id === 'string' &&
+      timestampSchema.safeParse(createdAt).success &&
+      isStorable(id) &&
+      !holdsControlCharacter(id);
+    if (issued) return { createdAt, id };
   } catch {
     // falls through: not a cursor we issued
   }

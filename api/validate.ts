@@ -2,14 +2,31 @@ import type { Request, RequestParamHandler, Router } from 'express';
 import type { z } from 'zod';
 import { Problem, type FieldError } from './problem';
 
-/** PostgreSQL text and jsonb refuse U+0000, and its driver fails on one with a protocol error: never pass one on. */
-const nul = '\u0000';
+/**
+ * What PostgreSQL cannot take from a string: U+0000, which text and jsonb
+ * refuse and its driver fails on with a protocol error, and a lone
+ * surrogate, which jsonb refuses and text would silently replace.
+ */
+const unstorable: [test: (text: string) => boolean, message: string][] = [
+  [(text) => text.includes('\u0000'), 'must not contain the NUL character (U+0000)'],
+  // In a `u` regex a well-formed pair is one code point: only a lone surrogate is one of `Cs`.
+  [(text) => /\p{Cs}/u.test(text), 'must be well-formed Unicode (no lone surrogate)'],
+];
 
-function nulFields(value: unknown, at: (string | number)[] = []): (string | number)[][] {
-  if (typeof value === 'string') return value.includes(nul) ? [at] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulFields(item, [...at, i]));
+/** Whether PostgreSQL can take the text as it is. */
+export const isStorable = (text: string): boolean => !unstorable.some(([test]) => test(text));
+
+function unstorableFields(
+  value: unknown,
+  at: (string | number)[] = [],
+): { path: (string | number)[]; message: string }[] {
+  if (typeof value === 'string') {
+    const found = unstorable.find(([test]) => test(value));
+    return found ? [{ path: at, message: found[1] }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => unstorableFields(item, [...at, i]));
   if (value !== null && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, item]) => nulFields(item, [...at, key]));
+    return Object.entries(value).flatMap(([key, item]) => unstorableFields(item, [...at, key]));
   return [];
 }
 
@@ -17,18 +34,13 @@ function nulFields(value: unknown, at: (string | number)[] = []): (string | numb
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw Problem.fromZod(result.error, where);
-  const withNul = nulFields(result.data);
-  if (withNul.length > 0) {
-    const message = 'must not contain the NUL character (U+0000)';
-    const errors: FieldError[] = withNul.map((path) => ({
-      field: where === 'body' ? `/${path.join('/')}` : `${where}.${path.join('.')}`,
-      message,
-    }));
-    throw new Problem(
-      'validation_failed',
-      `invalid ${where}: ${errors.map((e) => e.field).join(', ')} ${message}`,
-      errors,
-    );
+  const errors: FieldError[] = unstorableFields(result.data).map(({ path, message }) => ({
+    field: where === 'body' ? `/${path.join('/')}` : `${where}.${path.join('.')}`,
+    message,
+  }));
+  if (errors.length > 0) {
+    const summary = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    throw new Problem('validation_failed', `invalid ${where}: ${summary}`, errors);
   }
   return result.data;
 }
@@ -38,7 +50,7 @@ export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.infe
   parse(schema, req.query, 'query');
 
 /** No id, the host's user ids included, holds a control character (C0 or DEL). */
-const holdsControlCharacter = (value: string) => [...value].some((char) => char < ' ' || char === '\u007f');
+export const holdsControlCharacter = (value: string) => [...value].some((char) => char < ' ' || char === '\u007f');
 
 const checkPathParam: RequestParamHandler = (_req, _res, next, value: unknown, name: string) => {
   if (typeof value === 'string' && holdsControlCharacter(value)) {

@@ -73,6 +73,28 @@ test('a NUL in a JSON string is a 422 naming the field, before PostgreSQL sees i
   expect(await rowCounts()).toEqual(before);
 });
 
+test.each([
+  [
+    'a lone surrogate in a string',
+    '{"name": "Acme \\ud800"}',
+    '/name',
+    'must be well-formed Unicode (no lone surrogate)',
+  ],
+  [
+    'a lone surrogate in a settings value',
+    '{"name": "Acme", "settings": {"roles": ["admin", "\\udc00"], "defaultRole": "admin", "codeJoinRole": "admin"}}',
+    '/settings/roles/1',
+    'must be well-formed Unicode (no lone surrogate)',
+  ],
+])('%s is a 422 naming it, not a jsonb 500 nor a silent replacement', async (_what, body, field, message) => {
+  const before = await rowCounts();
+  const answer = await send('PUT', '/v1/workspaces/unicode', body);
+
+  expect([answer.status, answer.body.code]).toEqual([422, 'validation_failed']);
+  expect(answer.body.errors).toContainEqual({ field, message });
+  expect(await rowCounts()).toEqual(before);
+});
+
 test('a webhook endpoint for a workspace that does not exist is a 404 naming the field, not a foreign-key 500', async () => {
   const before = await rowCounts();
   const body = { url: 'https://example.org/hooks', workspaceId: '\u{4ab16}\u{88b6b}\u2460' };
