@@ -5,10 +5,44 @@ import { hostOf, isIpAddress, refusedAddress } from '../domain/webhook-targets';
 /** Every address a host name resolves to. */
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (host) =>
+const getaddrinfo: Resolver = (host) =>
   new Promise((resolve, reject) =>
     dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
   );
+
+/** Past this, a name counts as not resolving: a resolver that never answers would hold the request forever. */
+const lookupTimeoutMs = 3_000;
+/**
+ * getaddrinfo holds one of libuv's four threads until it returns, however
+ * long we stopped waiting: with this many lookups stuck past their timeout,
+ * new ones fail at once rather than take the last threads of the process.
+ */
+const maxStuckLookups = 2;
+
+/** `resolve`, given up on after `timeoutMs`, and refused while too many lookups are stuck. */
+export function boundedResolver(resolve: Resolver, timeoutMs = lookupTimeoutMs): Resolver {
+  let stuck = 0;
+  return (host) => {
+    if (stuck >= maxStuckLookups) return Promise.reject(new Error(`DNS lookups are not answering; ${host} not tried`));
+    let timedOut = false;
+    const lookup = resolve(host).finally(() => {
+      if (timedOut) stuck -= 1;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        stuck += 1;
+        reject(new Error(`${host} did not resolve within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    // The lookup that loses the race must not be an unhandled rejection.
+    lookup.catch(() => undefined);
+    return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
+  };
+}
+
+export const systemResolver: Resolver = boundedResolver(getaddrinfo);
 
 export class WebhookTargetRefused extends Error {
   override readonly name = 'WebhookTargetRefused';
@@ -24,8 +58,9 @@ function refusal(host: string, addresses: readonly string[], allowed: readonly s
 
 /**
  * Why a webhook URL may not be used, judged by what its host is or resolves
- * to now; `null` when it may. A name that does not resolve (yet) is let
- * through: every delivery is checked again when it connects.
+ * to now; `null` when it may. A name that does not resolve (yet), or not
+ * within a few seconds, is let through: every delivery is checked again when
+ * it connects, and fails (to be retried) while the name does not resolve.
  */
 export async function refusedWebhookTarget(
   url: string,
