@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, requireSettings, twilioSettings, type Config }
 import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/temporal-binaries';
 import { startDevStack } from '../runtime/dev-stack';
 import { createLogger } from '../runtime/logger';
+import { retirePayloadKey } from '../runtime/payload-key-checks';
 import { registerSearchAttributes } from '../runtime/search-attributes';
 import { installTemporalRuntime } from '../runtime/temporal-logging';
 import { freePort } from '../embedded/free-port';
@@ -21,6 +22,7 @@ const usage = `usage: inviteflow <command>
   api                         the HTTP API alone, against configured services
   worker                      the Temporal worker alone, against configured services
   migrate                     apply database migrations to DATABASE_URL
+  retire-payload-key ID       forget a payload key no open run needs, so starts without it are allowed
   register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
   install-temporal            install the pinned temporal CLI and test server into .cache/
   bundle-workflows            write the workflow bundle a built worker loads at start (npm run build does)
@@ -124,6 +126,19 @@ async function main(command: string | undefined): Promise<void> {
       const stack = new Stack(log);
       await openDatabase(stack, requireSettings(config, ['DATABASE_URL']).DATABASE_URL, log);
       await stack.stop();
+      return;
+    }
+    case 'retire-payload-key': {
+      const id = process.argv[3];
+      if (!id) throw new ConfigError('usage: inviteflow retire-payload-key ID');
+      const stack = new Stack(log);
+      const orm = await openDatabase(stack, requireSettings(config, ['DATABASE_URL']).DATABASE_URL, log);
+      try {
+        const retired = await retirePayloadKey(orm, id);
+        log.info({ keyId: id }, retired ? 'payload key retired' : 'no such payload key was recorded');
+      } finally {
+        await stack.stop();
+      }
       return;
     }
     case 'register-search-attributes': {

@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
 import { createMailTransport } from '../activities/mail';
 import { createOrm, migrate } from '../db/orm';
+import { payloadKeys } from '../runtime/payload-codec';
+import { checkPayloadKeys } from '../runtime/payload-key-checks';
 import type { ValidInviteflowPluginOptions } from './options';
 
 /** The database and mail transport the activities use; `close` ends only what the plugin opened itself. */
@@ -16,6 +18,7 @@ export async function openResources(options: ValidInviteflowPluginOptions): Prom
   const orm = options.orm ?? (await createOrm(options.databaseUrl!));
   try {
     await migrate(orm);
+    await checkPayloadKeys(orm, payloadKeys(options.secret));
   } catch (error) {
     if (!options.orm) await orm.close();
     throw error;

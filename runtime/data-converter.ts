@@ -1,5 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
-import { EncryptionCodec, type PayloadKey } from './payload-codec';
+import { EncryptionCodec, type PayloadKey, type UndecryptableHandler } from './payload-codec';
 
 /**
  * How inviteflow's payloads are written to and read from Temporal, the same
@@ -7,6 +7,9 @@ import { EncryptionCodec, type PayloadKey } from './payload-codec';
  * payload encrypted, so emails, phones and names never sit in clear in
  * Temporal's history, and no side reads what another cannot.
  */
-export function inviteflowDataConverter(keys: readonly PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keys)] };
+export function inviteflowDataConverter(
+  keys: readonly PayloadKey[],
+  onUndecryptable?: UndecryptableHandler,
+): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keys, onUndecryptable)] };
 }

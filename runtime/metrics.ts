@@ -94,3 +94,10 @@ export async function countedDelivery<T>(channel: Channel, send: () => Promise<T
 export function statusClass(statusCode: number | null): string {
   return statusCode === null ? 'none' : `${Math.floor(statusCode / 100)}xx`;
 }
+
+export const undecryptableRuns = new Counter({
+  name: 'inviteflow_undecryptable_runs_total',
+  help: 'Workflow runs ended because their payloads name a payload key this deployment does not have, by key id',
+  labelNames: ['key_id'] as const,
+  registers: [registry],
+});

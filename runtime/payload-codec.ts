@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 /** One AES-256 key of the payload codec, named by the id each payload it encrypts carries. */
@@ -33,7 +33,18 @@ export function payloadKeys(secret: string, configured: readonly PayloadKey[] = 
 
 export class PayloadDecryptionError extends Error {
   override readonly name = 'PayloadDecryptionError';
+
+  constructor(
+    message: string,
+    /** The id of the key the payload names. */
+    readonly keyId: string,
+  ) {
+    super(message);
+  }
 }
+
+/** Told of each payload of a workflow's that cannot be decrypted, with the workflow's id. */
+export type UndecryptableHandler = (workflowId: string, error: PayloadDecryptionError) => void;
 
 /**
  * AES-256-GCM over each whole payload (its metadata too, so even the encoding
@@ -46,7 +57,10 @@ export class EncryptionCodec implements PayloadCodec {
   private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly current: string;
 
-  constructor(keys: readonly PayloadKey[]) {
+  constructor(
+    keys: readonly PayloadKey[],
+    private readonly onUndecryptable?: UndecryptableHandler,
+  ) {
     const [first] = keys;
     if (!first) throw new Error('the payload codec needs at least one key');
     for (const { id, key } of keys) {
@@ -62,8 +76,16 @@ export class EncryptionCodec implements PayloadCodec {
     return Promise.resolve().then(() => payloads.map((payload) => this.encrypt(payload)));
   }
 
-  decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve().then(() => payloads.map((payload) => this.decrypt(payload)));
+  decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    return Promise.resolve().then(() => {
+      try {
+        return payloads.map((payload) => this.decrypt(payload));
+      } catch (error) {
+        if (error instanceof PayloadDecryptionError && context?.workflowId)
+          this.onUndecryptable?.(context.workflowId, error);
+        throw error;
+      }
+    });
   }
 
   private encrypt(payload: Payload): Payload {
@@ -83,10 +105,11 @@ export class EncryptionCodec implements PayloadCodec {
     if (!metadata.encoding || words.decode(metadata.encoding) !== encryptedEncoding) return payload;
     const id = metadata['encryption-key-id'] ? words.decode(metadata['encryption-key-id']) : '';
     const key = this.keys.get(id);
-    if (!key) throw new PayloadDecryptionError(`payload encrypted with unknown key "${id}": add it to PAYLOAD_KEYS`);
+    if (!key)
+      throw new PayloadDecryptionError(`payload encrypted with unknown key "${id}": add it to PAYLOAD_KEYS`, id);
     const data = Buffer.from(payload.data ?? []);
     if (data.length < ivBytes + tagBytes)
-      throw new PayloadDecryptionError(`encrypted payload (key "${id}") is cut short`);
+      throw new PayloadDecryptionError(`encrypted payload (key "${id}") is cut short`, id);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes), { authTagLength: tagBytes });
       decipher.setAAD(Buffer.from(id, 'utf8'));
@@ -94,7 +117,7 @@ export class EncryptionCodec implements PayloadCodec {
       const plain = Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);
     } catch {
-      throw new PayloadDecryptionError(`encrypted payload (key "${id}") does not decrypt: altered, or another key`);
+      throw new PayloadDecryptionError(`encrypted payload (key "${id}") does not decrypt: altered, or another key`, id);
     }
   }
 }

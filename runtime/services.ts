@@ -16,6 +16,7 @@ import { trackBulkProgress } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { inviteflowDataConverter } from './data-converter';
 import { payloadKeys } from './payload-codec';
+import { checkPayloadKeys } from './payload-key-checks';
 import { requestIdClientInterceptors } from './temporal-interceptors';
 import { createWorker } from './worker';
 
@@ -94,13 +95,14 @@ export async function runInviteflow(
   log: Logger,
   options: RunOptions,
 ): Promise<Running> {
+  const keys = payloadKeys(endpoints.secret, config.PAYLOAD_KEYS);
   const orm = await openDatabase(stack, endpoints.databaseUrl, log);
+  await checkPayloadKeys(orm, keys);
   trackBulkProgress(orm);
   // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
   const security = temporalSecurity(config);
   const connection = Connection.lazy({ address: endpoints.temporalAddress, ...security });
   stack.add('Temporal client', () => connection.close());
-  const keys = payloadKeys(endpoints.secret, config.PAYLOAD_KEYS);
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -133,6 +135,7 @@ export async function runInviteflow(
       mailFrom: config.MAIL_FROM,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: options.workflowBundlePath ?? builtBundle(),
+      log,
     });
     const running = worker.run();
     stack.add('worker', async () => {

@@ -5,7 +5,9 @@ import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import type { TwilioSettings } from '../config/config';
 import { inviteflowDataConverter } from './data-converter';
+import type { Logger } from 'pino';
 import type { PayloadKey } from './payload-codec';
+import { terminateUndecryptableRuns } from './undecryptable-runs';
 import { requestIdActivityInterceptor, requestIdWorkflowModule } from './temporal-interceptors';
 
 export interface WorkerDependencies {
@@ -25,6 +27,7 @@ export interface WorkerDependencies {
   maxCachedWorkflows: number;
   /** A prebuilt bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundlePath?: string;
+  log: Logger;
 }
 
 export async function createWorker(deps: WorkerDependencies): Promise<Worker> {
@@ -36,7 +39,7 @@ export async function createWorker(deps: WorkerDependencies): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...workflows,
-    dataConverter: inviteflowDataConverter(deps.payloadKeys),
+    dataConverter: inviteflowDataConverter(deps.payloadKeys, terminateUndecryptableRuns(deps.temporal, deps.log)),
     maxCachedWorkflows: deps.maxCachedWorkflows,
     activities: createActivities(deps),
     interceptors: {

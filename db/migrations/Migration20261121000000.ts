@@ -271,9 +271,18 @@ export class Migration20261121000000 extends Migration {
         sent_at timestamptz not null default now()
       )`);
     this.addSql('create index sent_messages_sent_at_index on sent_messages (sent_at)');
+
+    // A keyed hash of each payload key the data was written with: a start without one of them refuses.
+    this.addSql(`
+      create table payload_key_checks (
+        key_id text primary key,
+        key_check text not null,
+        created_at timestamptz not null default now()
+      )`);
   }
 
   override down(): void {
+    this.addSql('drop table payload_key_checks');
     this.addSql('drop table sent_messages');
     this.addSql('drop table bulk_rows');
     this.addSql('drop table bulk_imports');

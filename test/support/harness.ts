@@ -45,6 +45,8 @@ export async function startTestInviteflow(
     sms?: false;
     /** Another process of the same deployment: its database, API key, secret and task queue. */
     sameDeploymentAs?: TestInviteflow;
+    /** INVITEFLOW_SECRET, when not the deployment's (a misconfigured start). */
+    secret?: string;
     /** Where the logs go (API, worker and the Temporal SDK's), at the LOG_LEVEL in `settings`. */
     logStream?: DestinationStream;
   } = {},
@@ -52,7 +54,7 @@ export async function startTestInviteflow(
   const servers = testServers();
   const shared = overrides.sameDeploymentAs;
   const apiKey = shared?.apiKey ?? `test-key-${randomUUID()}`;
-  const secret = shared?.secret ?? randomBytes(32).toString('base64url');
+  const secret = overrides.secret ?? shared?.secret ?? randomBytes(32).toString('base64url');
   const taskQueue = shared?.taskQueue ?? `test-${randomUUID()}`;
   const [databaseUrl, catcher, sms, port] = await Promise.all([
     shared?.databaseUrl ?? createTestDatabase(),
@@ -82,6 +84,7 @@ export async function startTestInviteflow(
   }
   stack.add('mail catcher', () => catcher.stop());
   stack.add('SMS catcher', () => sms.stop());
+  // A start that fails (a refused configuration) leaves nothing running behind it.
   const running = await runInviteflow(
     stack,
     config,
@@ -98,7 +101,10 @@ export async function startTestInviteflow(
     },
     log,
     { api: true, worker: overrides.worker ?? true, workflowBundlePath: servers.workflowBundlePath },
-  );
+  ).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
   const apiUrl = running.api!.url;
   return {
     ...running,

@@ -22,6 +22,7 @@ const tables = [
   'members',
   'mikro_orm_migrations',
   'open_invitations',
+  'payload_key_checks',
   'sent_messages',
   'webhook_attempts',
   'webhook_deliveries',
