@@ -1079,10 +1079,10 @@ const routes: RouteDoc[] = [
       'The text exposition format: invitation transitions by type, deliveries by channel and outcome, webhook ' +
       'attempts by outcome and status class, bulk rows by outcome and still to start, HTTP latency by route and status, and, where a ' +
       'worker runs in the same process, the Temporal SDK worker metrics (`temporal_*`). No label carries an id or ' +
-      'personal data. Unauthenticated like the probes: expose it on the internal network only.',
+      'personal data. Needs a platform API key: the port faces hosts, and the figures tell how a platform uses ' +
+      'inviteflow. `inviteflow worker` serves the same without a key on METRICS_PORT, an internal port.',
     answers: [{ status: 200, description: 'Metrics', media: 'text/plain' }],
-    errors: [],
-    public: true,
+    errors: ['forbidden'],
   },
 ];
 
