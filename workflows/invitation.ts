@@ -194,10 +194,18 @@ class Invitation {
     }
   }
 
-  /** Applies at once (so a concurrent command sees the new state), then records in order. */
+  /**
+   * Applies at once (so a concurrent command sees the new state), then
+   * records in order. A command that changes nothing (an accept repeated
+   * while the first is being recorded) answers once what it repeats is
+   * recorded, so its caller reads the write it is told of.
+   */
   async apply(command: InvitationCommand): Promise<InvitationState> {
     const previous = this.state;
-    if (!this.change(command)) return previous;
+    if (!this.change(command)) {
+      await this.recorded;
+      return previous;
+    }
     const snapshot = this.state;
     await this.record(snapshot);
     return snapshot;
