@@ -14,8 +14,8 @@ import {
   type InvitationState,
 } from '../domain/invitation';
 import { invitationStaticDetails } from '../domain/invitation-view';
-import { openInvitation, type OpenedInvitation } from '../domain/new-invitation';
-import { keptFromWorkspace, type Channel, type Workspace } from '../domain/workspace';
+import { keptFromWorkspace, openInvitation, type OpenedInvitation } from '../domain/new-invitation';
+import type { Channel, Workspace } from '../domain/workspace';
 import type { DeliveryReport } from '../workflows/invitation';
 import { invitationSearchAttributes } from '../workflows/search-attributes';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';

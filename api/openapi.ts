@@ -399,6 +399,8 @@ function refusals(
       inviter: { userId: 'sample', roles: [] },
       locale: null,
       ttlMs: 0,
+      resendIntervalMs: 60_000,
+      reminderOffsetsMs: [],
     },
     epoch,
   );

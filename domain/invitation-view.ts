@@ -20,7 +20,7 @@ export function invitationView(state: InvitationState): InvitationView {
  * is left to send anything.
  */
 export function closedInvitationState(view: InvitationView): InvitationState {
-  return { ...view, ttlMs: 0 };
+  return { ...view, ttlMs: 0, resendIntervalMs: 0, reminderOffsetsMs: [] };
 }
 
 /** The run's details in the Temporal UI: what was asked for, never who the invitee is. */

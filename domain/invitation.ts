@@ -1,4 +1,4 @@
-import { DAY, MINUTE } from './duration';
+import { DAY } from './duration';
 import { RuleViolation, type ErrorCode } from './error-codes';
 import type { Channel } from './workspace';
 
@@ -97,27 +97,16 @@ export interface NewInvitation {
   locale: string | null;
   /** How long each send stays valid; fixed at creation from the workspace TTL or the override. */
   ttlMs: number;
-  /**
-   * The least time between two sends, fixed at creation from the workspace's
-   * `resendInterval`; 0 means no limit. States started before the setting
-   * existed lack it and get `defaultResendIntervalMs`.
-   */
-  resendIntervalMs?: number;
+  /** The least time between two sends, fixed at creation from the workspace's `resendInterval`; 0 means no limit. */
+  resendIntervalMs: number;
   /**
    * When to remind a pending invitee, ascending, each measured from the latest
-   * send; fixed at creation from the workspace's `reminders`. States started
-   * before the setting existed lack it and get no reminders.
+   * send; fixed at creation from the workspace's `reminders`.
    */
-  reminderOffsetsMs?: number[];
-  /**
-   * Where a message goes when its channel refuses it for good, fixed at
-   * creation from the workspace's `fallback`; absent from states started before it existed.
-   */
+  reminderOffsetsMs: number[];
+  /** Where a message goes when its channel refuses it for good, fixed at creation from the workspace's `fallback`. */
   fallback?: Partial<Record<Channel, Channel>>;
 }
-
-/** The workspace default, also for states started before the setting existed. */
-export const defaultResendIntervalMs = MINUTE;
 
 export interface InvitationState extends NewInvitation {
   status: InvitationStatus;
@@ -301,7 +290,7 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
 /** How long until the invitation may be sent again: 0 when it may be now. */
 function resendWaitMs(state: InvitationState, now: Date): number {
   if (state.lastSentAt === null) return 0;
-  const interval = state.resendIntervalMs ?? defaultResendIntervalMs;
+  const interval = state.resendIntervalMs;
   return Math.max(Date.parse(state.lastSentAt) + interval - now.getTime(), 0);
 }
 
@@ -318,7 +307,7 @@ export function remindersSinceLastSend(state: Pick<InvitationState, 'events'>): 
 /** When the next reminder is due (ms since the epoch); `undefined` when none is left before the expiry. */
 export function nextReminderAt(state: InvitationState): number | undefined {
   if (state.status !== 'pending' || state.lastSentAt === null || state.expiresAt === null) return undefined;
-  const offset = state.reminderOffsetsMs?.[remindersSinceLastSend(state)];
+  const offset = state.reminderOffsetsMs[remindersSinceLastSend(state)];
   if (offset === undefined) return undefined;
   const at = Date.parse(state.lastSentAt) + offset;
   // A reminder at or after the expiry would point to a dead link; the expiry comes first.

@@ -1,8 +1,28 @@
 import { defaultChannels } from './channels';
-import { createInvitation, transition, type InvitationState } from './invitation';
+import { parseDuration } from './duration';
+import { createInvitation, transition, type InvitationState, type NewInvitation } from './invitation';
 import type { CreateInvitationInput } from './invitation-input';
 import { inviteOrRequest } from './invite-requests';
-import { keptFromWorkspace, type Workspace } from './workspace';
+import type { Workspace, WorkspaceSettings } from './workspace';
+
+/**
+ * What a new invitation keeps from its workspace, so a later change of the
+ * settings leaves it as it was made: how long it lives (unless `expiresIn`
+ * says), the least time between its sends ("0s": none), its reminders and
+ * its fallback channels.
+ */
+export function keptFromWorkspace(
+  settings: WorkspaceSettings,
+  expiresIn?: string,
+): Pick<NewInvitation, 'ttlMs' | 'resendIntervalMs' | 'reminderOffsetsMs' | 'fallback'> {
+  // Settings are validated when stored: each duration parses.
+  return {
+    ttlMs: parseDuration(expiresIn ?? settings.invitationTtl) ?? 0,
+    resendIntervalMs: parseDuration(settings.resendInterval, { allowZero: true }) ?? 0,
+    reminderOffsetsMs: settings.reminders.flatMap((text) => parseDuration(text) ?? []),
+    fallback: settings.fallback,
+  };
+}
 
 /**
  * A new invitation as its run starts, and whether its inviter may only ask

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
-import { defaultResendIntervalMs, type NewInvitation } from './invitation';
 
 export const channels = ['email', 'sms'] as const;
 export const channelSchema = z.enum(channels);
@@ -31,7 +30,7 @@ function isAscending(durations: string[]): boolean {
 export const workspaceSettingsSchema = z
   .object({
     invitationTtl: durationText.default('7d'),
-    /** The least time between two sends of one invitation ("0s": no limit); the same as `defaultResendIntervalMs`. */
+    /** The least time between two sends of one invitation ("0s": no limit). */
     resendInterval: intervalText.default('1m'),
     /** Reminder emails while pending, each this long after the latest send; those at or after the expiry never go. */
     reminders: z
@@ -131,33 +130,6 @@ export interface Workspace {
   settings: WorkspaceSettings;
   createdAt: string;
   updatedAt: string;
-}
-
-/**
- * The workspace's pacing of sends, which an invitation keeps from its
- * creation. Workspaces stored before these settings existed lack them.
- */
-export function invitationPacing(
-  settings: Partial<Pick<WorkspaceSettings, 'resendInterval' | 'reminders'>>,
-): Required<Pick<NewInvitation, 'resendIntervalMs' | 'reminderOffsetsMs'>> {
-  const resendIntervalMs =
-    settings.resendInterval === undefined ? undefined : parseDuration(settings.resendInterval, { allowZero: true });
-  return {
-    resendIntervalMs: resendIntervalMs ?? defaultResendIntervalMs,
-    reminderOffsetsMs: (settings.reminders ?? []).flatMap((text) => parseDuration(text) ?? []),
-  };
-}
-
-/** What a new invitation keeps from its workspace: how long it lives (unless `expiresIn` says), its pacing and fallback. */
-export function keptFromWorkspace(
-  settings: WorkspaceSettings,
-  expiresIn?: string,
-): Pick<NewInvitation, 'ttlMs' | 'resendIntervalMs' | 'reminderOffsetsMs' | 'fallback'> {
-  return {
-    ttlMs: parseDuration(expiresIn ?? settings.invitationTtl) ?? 0,
-    ...invitationPacing(settings),
-    fallback: settings.fallback,
-  };
 }
 
 export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {

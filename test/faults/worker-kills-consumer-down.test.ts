@@ -56,11 +56,10 @@ test('kill -9 of the worker mid-import while the webhook consumer is down at fir
   for (let kill = 1; kill <= kills; kill += 1) {
     const target = Math.round(kill * step + (random() - 0.5) * (step / 2));
     await stack.worker.ready;
-    await waitUntil(
-      `${target} emails, before kill ${kill}`,
-      () => stack.catcher.messages().length >= target,
-      { timeoutMs: 60_000, intervalMs: 20 },
-    );
+    await waitUntil(`${target} emails, before kill ${kill}`, () => stack.catcher.messages().length >= target, {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
     const receivedAtKill = stack.catcher.messages().length;
     killedAt.push(Date.now());
     await stack.killAndRestartWorker();

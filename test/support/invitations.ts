@@ -15,6 +15,8 @@ export function newTestInvitation(overrides: Partial<NewInvitation> = {}, now = 
       inviter: { userId: 'u1', roles: ['admin'], name: 'Bob' },
       locale: null,
       ttlMs: 7 * DAY,
+      resendIntervalMs: 60_000,
+      reminderOffsetsMs: [],
       ...overrides,
     },
     now,

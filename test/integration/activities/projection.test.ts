@@ -63,6 +63,8 @@ function created(id: string): InvitationState {
       inviter: { userId: 'u1', roles: ['admin'] },
       locale: null,
       ttlMs: 7 * DAY,
+      resendIntervalMs: 60_000,
+      reminderOffsetsMs: [],
     },
     clock,
   );

@@ -122,6 +122,8 @@ const sampleInvitation = () =>
       inviter: { userId: 'u_1', roles: ['admin'], name: 'Bo' },
       locale: 'en',
       ttlMs: 1000,
+      resendIntervalMs: 60_000,
+      reminderOffsetsMs: [],
     },
     new Date('2026-01-02T03:04:05.000Z'),
   );

@@ -25,6 +25,7 @@ function sent(overrides: Partial<NewInvitation> = {}): InvitationState {
       locale: null,
       ttlMs: 7 * 24 * 3_600_000,
       resendIntervalMs: 0,
+      reminderOffsetsMs: [],
       fallback: { sms: 'email' },
       ...overrides,
     },

@@ -23,6 +23,7 @@ function registered(reminderOffsetsMs: number[] = []): InvitationState {
       inviter: { userId: 'u-bob', roles: ['admin'] },
       locale: null,
       ttlMs: 7 * DAY,
+      resendIntervalMs: 0,
       reminderOffsetsMs,
     },
     T0,

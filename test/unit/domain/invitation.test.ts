@@ -3,7 +3,6 @@ import { DAY, HOUR, MINUTE } from '../../../domain/duration';
 import {
   checkCommand,
   createInvitation,
-  defaultResendIntervalMs,
   finalStatuses,
   invitationStatuses,
   invitationWorkflowId,
@@ -44,6 +43,8 @@ function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
     inviter: { userId: 'user-bob', roles: ['admin'], name: 'Bob' },
     locale: 'fr',
     ttlMs: TTL,
+    resendIntervalMs: MINUTE,
+    reminderOffsetsMs: [],
     ...overrides,
   };
 }
@@ -116,6 +117,8 @@ describe('createInvitation', () => {
       inviter: { userId: 'user-bob', roles: ['admin'], name: 'Bob' },
       locale: 'fr',
       ttlMs: TTL,
+      resendIntervalMs: MINUTE,
+      reminderOffsetsMs: [],
       status: 'registered',
       sendCount: 0,
       lastSentAt: null,
@@ -713,9 +716,8 @@ describe('repeated acceptance', () => {
 describe('resend interval', () => {
   const resendAt = (state: InvitationState, offsetMs: number) => transition(state, { type: 'resend' }, at(offsetMs));
 
-  test('without a resendIntervalMs (a state from before the setting), one minute applies', () => {
-    expect(pending().resendIntervalMs).toBeUndefined();
-    expect(defaultResendIntervalMs).toBe(MINUTE);
+  test('the interval the invitation kept applies: here one minute', () => {
+    expect(pending().resendIntervalMs).toBe(MINUTE);
     expect(violationOf(() => resendAt(pending(), SENT_AT + MINUTE - 1)).code).toBe('resend_too_soon');
     expect(resendAt(pending(), SENT_AT + MINUTE).sendCount).toBe(2);
   });
@@ -809,9 +811,9 @@ describe('reminders', () => {
       expect(nextReminderAt(late)).toBe(at(SENT_AT + SIX_DAYS).getTime());
     });
 
-    test('none without reminders: an empty list, or a state from before the setting', () => {
+    test('none without reminders: an empty list', () => {
       expect(nextReminderAt(reminding([]))).toBeUndefined();
-      expect(pending().reminderOffsetsMs).toBeUndefined();
+      expect(pending().reminderOffsetsMs).toEqual([]);
       expect(nextReminderAt(pending())).toBeUndefined();
     });
 

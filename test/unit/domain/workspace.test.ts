@@ -1,10 +1,9 @@
 import type { z } from 'zod';
+import { keptFromWorkspace } from '../../../domain/new-invitation';
 import { DAY, MINUTE, parseDuration } from '../../../domain/duration';
-import { defaultResendIntervalMs } from '../../../domain/invitation';
 import {
   acceptLink,
   channelSchema,
-  invitationPacing,
   maxReminders,
   upsertWorkspaceSchema,
   workspaceIdSchema,
@@ -269,9 +268,9 @@ describe('acceptLink', () => {
 });
 
 describe('resendInterval', () => {
-  test('defaults to one minute, the same interval invitations started without it get', () => {
+  test('defaults to one minute', () => {
     expect(defaults().resendInterval).toBe('1m');
-    expect(parseDuration(defaults().resendInterval)).toBe(defaultResendIntervalMs);
+    expect(parseDuration(defaults().resendInterval)).toBe(MINUTE);
   });
 
   test.each(['0s', '0', '30s', '2h'])('%j is accepted', (resendInterval) => {
@@ -320,23 +319,25 @@ describe('reminders', () => {
   });
 });
 
-describe('invitationPacing', () => {
+describe('keptFromWorkspace', () => {
   test('turns the settings into the milliseconds an invitation keeps', () => {
-    expect(invitationPacing(workspaceSettingsSchema.parse({ resendInterval: '5m', reminders: ['3d', '6d'] }))).toEqual({
-      resendIntervalMs: 5 * MINUTE,
-      reminderOffsetsMs: [3 * DAY, 6 * DAY],
+    expect(
+      keptFromWorkspace(
+        workspaceSettingsSchema.parse({ resendInterval: '5m', reminders: ['3d', '6d'], invitationTtl: '2d' }),
+      ),
+    ).toMatchObject({ ttlMs: 2 * DAY, resendIntervalMs: 5 * MINUTE, reminderOffsetsMs: [3 * DAY, 6 * DAY] });
+  });
+
+  test('"0s" is no limit, and expiresIn wins over the workspace TTL', () => {
+    const kept = keptFromWorkspace(workspaceSettingsSchema.parse({ resendInterval: '0s' }), '3d');
+    expect([kept.resendIntervalMs, kept.ttlMs]).toEqual([0, 3 * DAY]);
+  });
+
+  test('the defaults give seven days, one minute and no reminders', () => {
+    expect(keptFromWorkspace(defaults())).toMatchObject({
+      ttlMs: 7 * DAY,
+      resendIntervalMs: MINUTE,
+      reminderOffsetsMs: [],
     });
-  });
-
-  test('"0s" is no limit', () => {
-    expect(invitationPacing(workspaceSettingsSchema.parse({ resendInterval: '0s' })).resendIntervalMs).toBe(0);
-  });
-
-  test('the defaults give one minute and no reminders', () => {
-    expect(invitationPacing(defaults())).toEqual({ resendIntervalMs: MINUTE, reminderOffsetsMs: [] });
-  });
-
-  test('a workspace stored before these settings existed gets the defaults', () => {
-    expect(invitationPacing({})).toEqual({ resendIntervalMs: defaultResendIntervalMs, reminderOffsetsMs: [] });
   });
 });
