@@ -16,7 +16,7 @@ import {
 import { invitationStaticDetails } from '../domain/invitation-view';
 import { keptFromWorkspace, openInvitation, type OpenedInvitation } from '../domain/new-invitation';
 import type { Channel, Workspace } from '../domain/workspace';
-import type { DeliveryReport } from '../workflows/invitation';
+import type { DeliveryReport } from '../workflows/invitation-messages';
 import { invitationSearchAttributes } from '../workflows/search-attributes';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
 import { claim, releaseClaims } from './claims';

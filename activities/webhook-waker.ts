@@ -1,5 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { wakeSignal, webhookDispatcherWorkflow, webhookDispatcherWorkflowId } from '../workflows/webhook-dispatcher';
+import {
+  wakeSignal,
+  webhookDispatcherWorkflowId,
+  webhookDispatcherWorkflowType,
+  type WebhookDispatcherInput,
+} from '../workflows/webhook-dispatcher-messages';
 import type { EndpointsToWake } from './webhook-outbox';
 
 /** Wakes each endpoint's dispatcher, starting it when none runs. */
@@ -10,10 +15,10 @@ export async function wakeWebhookDispatchers(
 ): Promise<void> {
   await Promise.all(
     endpointIds.map((endpointId) =>
-      temporal.workflow.signalWithStart(webhookDispatcherWorkflow, {
+      temporal.workflow.signalWithStart(webhookDispatcherWorkflowType, {
         taskQueue,
         workflowId: webhookDispatcherWorkflowId(endpointId),
-        args: [{ endpointId }],
+        args: [{ endpointId } satisfies WebhookDispatcherInput],
         signal: wakeSignal,
         signalArgs: [],
       }),

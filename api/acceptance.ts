@@ -3,7 +3,7 @@ import type { AcceptMethod, Invitee } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
 import type { MemberView } from '../domain/member';
 import { checkMayAccept } from '../domain/policies';
-import { acceptUpdate } from '../workflows/invitation';
+import { acceptUpdate } from '../workflows/invitation-messages';
 import type { ApiContext } from './context';
 import { runInvitationUpdate } from './invitation-workflows';
 import { memberView } from './member-store';

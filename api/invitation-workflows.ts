@@ -10,7 +10,8 @@ import {
 } from '../domain/invitation';
 import { invitationStaticDetails, invitationView, type InvitationView } from '../domain/invitation-view';
 import type { OpenedInvitation } from '../domain/new-invitation';
-import { invitationWorkflow, openedUpdate } from '../workflows/invitation';
+import { invitationWorkflow } from '../workflows/invitation';
+import { openedUpdate } from '../workflows/invitation-messages';
 import { invitationSearchAttributes } from '../workflows/search-attributes';
 import type { ApiContext } from './context';
 import { getInvitation } from './invitation-store';

@@ -15,7 +15,7 @@ import { invitationView, type InvitationView } from '../domain/invitation-view';
 import { invitationToStart } from '../domain/new-invitation';
 import { checkMayAccept } from '../domain/policies';
 import type { Workspace } from '../domain/workspace';
-import { acceptUpdate, resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation';
+import { acceptUpdate, resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation-messages';
 import { parseInput } from './validation';
 
 /** How long a helper waits on Temporal, as the API does by default (TEMPORAL_REQUEST_TIMEOUT_MS). */

@@ -1,19 +1,6 @@
-import {
-  condition,
-  continueAsNew,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-
-export interface WebhookDispatcherInput {
-  endpointId: string;
-}
-
-/** New messages are queued for an endpoint whose dispatcher was idle, or one is due again after a replay. */
-export const wakeSignal = defineSignal('wake');
+import { wakeSignal, type WebhookDispatcherInput } from './webhook-dispatcher-messages';
 
 // A drain runs for minutes and heartbeats as it goes: a dead worker's drain
 // moves to another worker after the heartbeat timeout.
@@ -53,8 +40,4 @@ export async function webhookDispatcherWorkflow({ endpointId }: WebhookDispatche
       await continueAsNew<typeof webhookDispatcherWorkflow>({ endpointId });
     }
   }
-}
-
-export function webhookDispatcherWorkflowId(endpointId: string): string {
-  return `webhook-dispatcher-${endpointId}`;
 }

@@ -23,7 +23,7 @@ import {
   resendUpdate,
   revokeUpdate,
   sendUpdate,
-} from '../../workflows/invitation';
+} from '../../workflows/invitation-messages';
 import { writeTransition } from '../../activities/projection';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import type { ApiContext } from '../context';

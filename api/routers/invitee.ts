@@ -6,7 +6,7 @@ import {
 } from '../../domain/invitation-input';
 import { deadLinkRefusals, isDeadLink } from '../../domain/invitation';
 import { verifyInvitationToken } from '../../domain/tokens';
-import { declineUpdate } from '../../workflows/invitation';
+import { declineUpdate } from '../../workflows/invitation-messages';
 import { acceptInvitation } from '../acceptance';
 import type { ApiContext } from '../context';
 import { getInvitation } from '../invitation-store';

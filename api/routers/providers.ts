@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import twilio from 'twilio';
 import { twilioCallbackQuerySchema, twilioOutcome, twilioStatusSchema } from '../../domain/delivery-reports';
 import { invitationWorkflowId } from '../../domain/invitation';
-import { reportDeliveryUpdate } from '../../workflows/invitation';
+import { reportDeliveryUpdate } from '../../workflows/invitation-messages';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
 import { parseBody, parseQuery } from '../validate';

@@ -38,7 +38,7 @@ import { searchAttributesForCli } from '../../runtime/search-attributes';
 import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { publishTestServers } from '../support/servers';
 import { startWebhookReceiver } from '../support/webhook-receiver';
-import { webhookDispatcherWorkflowId } from '../../workflows/webhook-dispatcher';
+import { webhookDispatcherWorkflowId } from '../../workflows/webhook-dispatcher-messages';
 import { historyFromJson, historyToJson } from './history-json';
 import { quietLogger } from '../support/quiet-logger';
 

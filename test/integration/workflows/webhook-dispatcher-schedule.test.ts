@@ -6,7 +6,7 @@ import { createWebhookActivities } from '../../../activities/webhooks';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { SecretBox } from '../../../domain/secret-box';
 import { wakeWebhookDispatchers } from '../../../activities/webhook-waker';
-import { webhookDispatcherWorkflowId } from '../../../workflows/webhook-dispatcher';
+import { webhookDispatcherWorkflowId } from '../../../workflows/webhook-dispatcher-messages';
 import { openTestDatabase } from '../../support/database';
 import { testServers } from '../../support/servers';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../../support/webhook-receiver';
