@@ -12,7 +12,7 @@ export interface SmsModel {
   /** The templates say "a teammate", in their language, when the host gave no name. */
   inviterName: string | null;
   link: string;
-  /** The host's app, so the invitee knows what to install (Ommnio's SMS "to facilitate the app download"). */
+  /** The host's app, so an invitee reached on their phone knows what to install. */
   app: { name: string; url: string } | null;
 }
 

@@ -50,7 +50,7 @@ export type PrintTexts = z.infer<typeof printTextsSchema>;
 type CompiledTexts = Record<keyof PrintTexts, Handlebars.TemplateDelegate>;
 
 /**
- * The paper invitation (Ommnio's "Print invitation"): one page with who
+ * The paper invitation, for whoever has no email or phone to send to: one page with who
  * invites to which workspace, how to get in, the personal QR code of the
  * invitation link and the link itself. Its texts come from
  * templates/print/<locale>/invitation.json, read once at construction.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { timestampSchema } from './timestamp';
 
 /**
- * A workspace's invitation code (Qomon's "secret access code"): members type
+ * A workspace's invitation code, a secret access code: members type
  * it, so it is short, and it joins whoever knows it, so it is guessed only
  * through the rate-limited join.
  */

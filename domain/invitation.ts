@@ -188,7 +188,7 @@ export function refusal(status: InvitationStatus, command: InvitationCommand['ty
 const allowedFrom: Record<InvitationCommand['type'], readonly InvitationStatus[]> = {
   send: ['registered'],
   resend: ['pending', 'expired'],
-  // A registered invitation's link can be copied and shared before anything is sent (Ommnio).
+  // A registered invitation's link can be copied and shared before anything is sent: the host may hand it over itself.
   accept: ['registered', 'pending'],
   decline: ['registered', 'pending'],
   revoke: ['requested', 'registered', 'pending', 'expired'],

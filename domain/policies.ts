@@ -61,7 +61,7 @@ export function checkKnownRoles(settings: WorkspaceSettings, roles: string[]): v
 }
 
 /**
- * Who may accept an invitation. One made for a known account (Kommo: the
+ * Who may accept an invitation. One made for a known account (the
  * invitee already has a user id) is that account's alone; with
  * `requireEmailMatch`, the accepting user's verified email must be the
  * invited one. A refusal leaves the invitation usable by the right person.

@@ -152,7 +152,7 @@ async function insertImport(
 }
 
 /**
- * Bulk invitations (Qomon's pasted list, CSV uploads): every row is checked
+ * Bulk invitations (a pasted list, entries, a CSV upload): every row is checked
  * before anything is sent and reported with its line; the valid ones are
  * started by a bulk workflow, the others say why not.
  */

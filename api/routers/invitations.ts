@@ -105,7 +105,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     res.json({ url: await linkOf(req) });
   });
 
-  // QR codes of the same link (Ommnio: scanned from the admin's screen). Private: the link is the invitation.
+  // QR codes of the same link, for an invitee standing at the admin's screen. Private: the link is the invitation.
   router.get(`${base}/:id/qr.svg`, async (req, res) => {
     const svg = await QRCode.toString(await linkOf(req), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     res.type('image/svg+xml').set('cache-control', 'private, no-store').send(svg);
@@ -121,7 +121,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     res.type('image/png').set('cache-control', 'private, no-store').send(png);
   });
 
-  // A paper invitation for people reached neither by email nor by phone (Ommnio's "Print invitation").
+  // A paper invitation for people reached neither by email nor by phone.
   router.get(`${base}/:id/print.pdf`, async (req, res) => {
     const workspace = await authorizedWorkspace(ctx.orm, req);
     const { size } = parseQuery(printInvitationQuerySchema, req);

@@ -7,7 +7,7 @@ import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
 import { parseBody } from '../validate';
 
-/** Joining a workspace with its invitation code, as Qomon's members do when they sign up. */
+/** Joining a workspace with its invitation code, which one shared message or poster gives everyone at once. */
 export function joinRouter(ctx: ApiContext): Router {
   const router = Router();
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts);

@@ -17,7 +17,7 @@ interface Candidate {
 }
 
 /**
- * Sign-up on the host (Ommnio, Kommo): the open invitations a user's verified
+ * Sign-up on the host, where the invitee may never click the link: the open invitations a user's verified
  * email or phone matches are accepted for them, in every workspace the
  * caller's key covers, oldest first.
  */

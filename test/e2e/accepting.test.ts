@@ -27,7 +27,7 @@ async function invited(workspace: string, invitee: Record<string, string>): Prom
 
 const accept = (body: Record<string, string>) => app.call('POST', '/v1/invitations/accept', body);
 
-test('an invitation for a known account (Kommo) is that account’s alone', async () => {
+test('an invitation for a known account is that account’s alone', async () => {
   const { token } = await invited('open', { email: 'kim@example.org', userId: 'user-kim' });
   const wrong = await accept({ token, userId: 'user-eve' });
   expect(wrong.status).toBe(403);

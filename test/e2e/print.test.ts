@@ -32,7 +32,7 @@ async function invite(workspace: string, body: Record<string, unknown>): Promise
 const print = (path: string, headers: Record<string, string> = { authorization: `Bearer ${app.apiKey}` }) =>
   fetch(`${app.apiUrl}${path}`, { headers });
 
-test('the printed invitation: who invites, the app, the QR code and text of the link (Ommnio: "Print invitation")', async () => {
+test('the printed invitation: who invites, the app, the QR code and text of the link', async () => {
   const path = await invite('plant', { invitee: { name: 'Luis', userId: 'user-luis' } });
   const { url } = (await app.call('GET', `${path}/link`)).body as { url: string };
 

@@ -13,7 +13,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-test('the QR codes encode the invitation link (Ommnio: scan it from the screen)', async () => {
+test('the QR codes encode the invitation link, to scan from the screen', async () => {
   const created = await app.call('POST', '/v1/workspaces/plant/invitations', {
     invitee: { name: 'Luis', userId: 'user-luis' },
     channels: [],

@@ -52,7 +52,7 @@ function newInvitation(overrides: Partial<NewInvitation> = {}): NewInvitation {
 const registered = (overrides: Partial<NewInvitation> = {}): InvitationState =>
   createInvitation(newInvitation(overrides), T0);
 const pending = (): InvitationState => transition(registered(), { type: 'send', by: 'user-bob' }, at(SENT_AT));
-/** Made for a known account of the host (Kommo), and sent. */
+/** Made for a known account of the host, and sent. */
 const pendingForAna = (): InvitationState =>
   transition(
     registered({ invitee: { email: 'ana@example.org', phone: null, name: 'Ana', userId: 'user-ana' } }),
