@@ -20,7 +20,7 @@ import type { DeliveryReport } from '../workflows/invitation-messages';
 import { invitationSearchAttributes } from '../workflows/search-attributes';
 import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
 import { claim, releaseClaims } from './claims';
-import { withoutSql } from './database-failure';
+import { withSqlScrubbed } from './database-failure';
 import { writeTransitions } from './projection';
 import { enqueueWebhookEvents, type EndpointsToWake } from './webhook-outbox';
 import type { WorkspaceReader } from './workspaces';
@@ -172,7 +172,7 @@ export function createBulkActivities(deps: BulkDependencies) {
      * batch finds its claims, its runs, its recorded versions and its sent
      * Message-IDs, and does none of them twice.
      */
-    startBulkBatch: withoutSql(
+    startBulkBatch: withSqlScrubbed(
       'starting a bulk batch',
       async ({ bulkId, fromLine, toLine }: { bulkId: string; fromLine: number; toLine: number }) => {
         const em = deps.orm.em.fork();
@@ -227,7 +227,7 @@ export function createBulkActivities(deps: BulkDependencies) {
     ),
 
     /** Ends an import: rows not started are skipped when it was cancelled; `bulk.completed` goes out either way. */
-    finishBulk: withoutSql(
+    finishBulk: withSqlScrubbed(
       'finishing a bulk import',
       async ({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> => {
         let skipped = 0;

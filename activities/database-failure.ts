@@ -14,7 +14,7 @@ export function databaseFailure(doing: string, type: string, error: unknown): Ap
 }
 
 /** An activity whose database errors reach history as `databaseFailure`s; its other errors pass as they are. */
-export function withoutSql<Input, Output>(
+export function withSqlScrubbed<Input, Output>(
   doing: string,
   activity: (input: Input) => Promise<Output>,
 ): (input: Input) => Promise<Output> {

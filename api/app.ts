@@ -14,7 +14,7 @@ import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { invitationCodeRouter } from './routers/invitation-code';
-import { inviteeRouter } from './routers/invitee';
+import { invitationLinksRouter } from './routers/invitation-links';
 import { joinRouter } from './routers/join';
 import { maxBulkBytes } from '../domain/bulk-input';
 import { bulkRouter } from './routers/bulk';
@@ -90,7 +90,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(workspacesRouter(ctx));
   app.use(bulkRouter(ctx));
   app.use(invitationsRouter(ctx));
-  app.use(inviteeRouter(ctx));
+  app.use(invitationLinksRouter(ctx));
   app.use(membersRouter(ctx));
   app.use(statsRouter(ctx));
   app.use(registrationsRouter(ctx));

@@ -51,7 +51,7 @@ function stopOnSignal(stack: Stack, log: Logger): void {
   process.on('SIGTERM', stop);
 }
 
-function productionEndpoints(config: Config, needs: 'api' | 'worker') {
+function productionAddresses(config: Config, needs: 'api' | 'worker') {
   const required = requireSettings(config, [
     'TEMPORAL_ADDRESS',
     'DATABASE_URL',
@@ -114,7 +114,7 @@ async function main(command: string | undefined): Promise<void> {
     case 'worker': {
       const stack = new Stack(log);
       stopOnSignal(stack, log);
-      await runInviteflow(stack, config, productionEndpoints(config, command), log, {
+      await runInviteflow(stack, config, productionAddresses(config, command), log, {
         api: command === 'api',
         worker: command === 'worker',
         sdkMetricsUrl,

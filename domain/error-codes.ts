@@ -34,6 +34,8 @@ export const errorCodes = {
   invitation_closed: 409,
   invitation_not_requested: 409,
   resend_too_soon: 429,
+  /** The run's own timers only: an expiry or a reminder asked for before its time. */
+  not_due: 409,
   too_many_attempts: 429,
   not_found: 404,
   idempotency_key_reused: 422,

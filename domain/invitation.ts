@@ -247,12 +247,12 @@ export function checkCommand(state: InvitationState, command: InvitationCommand,
     throw refusal('expired', command.type);
   }
   if (command.type === 'expire' && !isPastExpiry(state, now)) {
-    throw new RuleViolation('invitation_already_sent', 'the invitation has not reached its expiry yet');
+    throw new RuleViolation('not_due', 'the invitation has not reached its expiry yet');
   }
   if (command.type === 'remind') {
     const due = nextReminderAt(state);
     if (due === undefined || now.getTime() < due) {
-      throw new RuleViolation('invitation_already_sent', 'no reminder of the invitation is due yet');
+      throw new RuleViolation('not_due', 'no reminder of the invitation is due yet');
     }
   }
   // The run holds the rule too, so no way in (the link, matching, the plugin) can skip it.

@@ -20,7 +20,7 @@ export class CommandFailedError extends Error {
   }
 }
 
-export interface RunOptions {
+export interface CommandOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   uid?: number;
@@ -29,7 +29,11 @@ export interface RunOptions {
 }
 
 /** Runs a command to completion and returns its stdout; a failure carries the command's own output. */
-export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  options: CommandOptions = {},
+): Promise<string> {
   const { timeoutMs, ...processOptions } = options;
   return new Promise((resolve, reject) => {
     execFile(
@@ -59,7 +63,7 @@ export interface ServiceProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-export interface ServiceOptions extends Pick<RunOptions, 'env' | 'uid' | 'gid'> {
+export interface ServiceOptions extends Pick<CommandOptions, 'env' | 'uid' | 'gid'> {
   onLine?: (line: string) => void;
 }
 

@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startSmsCatcher } from '../embedded/sms-catcher';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
 import { searchAttributesForCli } from './search-attributes';
-import { runInviteflow, Stack, type Endpoints, type Running } from './services';
+import { runInviteflow, Stack, type ServiceAddresses, type Running } from './services';
 
 /** Well known on purpose: `inviteflow start` is for development, and the README's curl uses it. */
 export const devApiKey = 'inviteflow-dev-key';
@@ -110,7 +110,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
       extraRoutes.push(Router().get('/dev/sms', (_req, res) => res.json({ data: sms.messages().reverse() })));
     }
 
-    const endpoints: Endpoints = {
+    const addresses: ServiceAddresses = {
       temporalAddress,
       databaseUrl,
       smtpUrl,
@@ -121,7 +121,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
     if (!config.INVITEFLOW_API_KEY)
       log.warn('INVITEFLOW_API_KEY is not set: using the development key from the README');
     const devConfig = devSettings(config);
-    const running = await runInviteflow(stack, devConfig, endpoints, log, {
+    const running = await runInviteflow(stack, devConfig, addresses, log, {
       api: true,
       worker: true,
       extraRoutes,

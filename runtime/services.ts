@@ -21,7 +21,7 @@ import { requestIdClientInterceptors } from './temporal-interceptors';
 import { createWorker } from './worker';
 
 /** The addresses and secrets a process runs against, embedded or configured. */
-export interface Endpoints {
+export interface ServiceAddresses {
   temporalAddress: string;
   databaseUrl: string;
   smtpUrl: string;
@@ -91,17 +91,17 @@ export interface Running {
 export async function runInviteflow(
   stack: Stack,
   config: Config,
-  endpoints: Endpoints,
+  addresses: ServiceAddresses,
   log: Logger,
   options: RunOptions,
 ): Promise<Running> {
-  const keys = payloadKeys(endpoints.secret, config.PAYLOAD_KEYS);
-  const orm = await openDatabase(stack, endpoints.databaseUrl, log);
+  const keys = payloadKeys(addresses.secret, config.PAYLOAD_KEYS);
+  const orm = await openDatabase(stack, addresses.databaseUrl, log);
   await checkPayloadKeys(orm, keys);
   trackBulkProgress(orm);
   // Lazy: the API comes up while Temporal is away, answering 503 and /readyz until it is back.
   const security = temporalSecurity(config);
-  const connection = Connection.lazy({ address: endpoints.temporalAddress, ...security });
+  const connection = Connection.lazy({ address: addresses.temporalAddress, ...security });
   stack.add('Temporal client', () => connection.close());
   const client = new Client({
     connection,
@@ -115,17 +115,17 @@ export async function runInviteflow(
     temporal: client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     temporalTimeoutMs: config.TEMPORAL_REQUEST_TIMEOUT_MS,
-    secret: endpoints.secret,
+    secret: addresses.secret,
     publicBaseUrl: publicBaseUrl(config),
-    twilio: endpoints.twilio,
+    twilio: addresses.twilio,
     webhookAllowedNetworks: config.WEBHOOK_ALLOWED_NETWORKS,
   };
 
   let worker: Worker | null = null;
   if (options.worker) {
-    const workerConnection = await NativeConnection.connect({ address: endpoints.temporalAddress, ...security });
+    const workerConnection = await NativeConnection.connect({ address: addresses.temporalAddress, ...security });
     stack.add('worker connection', () => workerConnection.close());
-    const transport = createMailTransport(endpoints.smtpUrl);
+    const transport = createMailTransport(addresses.smtpUrl);
     stack.add('SMTP transport', () => Promise.resolve(transport.close()));
     worker = await createWorker({
       ...shared,
@@ -156,7 +156,7 @@ export async function runInviteflow(
 
   let api: ApiServer | null = null;
   if (options.api) {
-    await ensureBootstrapKey(orm, endpoints.apiKey);
+    await ensureBootstrapKey(orm, addresses.apiKey);
     api = await startApiServer(
       {
         ...shared,

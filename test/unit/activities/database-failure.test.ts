@@ -1,10 +1,10 @@
 import { SyntaxErrorException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
-import { withoutSql } from '../../../activities/database-failure';
+import { withSqlScrubbed } from '../../../activities/database-failure';
 
 test('a database error reaches workflow history by kind and SQLSTATE only', async () => {
   const cause = Object.assign(new Error("insert into bulk_rows values ('ana@example.org')"), { code: '42601' });
-  const failing = withoutSql('starting a bulk batch', () => Promise.reject(new SyntaxErrorException(cause)));
+  const failing = withSqlScrubbed('starting a bulk batch', () => Promise.reject(new SyntaxErrorException(cause)));
 
   const failure = await failing(undefined).catch((error: unknown) => error);
 
@@ -18,5 +18,5 @@ test('a database error reaches workflow history by kind and SQLSTATE only', asyn
 test('other errors pass as they are', async () => {
   const other = new Error('temporal unreachable');
 
-  await expect(withoutSql('starting a bulk batch', () => Promise.reject(other))(undefined)).rejects.toBe(other);
+  await expect(withSqlScrubbed('starting a bulk batch', () => Promise.reject(other))(undefined)).rejects.toBe(other);
 });

@@ -17,7 +17,7 @@ import {
 import { Problem, problemHandler, sendProblem } from '../../../api/problem';
 import { docsRouter } from '../../../api/routers/docs';
 import { invitationsRouter } from '../../../api/routers/invitations';
-import { inviteeRouter } from '../../../api/routers/invitee';
+import { invitationLinksRouter } from '../../../api/routers/invitation-links';
 import { repoRoot } from '../../../config/paths';
 import { errorCodes, type ErrorCode } from '../../../domain/error-codes';
 import { createInvitation, invitationStatuses } from '../../../domain/invitation';
@@ -319,7 +319,7 @@ describe('routers whose schemas are private to them', () => {
         req.caller = { keyId: 'key_test', scope: 'platform', workspaceId: null };
         next();
       })
-      .use(invitationsRouter(ctx), inviteeRouter(ctx))
+      .use(invitationsRouter(ctx), invitationLinksRouter(ctx))
       .use(problemHandler(ctx.log));
     ({ url, server } = await listen(app));
   });

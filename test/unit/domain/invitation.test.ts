@@ -229,7 +229,7 @@ describe('transition: the full status × command table', () => {
       decline: 'declined',
       revoke: 'revoked',
       expire: 'expired',
-      remind: { refused: 'invitation_already_sent' },
+      remind: { refused: 'not_due' },
       request: { refused: 'invitation_already_sent' },
       approve: { refused: 'invitation_not_requested' },
       reject: { refused: 'invitation_not_requested' },
@@ -524,7 +524,7 @@ describe('expire', () => {
   test('one millisecond before expiresAt: refused, the invitation has not reached its expiry', () => {
     const violation = violationOf(() => transition(pending(), { type: 'expire' }, at(EXPIRES_AT - 1)));
 
-    expect(violation.code).toBe('invitation_already_sent');
+    expect(violation.code).toBe('not_due');
     expect(violation.message).toBe('the invitation has not reached its expiry yet');
   });
 
@@ -863,18 +863,18 @@ describe('reminders', () => {
     test('one millisecond before it is due: refused', () => {
       const violation = violationOf(() => remind(reminding(), SENT_AT + THREE_DAYS - 1));
 
-      expect(violation.code).toBe('invitation_already_sent');
+      expect(violation.code).toBe('not_due');
       expect(violation.message).toBe('no reminder of the invitation is due yet');
     });
 
     test('refused when every reminder of the send has gone', () => {
       const done = remind(remind(reminding(), SENT_AT + THREE_DAYS), SENT_AT + SIX_DAYS);
 
-      expect(violationOf(() => remind(done, SENT_AT + SIX_DAYS + HOUR)).code).toBe('invitation_already_sent');
+      expect(violationOf(() => remind(done, SENT_AT + SIX_DAYS + HOUR)).code).toBe('not_due');
     });
 
     test('refused without reminders', () => {
-      expect(violationOf(() => remind(pending(), SENT_AT + THREE_DAYS)).code).toBe('invitation_already_sent');
+      expect(violationOf(() => remind(pending(), SENT_AT + THREE_DAYS)).code).toBe('not_due');
     });
 
     test('at the expiry instant, before the timer fired: refused as expired', () => {

@@ -40,7 +40,7 @@ const isForged = (error: unknown) => error instanceof ForgedToken;
  * see, or whose link is dead gets the same answer; tries with forged tokens
  * are capped like wrong workspace codes, in the same attempt log.
  */
-export function inviteeRouter(ctx: ApiContext): Router {
+export function invitationLinksRouter(ctx: ApiContext): Router {
   const router = Router();
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts, { countWhileRunning: false });
 
