@@ -9,11 +9,11 @@ import {
   bulkJsonSchema,
   checkBulkRows,
   entriesToRows,
-  parseCsv,
   parsePastedList,
   type BulkRowInput,
   type CheckedBulkRow,
 } from '../../domain/bulk-input';
+import { parseCsv } from '../../domain/bulk-csv';
 import { personKeys, emailKey } from '../../domain/contact';
 import { newId } from '../../domain/ids';
 import type { Inviter } from '../../domain/invitation';
