@@ -28,18 +28,16 @@ export async function purgeExpiredIdempotencyKeys(orm: MikroORM): Promise<number
  */
 function storedAnswer(chunk: unknown, secrets: SecretBox): string {
   if (typeof chunk !== 'string' || chunk === '') return 'null';
-  const answer: unknown = JSON.parse(chunk);
-  if (answer && typeof answer === 'object' && 'secret' in answer && typeof answer.secret === 'string') {
-    return JSON.stringify({ ...answer, secret: secrets.seal(answer.secret) });
-  }
-  return chunk;
+  return withSecret(JSON.parse(chunk), (secret) => secrets.seal(secret));
 }
 
-function replayedAnswer(stored: unknown, secrets: SecretBox): string {
-  if (stored && typeof stored === 'object' && 'secret' in stored && typeof stored.secret === 'string') {
-    return JSON.stringify({ ...stored, secret: secrets.open(stored.secret) });
-  }
-  return JSON.stringify(stored);
+const replayedAnswer = (stored: unknown, secrets: SecretBox): string =>
+  withSecret(stored, (secret) => secrets.open(secret));
+
+/** The answer as JSON, its top-level `secret`, when it has one, passed through `change`. */
+function withSecret(answer: unknown, change: (secret: string) => string): string {
+  const hasSecret = answer && typeof answer === 'object' && 'secret' in answer && typeof answer.secret === 'string';
+  return JSON.stringify(hasSecret ? { ...answer, secret: change(answer.secret as string) } : answer);
 }
 
 /**
