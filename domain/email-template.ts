@@ -33,7 +33,8 @@ export const previewTemplateSchema = z.object({
  * inviteflow's own. Not `log` (it prints the model, tokens included, to the
  * process's output) nor `lookup` (it builds names from data).
  */
-export const templateHelpers = ['if', 'unless', 'each', 'with', 'join', 'or', 'longDate'] as const;
+const ownHelpers = ['join', 'or', 'longDate'] as const;
+export const templateHelpers = ['if', 'unless', 'each', 'with', ...ownHelpers] as const;
 
 /**
  * Bounds on one part, far above what an email needs (the shipped ones have
@@ -142,6 +143,6 @@ function compiling<T>(part: string, step: () => T): T {
  * known helpers fails to compile instead of reaching the model at run time.
  */
 export const compileOptions = {
-  knownHelpers: { join: true, or: true, longDate: true, log: false, lookup: false },
+  knownHelpers: { ...Object.fromEntries(ownHelpers.map((name) => [name, true])), log: false, lookup: false },
   knownHelpersOnly: true,
-} as const;
+};
