@@ -1,5 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { bulkProgress, type BulkOutcome, type BulkProgress, type BulkStatus } from '../domain/bulk';
+import {
+  bulkProgress,
+  type BulkImport,
+  type BulkImportSummary,
+  type BulkOutcome,
+  type BulkProgress,
+  type BulkStatus,
+} from '../domain/bulk';
 import type { Inviter } from '../domain/invitation';
 
 export interface BulkImportRow {
@@ -46,28 +53,32 @@ export async function progressOf(em: EntityManager, bulkId: string): Promise<Bul
   return bulkProgress(Object.fromEntries(counts.map(({ outcome, count }) => [outcome, Number(count)])));
 }
 
-/** An import as the API and `bulk.completed` show it; `rows` only when asked, since there may be 10,000. */
-export async function bulkView(orm: MikroORM, bulk: BulkImportRow, withRows: boolean) {
-  const em = orm.em.fork();
-  const rows = withRows
-    ? await em.execute<BulkRowRecord[]>('select * from bulk_rows where bulk_id = ? order by line', [bulk.id])
-    : [];
+/** An import's progress, as the API and `bulk.completed` show it. */
+export async function bulkSummary(orm: MikroORM, bulk: BulkImportRow): Promise<BulkImportSummary> {
   return {
     id: bulk.id,
     workspaceId: bulk.workspace_id,
     status: bulk.status,
-    ...(await progressOf(em, bulk.id)),
+    ...(await progressOf(orm.em.fork(), bulk.id)),
     createdAt: new Date(bulk.created_at).toISOString(),
     finishedAt: bulk.finished_at ? new Date(bulk.finished_at).toISOString() : null,
-    ...(withRows && {
-      rows: rows.map((row) => ({
-        line: row.line,
-        email: row.email,
-        phone: row.phone,
-        outcome: row.outcome,
-        code: row.code,
-        invitationId: row.outcome === 'sent' || row.code === 'already_invited' ? row.invitation_id : null,
-      })),
-    }),
+  };
+}
+
+/** An import with every row's outcome; there may be 10,000. */
+export async function bulkView(orm: MikroORM, bulk: BulkImportRow): Promise<BulkImport> {
+  const rows = await orm.em
+    .fork()
+    .execute<BulkRowRecord[]>('select * from bulk_rows where bulk_id = ? order by line', [bulk.id]);
+  return {
+    ...(await bulkSummary(orm, bulk)),
+    rows: rows.map((row) => ({
+      line: row.line,
+      email: row.email,
+      phone: row.phone,
+      outcome: row.outcome,
+      code: row.code,
+      invitationId: row.outcome === 'sent' || row.code === 'already_invited' ? row.invitation_id : null,
+    })),
   };
 }

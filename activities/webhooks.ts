@@ -1,7 +1,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { Webhook } from 'standardwebhooks';
-import { WebhookEndpointSchema, type WebhookDisabledReason, type WebhookEndpointRow } from '../db/entities';
+import { WebhookEndpointSchema, type WebhookEndpointRow } from '../db/entities';
+import type { WebhookDisabledReason } from '../domain/webhook-events';
 import { statusClass, webhookAttempts } from '../runtime/metrics';
 import type { SecretBox } from '../domain/secret-box';
 import { webhookEndpointView } from '../domain/webhook-events';

@@ -220,7 +220,8 @@ export const bulkJsonSchema = z
   })
   .refine((input) => (input.emails === undefined) !== (input.entries === undefined), {
     message: 'needs emails or entries, not both',
-  });
+  })
+  .meta({ oneOf: [{ required: ['emails'] }, { required: ['entries'] }] });
 
 const commaList = z.string().transform((text) =>
   text

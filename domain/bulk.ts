@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** An import runs until every row is started or skipped; cancelling skips the rows not started yet. */
 export const bulkStatuses = ['running', 'completed', 'cancelled'] as const;
 export type BulkStatus = (typeof bulkStatuses)[number];
@@ -12,6 +14,49 @@ export interface BulkProgress {
   failed: number;
   remaining: number;
 }
+
+export const bulkSummarySchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    status: z.enum(bulkStatuses),
+    total: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    remaining: z.number().int(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'BulkImportSummary' });
+
+export type BulkImportSummary = z.infer<typeof bulkSummarySchema>;
+
+export const bulkImportSchema = bulkSummarySchema
+  .extend({
+    rows: z.array(
+      z.object({
+        line: z
+          .number()
+          .int()
+          .describe('Where the row is: the line in the CSV (header = 1), or the position in the list'),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+        outcome: z.enum(bulkOutcomes),
+        code: z
+          .string()
+          .nullable()
+          .describe(
+            'Why a row failed (invalid_email, invalid_phone, missing_contact, phone_consent_required, unknown_role, ' +
+              'duplicate_in_file, already_member, already_invited, seat_limit_reached, start_refused: Temporal ' +
+              'refused its start for good) or was skipped (cancelled)',
+          ),
+        invitationId: z.string().nullable().describe('The invitation sent, or the open one that made the row fail'),
+      }),
+    ),
+  })
+  .meta({ id: 'BulkImport' });
+
+export type BulkImport = z.infer<typeof bulkImportSchema>;
 
 /** The counters of an import from how many of its rows have each outcome. */
 export function bulkProgress(counts: Partial<Record<BulkOutcome, number>>): BulkProgress {

@@ -1,4 +1,4 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 /**
  * The key two addresses are the same person by: case-insensitive, and
@@ -7,6 +7,9 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** The countries national numbers can be read in. */
+export const phoneCountries: readonly CountryCode[] = getCountries();
 
 /** Whether national numbers can be read in a country (ISO 3166 alpha-2, e.g. `ES`). */
 export function isPhoneCountry(country: string): country is CountryCode {

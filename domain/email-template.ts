@@ -8,8 +8,8 @@ export type EmailTemplateName = (typeof emailTemplateNames)[number];
 
 export const emailTemplateParts = ['subject', 'html', 'text'] as const;
 
+/** Which template a path names: the email and its language. */
 export const templatePathSchema = z.object({
-  ws: z.string().min(1).max(64),
   name: z.enum(emailTemplateNames),
   locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag such as "fr" or "fr-CA"'),
 });
@@ -21,6 +21,22 @@ export const emailTemplateSchema = z.object({
 });
 
 export type EmailTemplateSources = z.infer<typeof emailTemplateSchema>;
+
+/** A workspace's own version of an email in one language. */
+export const emailTemplateViewSchema = emailTemplateSchema
+  .extend({
+    workspaceId: z.string(),
+    name: templatePathSchema.shape.name,
+    locale: z.string(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'EmailTemplate' });
+
+export type EmailTemplateView = z.infer<typeof emailTemplateViewSchema>;
+
+export const renderedEmailSchema = z
+  .object({ subject: z.string(), html: z.string(), text: z.string(), locale: z.string() })
+  .meta({ id: 'RenderedEmail' });
 
 /** Renders what would be sent in `locale`, or a draft before it is saved. */
 export const previewTemplateSchema = z.object({

@@ -38,6 +38,7 @@ export const errorCodes = {
   not_due: 409,
   too_many_attempts: 429,
   not_found: 404,
+  method_not_allowed: 405,
   idempotency_key_reused: 422,
   wrong_account: 403,
   email_mismatch: 403,
@@ -50,6 +51,8 @@ export const errorCodes = {
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
+
+export const errorCodeList = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
 
 /** A broken business rule: carries the stable code the API answers with. */
 export class RuleViolation extends Error {

@@ -83,15 +83,19 @@ export function codeStatus(code: Omit<InvitationCode, 'workspaceId' | 'code' | '
   return 'usable';
 }
 
-export interface InvitationCodeView {
-  workspaceId: string;
-  code: string;
-  disabled: boolean;
-  expiresAt: string | null;
-  maxUses: number | null;
-  uses: number;
-  createdAt: string;
-}
+export const invitationCodeViewSchema = z
+  .object({
+    workspaceId: z.string(),
+    code: z.string().describe('8 characters, at least one a digit; joins are case-insensitive'),
+    disabled: z.boolean(),
+    expiresAt: z.iso.datetime().nullable(),
+    maxUses: z.number().int().min(1).nullable(),
+    uses: z.number().int().min(0).describe('Joins with this code since it was set or rotated'),
+    createdAt: z.iso.datetime().describe('When this code was set or rotated'),
+  })
+  .meta({ id: 'InvitationCode' });
+
+export type InvitationCodeView = z.infer<typeof invitationCodeViewSchema>;
 
 export function invitationCodeView(code: InvitationCode): InvitationCodeView {
   return {

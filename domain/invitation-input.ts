@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HOUR, DAY, parseDuration } from './duration';
-import { isPhoneCountry, normalisePhone } from './contact';
+import { isPhoneCountry, normalisePhone, phoneCountries } from './contact';
 import { invitationStatuses } from './invitation';
 import { channelSchema } from './workspace';
 
@@ -16,6 +16,7 @@ export const phoneCountrySchema = z
   .trim()
   .toUpperCase()
   .refine(isPhoneCountry, { message: 'must be a two-letter country code such as "ES"' })
+  .meta({ enum: phoneCountries.flatMap((country) => [country, country.toLowerCase()]) })
   .optional();
 
 /**
@@ -57,6 +58,12 @@ export const inviteeSchema = z
     userId: z.string().trim().min(1).max(200).optional(),
     /** The invitee agreed that their number be used to reach them and to recognise them when they sign up. */
     phoneConsent: z.boolean().optional(),
+  })
+  // What the checks of createInvitationSchema refuse, stated for the document.
+  .meta({
+    anyOf: [{ required: ['email'] }, { required: ['phone'] }, { required: ['userId'] }],
+    dependentRequired: { phone: ['phoneConsent'] },
+    dependentSchemas: { phone: { properties: { phoneConsent: { const: true } } } },
   })
   .transform(withE164Phone);
 
@@ -147,7 +154,8 @@ export const changeInvitationSchema = z
   .refine((input) => input.roles === undefined || input.changer !== undefined, {
     message: 'a change of roles names who makes it',
     path: ['changer'],
-  });
+  })
+  .meta({ anyOf: [{ required: ['roles'] }, { required: ['groups'] }], dependentRequired: { roles: ['changer'] } });
 
 /** `email` and `phone` find one person's invitations: what support needs when someone says theirs never came. */
 export const listInvitationsQueryFields = z.object({

@@ -12,7 +12,8 @@ export const updateMemberSchema = z
   })
   .refine((patch) => patch.roles !== undefined || patch.groups !== undefined || patch.status !== undefined, {
     message: 'needs at least one of roles, groups or status',
-  });
+  })
+  .meta({ anyOf: [{ required: ['roles'] }, { required: ['groups'] }, { required: ['status'] }] });
 
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 

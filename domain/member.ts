@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { pageOf } from './page';
+
 export const memberStatuses = ['active', 'disabled'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
 
@@ -5,15 +8,24 @@ export const joinMethods = ['invitation', 'code', 'match'] as const;
 export type JoinMethod = (typeof joinMethods)[number];
 
 /** What hosts see of a member, in the API and in webhooks. */
-export interface MemberView {
-  workspaceId: string;
-  userId: string;
-  roles: string[];
-  groups: string[];
-  status: MemberStatus;
-  joinedVia: JoinMethod;
-  joinedAt: string;
-}
+export const memberViewSchema = z
+  .object({
+    workspaceId: z.string(),
+    userId: z.string(),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()),
+    status: z.enum(memberStatuses),
+    joinedVia: z.enum(joinMethods),
+    joinedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Member' });
+
+export type MemberView = z.infer<typeof memberViewSchema>;
+
+export const memberPageSchema = pageOf(memberViewSchema).meta({ id: 'MemberPage' });
+
+/** A user who joined with a code. */
+export const joinedMemberSchema = z.object({ member: memberViewSchema }).meta({ id: 'JoinedMember' });
 
 /** The parts of a membership the host may change. */
 export type MemberPatch = Partial<Pick<MemberView, 'roles' | 'groups' | 'status'>>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailKey } from './contact';
+import { errorCodeList } from './error-codes';
 import { phoneFields, withE164Phone } from './invitation-input';
 import type { AcceptMethod, Invitee } from './invitation';
 
@@ -12,12 +13,26 @@ export const registrationSchema = z
     emailVerified: z.boolean().default(false),
     phoneVerified: z.boolean().default(false),
   })
+  .meta({ anyOf: [{ required: ['email'] }, { required: ['phone'] }] })
   .transform(withE164Phone)
   .refine((input) => input.email !== undefined || input.phone !== undefined, {
     message: 'needs an email or a phone to match invitations with',
   });
 
 export type Registration = z.infer<typeof registrationSchema>;
+
+/** What a registration matched and accepted, and what it could not, with the code of the reason. */
+export const registrationResultSchema = z
+  .object({
+    userId: z.string(),
+    matched: z.array(
+      z.object({ invitationId: z.string(), workspaceId: z.string(), method: z.enum(['phone_match', 'email_match']) }),
+    ),
+    skipped: z.array(z.object({ invitationId: z.string(), workspaceId: z.string(), code: z.enum(errorCodeList) })),
+  })
+  .meta({ id: 'RegistrationResult' });
+
+export type RegistrationResult = z.infer<typeof registrationResultSchema>;
 
 /**
  * How a registration matches an open invitation, if it does: by phone when

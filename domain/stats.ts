@@ -54,24 +54,28 @@ const funnelSliceSchema = z.object({
   acceptanceRate: z.number().nullable().describe('accepted / reached, 0 to 1; null when none was reached'),
 });
 
-export const workspaceStatsSchema = funnelSliceSchema.extend({
-  workspaceId: z.string(),
-  from: z.iso.datetime(),
-  to: z.iso.datetime(),
-  byStatus: z.object(
-    Object.fromEntries(invitationStatuses.map((status) => [status, z.int()])) as Record<InvitationStatus, z.ZodInt>,
-  ),
-  medianSecondsToAccept: z
-    .number()
-    .nullable()
-    .describe('From the first send (or creation, for a match) to acceptance; null when none was accepted'),
-  byChannel: z
-    .array(funnelSliceSchema.extend({ channel: z.enum(statsChannels) }))
-    .describe('An invitation on two channels counts in both; `link` is one with no message channel (link or QR only)'),
-  byInviter: z
-    .array(funnelSliceSchema.extend({ userId: z.string() }))
-    .describe('The 100 inviters with most invitations'),
-});
+export const workspaceStatsSchema = funnelSliceSchema
+  .extend({
+    workspaceId: z.string(),
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    byStatus: z.object(
+      Object.fromEntries(invitationStatuses.map((status) => [status, z.int()])) as Record<InvitationStatus, z.ZodInt>,
+    ),
+    medianSecondsToAccept: z
+      .number()
+      .nullable()
+      .describe('From the first send (or creation, for a match) to acceptance; null when none was accepted'),
+    byChannel: z
+      .array(funnelSliceSchema.extend({ channel: z.enum(statsChannels) }))
+      .describe(
+        'An invitation on two channels counts in both; `link` is one with no message channel (link or QR only)',
+      ),
+    byInviter: z
+      .array(funnelSliceSchema.extend({ userId: z.string() }))
+      .describe('The 100 inviters with most invitations'),
+  })
+  .meta({ id: 'WorkspaceStats' });
 
 export type WorkspaceStats = z.infer<typeof workspaceStatsSchema>;
 export type FunnelSlice = z.infer<typeof funnelSliceSchema>;

@@ -52,6 +52,7 @@ export const workspaceSettingsSchema = z
     acceptUrl: z
       .url({ protocol: /^https?$/ })
       .refine((url) => url.includes('{token}'), { message: 'must contain {token}' })
+      .meta({ pattern: '^https?://[^/?#].*\\{token\\}' })
       .nullable()
       .default(null),
     locale: z.string().trim().min(2).max(16).default('en'),
@@ -124,13 +125,17 @@ export const upsertWorkspaceSchema = z.object({
 
 export type UpsertWorkspace = z.infer<typeof upsertWorkspaceSchema>;
 
-export interface Workspace {
-  id: string;
-  name: string;
-  settings: WorkspaceSettings;
-  createdAt: string;
-  updatedAt: string;
-}
+export const workspaceViewSchema = z
+  .object({
+    id: workspaceIdSchema,
+    name: z.string(),
+    settings: workspaceSettingsSchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Workspace' });
+
+export type Workspace = z.infer<typeof workspaceViewSchema>;
 
 export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {
   const template = settings.acceptUrl ?? `${publicBaseUrl.replace(/\/$/, '')}/invitations/accept?token={token}`;

@@ -1,8 +1,5 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
-import type { WebhookEventType } from '../../domain/webhook-events';
-
-export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed'] as const;
-export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+import type { WebhookDeliveryStatus, WebhookEventType } from '../../domain/webhook-events';
 
 /** The whole body sent, so every retry carries the same event. */
 export interface WebhookPayload {

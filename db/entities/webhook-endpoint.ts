@@ -1,9 +1,5 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
-import type { WebhookEventType } from '../../domain/webhook-events';
-
-/** Why an endpoint stopped receiving: it answered `410 Gone`, it failed for a whole retry window, or someone said so. */
-export const webhookDisabledReasons = ['gone', 'failing', 'manual'] as const;
-export type WebhookDisabledReason = (typeof webhookDisabledReasons)[number];
+import type { WebhookDisabledReason, WebhookEventType } from '../../domain/webhook-events';
 
 export interface WebhookEndpointRow {
   id: string;
