@@ -36,7 +36,25 @@ export default tseslint.config(
     },
   },
   {
-    // The client ships to hosts' backends: fetch, standardwebhooks and domain/ schemas and types, nothing of the server.
+    // The routes' declarations: what the API promises, in domain/ schemas, for the server and the client alike.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins,
+          patterns: [
+            {
+              group: ['../api/*', '../db/*', '../activities/*', '../workflows/*', '../runtime/*', '../client/*'],
+              message: 'the contract imports only domain/ and zod',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The client ships to hosts' backends: fetch, standardwebhooks, and the types of domain/ and contract/.
     files: ['client/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -62,7 +80,7 @@ export default tseslint.config(
                 'nodemailer',
                 'twilio',
               ],
-              message: 'the client imports only domain/, zod and standardwebhooks',
+              message: 'the client imports only domain/, contract/ types, zod and standardwebhooks',
             },
           ],
         },

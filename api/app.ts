@@ -10,6 +10,7 @@ import { SecretBox } from '../domain/secret-box';
 import { idempotency } from './idempotency';
 import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
+import { checkAllServed, methodNotAllowed } from './serve';
 import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
@@ -77,13 +78,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(express.text({ limit: maxBulkBytes, type: (req) => isBulkImport(req) && !isJson(req) }));
 
   app.use(httpMetrics);
+  // Temporal's codec protocol, outside /v1; it checks its own platform key and answers CORS preflights.
+  app.use(codecRouter(ctx));
+  app.use(methodNotAllowed());
   app.use(healthRouter(ctx));
   app.use(docsRouter());
   for (const routes of options.extraRoutes ?? []) app.use(routes);
   // Signed by the provider instead of carrying an API key.
   app.use(providersRouter(ctx));
-  // Temporal's codec protocol, outside /v1; it checks its own platform key and answers CORS preflights.
-  app.use(codecRouter(ctx));
 
   app.use('/v1', authenticate(ctx.orm));
   app.use('/v1', idempotency(ctx.orm, new SecretBox(ctx.secret), ctx.log));
@@ -101,5 +103,6 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
 
   app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(ctx.log));
+  checkAllServed();
   return app;
 }

@@ -6,7 +6,7 @@ import type { ErrorCode } from '../domain/error-codes';
 import type { SecretBox } from '../domain/secret-box';
 import { Problem, validationCodes } from './problem';
 
-const keyPattern = /^[\x21-\x7e]{1,255}$/;
+export const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** How long a key is remembered: long enough for any client's retries. */
 const retention = '24 hours';
@@ -52,7 +52,7 @@ export function idempotency(orm: MikroORM, secrets: SecretBox, log: Logger): Req
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined) return next();
-    if (!keyPattern.test(key)) {
+    if (!idempotencyKeyPattern.test(key)) {
       const message = 'must be 1 to 255 visible ASCII characters';
       throw new Problem('validation_failed', `invalid header: Idempotency-Key ${message}`, [
         { field: 'header.Idempotency-Key', message },

@@ -6,18 +6,10 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { repoRoot } from '../config/paths';
 import { localeCandidates, longDate } from '../domain/locale';
+import type { PaperSize } from '../domain/print-query';
 import type { WorkspaceSettings } from '../domain/workspace';
 
-const paperSizes = { a4: 'A4', letter: 'LETTER' } as const;
-
-export const printInvitationQuerySchema = z.object({
-  size: z
-    .enum(Object.keys(paperSizes) as [keyof typeof paperSizes, ...(keyof typeof paperSizes)[]])
-    .default('a4')
-    .describe('The paper: A4, or US Letter'),
-});
-
-export type PaperSize = z.infer<typeof printInvitationQuerySchema>['size'];
+const pdfPaperSizes: Record<PaperSize, string> = { a4: 'A4', letter: 'LETTER' };
 
 /** What the page says; the locale's texts word it. */
 export interface PrintableInvitation {
@@ -146,7 +138,7 @@ function drawPage(
   size: PaperSize,
 ): Promise<Buffer> {
   const doc = new PDFDocument({
-    size: paperSizes[size],
+    size: pdfPaperSizes[size],
     margin: 48,
     lang: texts.locale,
     displayTitle: true,

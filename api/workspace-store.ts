@@ -5,10 +5,10 @@ import type { UpsertWorkspace, Workspace } from '../domain/workspace';
 import { authorizeWorkspace } from './auth';
 import { Problem } from './problem';
 
-/** The workspace the path names (`:ws`), after checking the caller may act in it. */
-export async function authorizedWorkspace(orm: MikroORM, req: Request<{ ws: string }>): Promise<Workspace> {
-  authorizeWorkspace(req, req.params.ws);
-  return getWorkspace(orm, req.params.ws);
+/** The workspace the path names, after checking the caller may act in it. */
+export async function authorizedWorkspace(orm: MikroORM, req: Request, workspaceId: string): Promise<Workspace> {
+  authorizeWorkspace(req, workspaceId);
+  return getWorkspace(orm, workspaceId);
 }
 
 export async function getWorkspace(orm: MikroORM, id: string): Promise<Workspace> {

@@ -1,174 +1,55 @@
+import type { Routes } from '../contract';
+import type { AnswerBody, RequestBody, RequestQuery } from '../contract/route';
 import type { z } from 'zod';
-import type { BulkOutcome, BulkProgress, BulkStatus } from '../domain/bulk';
-import type { bulkCsvQuerySchema, bulkJsonSchema } from '../domain/bulk-input';
-import type {
-  emailTemplateSchema,
-  EmailTemplateName,
-  EmailTemplateSources,
-  previewTemplateSchema,
-} from '../domain/email-template';
-import type { ErrorCode } from '../domain/error-codes';
-import type { AcceptMethod } from '../domain/invitation';
-import type { InvitationCodeView, joinWithCodeSchema, updateInvitationCodeSchema } from '../domain/invitation-code';
-import type {
-  acceptInvitationSchema,
-  changeInvitationSchema,
-  createInvitationSchema,
-  declineInvitationSchema,
-  invitationActionSchema,
-  invitationDecisionSchema,
-  listInvitationsQueryFields,
-} from '../domain/invitation-input';
-import type { InvitationView } from '../domain/invitation-view';
-import type { MemberView } from '../domain/member';
-import type { listMembersQuerySchema, updateMemberSchema } from '../domain/member-input';
-import type { registrationSchema } from '../domain/registration';
-import type {
-  createWebhookEndpointSchema,
-  listWebhookDeliveriesQuery,
-  replayWebhookDeliveriesSchema,
-  rotateWebhookSecretSchema,
-  updateWebhookEndpointSchema,
-  WebhookEndpointView,
-  WebhookEventType,
-} from '../domain/webhook-events';
-import type { upsertWorkspaceSchema, Workspace } from '../domain/workspace';
 
-// Requests: what the routes' own schemas accept, defaults left optional.
-export type UpsertWorkspaceRequest = z.input<typeof upsertWorkspaceSchema>;
-export type CreateInvitationRequest = z.input<typeof createInvitationSchema>;
-/** The query's parsed form: `limit` is a number, not the string the query string carries. */
-export type ListInvitationsQuery = Partial<z.output<typeof listInvitationsQueryFields>>;
-export type ChangeInvitationRequest = z.input<typeof changeInvitationSchema>;
-export type InvitationActionRequest = z.input<typeof invitationActionSchema>;
-export type InvitationDecisionRequest = z.input<typeof invitationDecisionSchema>;
-export type AcceptInvitationRequest = z.input<typeof acceptInvitationSchema>;
-export type DeclineInvitationRequest = z.input<typeof declineInvitationSchema>;
-export type BulkImportRequest = z.input<typeof bulkJsonSchema>;
+// Requests and answers, inferred from the routes' declarations: what the server parses and answers is what these say.
+export type UpsertWorkspaceRequest = RequestBody<Routes['putWorkspace']>;
+export type CreateInvitationRequest = RequestBody<Routes['createInvitation']>;
+export type ListInvitationsQuery = RequestQuery<Routes['listInvitations']>;
+export type ChangeInvitationRequest = RequestBody<Routes['changeInvitation']>;
+export type InvitationActionRequest = RequestBody<Routes['sendInvitation']>;
+export type InvitationDecisionRequest = RequestBody<Routes['approveInvitation']>;
+export type AcceptInvitationRequest = RequestBody<Routes['acceptInvitation']>;
+export type DeclineInvitationRequest = RequestBody<Routes['declineInvitation']>;
+export type BulkImportRequest = RequestBody<Routes['importInvitations']>;
 /** The settings of a CSV import, as the query-string fields the route reads (lists comma-separated). */
-export type BulkCsvQuery = z.input<typeof bulkCsvQuerySchema>;
-export type ListMembersQuery = Partial<z.output<typeof listMembersQuerySchema>>;
-export type UpdateMemberRequest = z.input<typeof updateMemberSchema>;
-export type UpdateInvitationCodeRequest = z.input<typeof updateInvitationCodeSchema>;
-export type JoinWithCodeRequest = z.input<typeof joinWithCodeSchema>;
-export type RegistrationRequest = z.input<typeof registrationSchema>;
-export type EmailTemplateRequest = z.input<typeof emailTemplateSchema>;
-export type PreviewTemplateRequest = z.input<typeof previewTemplateSchema>;
-export type CreateWebhookEndpointRequest = z.input<typeof createWebhookEndpointSchema>;
+export type BulkCsvQuery = z.input<Routes['importInvitations']['csv']['query']>;
+export type ListMembersQuery = RequestQuery<Routes['listMembers']>;
+export type UpdateMemberRequest = RequestBody<Routes['updateMember']>;
+export type UpdateInvitationCodeRequest = RequestBody<Routes['putInvitationCode']>;
+export type JoinWithCodeRequest = RequestBody<Routes['joinWithCode']>;
+export type RegistrationRequest = RequestBody<Routes['registerUser']>;
+export type EmailTemplateRequest = RequestBody<Routes['putEmailTemplate']>;
+export type PreviewTemplateRequest = RequestBody<Routes['previewEmailTemplate']>;
+export type CreateWebhookEndpointRequest = RequestBody<Routes['createWebhookEndpoint']>;
 /** Fields left out keep their value; `disabled: false` re-enables an endpoint. */
-export type UpdateWebhookEndpointRequest = z.input<typeof updateWebhookEndpointSchema>;
+export type UpdateWebhookEndpointRequest = RequestBody<Routes['updateWebhookEndpoint']>;
 /** `graceSeconds`: how long the old secret keeps signing beside the new one. */
-export type RotateWebhookSecretRequest = z.input<typeof rotateWebhookSecretSchema>;
+export type RotateWebhookSecretRequest = RequestBody<Routes['rotateWebhookSecret']>;
 /** `since` (ISO 8601): the failed deliveries created from then on are sent again. */
-export type ReplayWebhookDeliveriesRequest = z.input<typeof replayWebhookDeliveriesSchema>;
-export type ListWebhookDeliveriesQuery = Partial<z.output<typeof listWebhookDeliveriesQuery>>;
-/** The route's schema lives with the PDF renderer, on the server. */
-export interface PrintInvitationQuery {
-  size?: 'a4' | 'letter';
-}
+export type ReplayWebhookDeliveriesRequest = RequestBody<Routes['replayWebhookDeliveries']>;
+export type ListWebhookDeliveriesQuery = RequestQuery<Routes['listWebhookDeliveries']>;
+export type PrintInvitationQuery = RequestQuery<Routes['printInvitation']>;
 
-// Answers: the views the API builds.
-export type { EmailTemplateName, InvitationView as Invitation, MemberView as Member, Workspace };
-export type InvitationCode = InvitationCodeView;
-
-export interface Page<Item> {
-  data: Item[];
-  /** Pass as `cursor` for the next page; `null` on the last one. */
-  nextCursor: string | null;
-}
-
-export interface InvitationLink {
-  url: string;
-}
-
+export type Workspace = AnswerBody<Routes['getWorkspace'], 200>;
+export type Invitation = AnswerBody<Routes['getInvitation'], 200>;
+export type { Page } from '../domain/page';
+export type InvitationLink = AnswerBody<Routes['getInvitationLink'], 200>;
 /** What the invitee sees before acting: no history, no channels, the inviter's name only. */
-export interface InvitationLookup {
-  invitation: Pick<InvitationView, 'id' | 'status' | 'invitee' | 'roles' | 'groups' | 'expiresAt'> & {
-    erasedAt: string | null;
-    inviter: { userId: string; name: string | null };
-  };
-  workspace: Pick<Workspace, 'id' | 'name'>;
-}
-
-export interface AcceptedInvitation {
-  invitation: InvitationView;
-  member: MemberView;
-}
-
-export interface DeclinedInvitation {
-  invitation: InvitationView;
-}
-
-export interface JoinedMember {
-  member: MemberView;
-}
-
-export interface RegistrationResult {
-  userId: string;
-  matched: { invitationId: string; workspaceId: string; method: Exclude<AcceptMethod, 'link'> }[];
-  skipped: { invitationId: string; workspaceId: string; code: ErrorCode }[];
-}
-
-export interface BulkImportSummary extends BulkProgress {
-  id: string;
-  workspaceId: string;
-  status: BulkStatus;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface BulkImport extends BulkImportSummary {
-  rows: {
-    /** The line in the CSV (header = 1), or the position in the list. */
-    line: number;
-    email: string | null;
-    phone: string | null;
-    outcome: BulkOutcome;
-    code: string | null;
-    invitationId: string | null;
-  }[];
-}
-
-export interface EmailTemplate extends EmailTemplateSources {
-  workspaceId: string;
-  name: EmailTemplateName;
-  locale: string;
-  updatedAt: string;
-}
-
-export interface RenderedEmail {
-  subject: string;
-  html: string;
-  text: string;
-  locale: string;
-}
-
-export type WebhookEndpoint = WebhookEndpointView;
-
-export interface CreatedWebhookEndpoint extends WebhookEndpoint {
-  /** The `whsec_` signing secret: shown in this answer only. */
-  secret: string;
-}
-
-export interface ReplayedWebhookDeliveries {
-  /** How many failed deliveries were started again. */
-  replayed: number;
-}
-
-export interface WebhookDelivery {
-  /** The Standard Webhooks `webhook-id`. */
-  id: string;
-  eventType: WebhookEventType;
-  status: 'pending' | 'delivered' | 'failed';
-  attemptCount: number;
-  createdAt: string;
-  deliveredAt: string | null;
-  attempts: {
-    attemptedAt: string;
-    /** `null` when no HTTP response came back: see `error`. */
-    statusCode: number | null;
-    latencyMs: number;
-    responseSnippet: string | null;
-    error: string | null;
-  }[];
-}
+export type InvitationLookup = AnswerBody<Routes['lookupInvitation'], 200>;
+export type AcceptedInvitation = AnswerBody<Routes['acceptInvitation'], 200>;
+export type DeclinedInvitation = AnswerBody<Routes['declineInvitation'], 200>;
+export type RegistrationResult = AnswerBody<Routes['registerUser'], 200>;
+export type BulkImport = AnswerBody<Routes['importInvitations'], 202>;
+export type BulkImportSummary = AnswerBody<Routes['cancelBulkImport'], 202>;
+export type Member = AnswerBody<Routes['getMember'], 200>;
+export type JoinedMember = AnswerBody<Routes['joinWithCode'], 201>;
+export type InvitationCode = AnswerBody<Routes['getInvitationCode'], 200>;
+export type EmailTemplate = AnswerBody<Routes['getEmailTemplate'], 200>;
+export type EmailTemplateName = EmailTemplate['name'];
+export type RenderedEmail = AnswerBody<Routes['previewEmailTemplate'], 200>;
+export type WebhookEndpoint = AnswerBody<Routes['getWebhookEndpoint'], 200>;
+/** With the `whsec_` signing secret: shown in this answer only. */
+export type CreatedWebhookEndpoint = AnswerBody<Routes['createWebhookEndpoint'], 201>;
+export type ReplayedWebhookDeliveries = AnswerBody<Routes['replayWebhookDeliveries'], 202>;
+export type WebhookDelivery = AnswerBody<Routes['replayWebhookDelivery'], 202>;

@@ -1,12 +1,10 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bulkView, findBulkImport } from '../../activities/bulk-store';
+import { bulkSummary, bulkView, findBulkImport } from '../../activities/bulk-store';
 import { bulkWorkflowId } from '../../domain/bulk';
 import {
   BulkInputError,
-  bulkCsvQuerySchema,
-  bulkJsonSchema,
   checkBulkRows,
   entriesToRows,
   parsePastedList,
@@ -23,7 +21,9 @@ import { bulkImportWorkflow, cancelBulkUpdate } from '../../workflows/bulk-impor
 import type { ApiContext } from '../context';
 import { seatsTaken } from '../../activities/claims';
 import { Problem } from '../problem';
-import { parse, parseBody, withCheckedPathParams } from '../validate';
+import { routes } from '../../contract';
+import type { Parsed } from '../../contract/route';
+import { serve } from '../serve';
 import { authorizedWorkspace } from '../workspace-store';
 
 /** What one import request asks for, whichever form it came in. */
@@ -38,7 +38,7 @@ interface BulkRequest {
   phoneConsent: boolean;
 }
 
-function readRequest(req: Request): BulkRequest {
+function readRequest(body: Parsed<typeof routes.importInvitations>['body']): BulkRequest {
   const read = <T>(rows: () => T) => {
     try {
       return rows();
@@ -48,12 +48,12 @@ function readRequest(req: Request): BulkRequest {
       throw new Problem('validation_failed', error.message, [{ field: error.field, message: error.message }]);
     }
   };
-  if (req.is('text/csv')) {
-    const query = parse(bulkCsvQuerySchema, req.query, 'query');
+  if (body.csv) {
+    const { query } = body;
     const inviter = { userId: query.inviterUserId, roles: query.inviterRoles, name: query.inviterName };
-    return { ...query, inviter, rows: read(() => parseCsv(typeof req.body === 'string' ? req.body : '')) };
+    return { ...query, inviter, rows: read(() => parseCsv(body.text)) };
   }
-  const input = parseBody(bulkJsonSchema, req);
+  const input = body.json;
   const rows = read(() => (input.entries ? entriesToRows(input.entries) : parsePastedList(input.emails ?? '')));
   return { ...input, rows };
 }
@@ -157,12 +157,11 @@ async function insertImport(
  * started by a bulk workflow, the others say why not.
  */
 export function bulkRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
-  const base = '/v1/workspaces/:ws/invitations/bulk';
+  const router = Router();
 
-  router.post(base, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const request = readRequest(req);
+  serve(router, routes.importInvitations, async ({ params, body }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const request = readRequest(body);
     const rows = checkBulkRows(request.rows, {
       defaultRoles: request.roles ?? [workspace.settings.defaultRole],
       defaultGroups: request.groups ?? [],
@@ -192,25 +191,27 @@ export function bulkRouter(ctx: ApiContext): Router {
       throw error;
     }
     const bulk = (await findBulkImport(em, bulkId))!;
-    res
-      .status(202)
-      .location(`/v1/workspaces/${workspace.id}/invitations/bulk/${bulkId}`)
-      .json(await bulkView(ctx.orm, bulk, true));
+    return {
+      status: 202,
+      body: await bulkView(ctx.orm, bulk),
+      headers: { location: `/v1/workspaces/${workspace.id}/invitations/bulk/${bulkId}` },
+    };
   });
 
-  async function importOf(req: Request<{ ws: string; id: string }>) {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const bulk = await findBulkImport(ctx.orm.em.fork(), req.params.id, workspace.id);
-    if (!bulk) throw new Problem('not_found', `no bulk import "${req.params.id}" in this workspace`);
+  async function importOf(req: Request, { ws, id }: { ws: string; id: string }) {
+    const workspace = await authorizedWorkspace(ctx.orm, req, ws);
+    const bulk = await findBulkImport(ctx.orm.em.fork(), id, workspace.id);
+    if (!bulk) throw new Problem('not_found', `no bulk import "${id}" in this workspace`);
     return bulk;
   }
 
-  router.get(`${base}/:id`, async (req, res) => {
-    res.json(await bulkView(ctx.orm, await importOf(req), true));
-  });
+  serve(router, routes.getBulkImport, async ({ params }, req) => ({
+    status: 200,
+    body: await bulkView(ctx.orm, await importOf(req, params)),
+  }));
 
-  router.post(`${base}/:id/cancel`, async (req, res) => {
-    const bulk = await importOf(req);
+  serve(router, routes.cancelBulkImport, async ({ params }, req) => {
+    const bulk = await importOf(req, params);
     try {
       await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
         ctx.temporal.workflow.getHandle(bulkWorkflowId(bulk.id)).executeUpdate(cancelBulkUpdate),
@@ -219,7 +220,7 @@ export function bulkRouter(ctx: ApiContext): Router {
       // An import that already ended has nothing left to cancel.
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
-    res.status(202).json(await bulkView(ctx.orm, (await findBulkImport(ctx.orm.em.fork(), bulk.id))!, false));
+    return { status: 202, body: await bulkSummary(ctx.orm, (await findBulkImport(ctx.orm.em.fork(), bulk.id))!) };
   });
 
   return router;

@@ -1,24 +1,13 @@
 import type { Payload } from '@temporalio/common';
 import { Router, type Request, type RequestHandler } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { EncryptionCodec, PayloadDecryptionError } from '../../runtime/payload-codec';
-import { authenticate, requirePlatformKey } from '../auth';
+import { authenticate } from '../auth';
+import { routes } from '../../contract';
+import { codecPayloadsSchema } from '../../contract/operators';
+import { serve } from '../serve';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
-import { parseBody } from '../validate';
-
-/** Protobuf JSON writes bytes as base64, standard or URL-safe. */
-const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
-
-/** Temporal's remote codec protocol: what the Temporal UI and `temporal --codec-endpoint` send, and get back. */
-export const codecPayloadsSchema = z.object({
-  payloads: z.array(
-    z.object({
-      metadata: z.record(z.string(), base64).optional(),
-      data: base64.optional(),
-    }),
-  ),
-});
 
 type JsonPayload = z.infer<typeof codecPayloadsSchema>['payloads'][number];
 
@@ -71,36 +60,45 @@ export function codecRouter(ctx: ApiContext): Router {
   // so its own origin is let in without a key, and only from this machine.
   const fromLocalDevUi = (req: Request) => keyless.has(req.get('origin') ?? '') && isLoopback(req.ip);
 
-  const operatorOnly: RequestHandler = async (req, res, next) => {
-    if (!fromLocalDevUi(req)) {
-      await byApiKey(req, res, () => undefined);
-      requirePlatformKey(req);
-    }
+  // That UI acts as an operator would, with the platform's reach.
+  const localDevUi = { keyId: 'local-dev-ui', scope: 'platform', workspaceId: null } as const;
+  const identified: RequestHandler = async (req, res, next) => {
+    if (fromLocalDevUi(req)) req.caller = localDevUi;
+    else await byApiKey(req, res, () => undefined);
     next();
   };
 
-  router.post('/codec/encode', operatorOnly, async (req, res) => {
-    const { payloads } = parseBody(codecPayloadsSchema, req);
-    res.json({ payloads: (await codec.encode(payloads.map(fromJson))).map(toJson) });
-  });
+  serve(
+    router,
+    routes.codecEncode,
+    async ({ body: { payloads } }) => ({
+      status: 200,
+      body: { payloads: (await codec.encode(payloads.map(fromJson))).map(toJson) },
+    }),
+    [identified],
+  );
 
-  router.post('/codec/decode', operatorOnly, async (req, res) => {
-    const { payloads } = parseBody(codecPayloadsSchema, req);
-    const decoded = await Promise.all(
-      payloads.map(async (payload, index) => {
-        try {
-          const [plain] = await codec.decode([fromJson(payload)]);
-          return toJson(plain!);
-        } catch (error) {
-          if (!(error instanceof PayloadDecryptionError)) throw error;
-          throw new Problem('validation_failed', error.message, [
-            { field: `/payloads/${index}`, message: error.message },
-          ]);
-        }
-      }),
-    );
-    res.json({ payloads: decoded });
-  });
+  serve(
+    router,
+    routes.codecDecode,
+    async ({ body: { payloads } }) => {
+      const decoded = await Promise.all(
+        payloads.map(async (payload, index) => {
+          try {
+            const [plain] = await codec.decode([fromJson(payload)]);
+            return toJson(plain!);
+          } catch (error) {
+            if (!(error instanceof PayloadDecryptionError)) throw error;
+            throw new Problem('validation_failed', error.message, [
+              { field: `/payloads/${index}`, message: error.message },
+            ]);
+          }
+        }),
+      );
+      return { status: 200, body: { payloads: decoded } };
+    },
+    [identified],
+  );
 
   return router;
 }

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { isDatabaseReady } from '../../db/orm';
 import { metricsContentType, metricsText } from '../../runtime/metrics-text';
-import { authenticate, requirePlatformKey } from '../auth';
+import { authenticate } from '../auth';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 import type { ApiContext } from '../context';
 
 /** Readiness answers fast: a probe that waits on a dead dependency tells nothing. */
@@ -11,12 +13,10 @@ export function healthRouter({ orm, temporal, sdkMetricsUrl }: ApiContext): Rout
   const router = Router();
 
   /** Alive: the process answers. Says nothing of its dependencies, so it never flaps with them. */
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  serve(router, routes.liveness, () => Promise.resolve({ status: 200, body: { status: 'ok' } }));
 
   /** Ready: PostgreSQL and Temporal both answer, so requests can be served. */
-  router.get('/readyz', async (_req, res) => {
+  serve(router, routes.readiness, async () => {
     const [database, temporalReady] = await Promise.all([
       isDatabaseReady(orm),
       temporal
@@ -25,9 +25,10 @@ export function healthRouter({ orm, temporal, sdkMetricsUrl }: ApiContext): Rout
         .catch(() => false),
     ]);
     const ready = database && temporalReady;
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal: temporalReady } });
+    const checks = { database, temporal: temporalReady };
+    return ready
+      ? { status: 200, body: { status: 'ok', checks } }
+      : { status: 503, body: { status: 'unavailable', checks } };
   });
 
   /**
@@ -35,10 +36,16 @@ export function healthRouter({ orm, temporal, sdkMetricsUrl }: ApiContext): Rout
    * config): no label carries personal data, but the API's port faces hosts,
    * and the figures tell how a platform uses inviteflow.
    */
-  router.get('/metrics', authenticate(orm), async (req, res) => {
-    requirePlatformKey(req);
-    res.type(metricsContentType).send(await metricsText(sdkMetricsUrl));
-  });
+  serve(
+    router,
+    routes.metrics,
+    async (_input, _req, res) => {
+      // The exposition format's own version parameter, beyond `text/plain`.
+      res.type(metricsContentType);
+      return { status: 200, body: await metricsText(sdkMetricsUrl) };
+    },
+    [authenticate(orm)],
+  );
 
   return router;
 }

@@ -1,36 +1,35 @@
 import { Router } from 'express';
-import { invitationCodeView, updateInvitationCodeSchema } from '../../domain/invitation-code';
+import { invitationCodeView } from '../../domain/invitation-code';
+import { routes } from '../../contract';
 import type { ApiContext } from '../context';
 import { CodeTaken, getInvitationCode, rotateInvitationCode, updateInvitationCode } from '../invitation-code-store';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
-import { parseBody, withCheckedPathParams } from '../validate';
+import { serve } from '../serve';
 import { authorizedWorkspace } from '../workspace-store';
 
 /** The workspace's invitation code, which hosts show their admins to share. */
 export function invitationCodeRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
-  const path = '/v1/workspaces/:ws/invitation-code';
+  const router = Router();
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts);
 
-  router.get(path, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    res.json(invitationCodeView(await getInvitationCode(ctx.orm, workspace.id)));
+  serve(router, routes.getInvitationCode, async ({ params }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    return { status: 200, body: invitationCodeView(await getInvitationCode(ctx.orm, workspace.id)) };
   });
 
-  router.post(`${path}/rotate`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    res.json(invitationCodeView(await rotateInvitationCode(ctx.orm, workspace.id)));
+  serve(router, routes.rotateInvitationCode, async ({ params }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    return { status: 200, body: invitationCodeView(await rotateInvitationCode(ctx.orm, workspace.id)) };
   });
 
-  router.put(path, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const update = parseBody(updateInvitationCodeSchema, req);
+  serve(router, routes.putInvitationCode, async ({ params, body: update }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
     const write = () => updateInvitationCode(ctx.orm, workspace.id, update);
     // Whether a chosen code is taken tells whether it joins some workspace: rate limited like a join.
     const code = update.code
       ? await guarded(attemptClient(req, { workspaceId: workspace.id }), write, (error) => error instanceof CodeTaken)
       : await write();
-    res.json(invitationCodeView(code));
+    return { status: 200, body: invitationCodeView(code) };
   });
 
   return router;

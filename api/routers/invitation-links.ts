@@ -1,9 +1,5 @@
 import { Router, type Request } from 'express';
-import {
-  acceptInvitationSchema,
-  declineInvitationSchema,
-  lookupInvitationQuerySchema,
-} from '../../domain/invitation-input';
+import type { InvitationLookup } from '../../domain/invitation-view';
 import { deadLinkRefusals, isDeadLink } from '../../domain/invitation';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { declineUpdate } from '../../workflows/invitation-messages';
@@ -13,7 +9,8 @@ import { getInvitation } from '../invitation-store';
 import { runInvitationUpdate } from '../invitation-workflows';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
-import { parseBody, parseQuery } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 import { getWorkspace } from '../workspace-store';
 
 const invalidTokenDetail = 'this invitation link is not valid';
@@ -62,11 +59,10 @@ export function invitationLinksRouter(ctx: ApiContext): Router {
   }
 
   // A GET never consumes the token: mail scanners and link previews follow links.
-  router.get('/v1/invitations/lookup', async (req, res) => {
-    const { token } = parseQuery(lookupInvitationQuerySchema, req);
+  serve(router, routes.lookupInvitation, async ({ query: { token } }, req) => {
     const invitation = await guarded(attemptClient(req), () => invitationOf(req, token), isForged);
     const workspace = await getWorkspace(ctx.orm, invitation.workspaceId);
-    res.json({
+    const lookup: InvitationLookup = {
       invitation: {
         id: invitation.id,
         status: invitation.status,
@@ -78,27 +74,28 @@ export function invitationLinksRouter(ctx: ApiContext): Router {
         erasedAt: invitation.erasedAt ?? null,
       },
       workspace: { id: workspace.id, name: workspace.name },
-    });
+    };
+    return { status: 200, body: lookup };
   });
 
-  router.post('/v1/invitations/accept', async (req, res) => {
-    const input = parseBody(acceptInvitationSchema, req);
+  serve(router, routes.acceptInvitation, async ({ body: input }, req) => {
     const invitation = await guarded(
       attemptClient(req, { userId: input.userId }),
       () => invitationOf(req, input.token),
       isForged,
     );
     const { userId, email } = input;
-    res.json(await acceptInvitation(ctx, invitation, { userId, email }, 'link').catch(hidingDeadLink));
+    return {
+      status: 200,
+      body: await acceptInvitation(ctx, invitation, { userId, email }, 'link').catch(hidingDeadLink),
+    };
   });
 
-  router.post('/v1/invitations/decline', async (req, res) => {
-    const input = parseBody(declineInvitationSchema, req);
+  serve(router, routes.declineInvitation, async ({ body: input }, req) => {
     const invitation = await guarded(attemptClient(req), () => invitationOf(req, input.token), isForged);
     const by = input.userId;
-    res.json({
-      invitation: await runInvitationUpdate(ctx, invitation.id, declineUpdate, { by }).catch(hidingDeadLink),
-    });
+    const declined = await runInvitationUpdate(ctx, invitation.id, declineUpdate, { by }).catch(hidingDeadLink);
+    return { status: 200, body: { invitation: declined } };
   });
 
   return router;

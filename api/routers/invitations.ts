@@ -3,13 +3,6 @@ import QRCode from 'qrcode';
 import { newId } from '../../domain/ids';
 import { transition } from '../../domain/invitation';
 import { closedInvitationState, invitationView } from '../../domain/invitation-view';
-import {
-  changeInvitationSchema,
-  createInvitationSchema,
-  invitationActionSchema,
-  invitationDecisionSchema,
-  listInvitationsQuerySchema,
-} from '../../domain/invitation-input';
 import { checkMayApprove } from '../../domain/invite-requests';
 import { invitationToStart } from '../../domain/new-invitation';
 import { checkMayInviteAs, grantableRoles } from '../../domain/policies';
@@ -31,21 +24,21 @@ import { getInvitation, listInvitations } from '../invitation-store';
 import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
 import { releaseClaims } from '../../activities/claims';
 import { claimOrFindOpen } from '../open-invitations';
-import { InvitationPrinter, printInvitationQuerySchema } from '../print-invitation';
+import { InvitationPrinter } from '../print-invitation';
 import { Problem } from '../problem';
-import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 import { authorizedWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
 
 export function invitationsRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
-  const base = '/v1/workspaces/:ws/invitations';
+  const router = Router();
   const printer = new InvitationPrinter();
+  const at = (workspaceId: string, id: string) => ({ location: `/v1/workspaces/${workspaceId}/invitations/${id}` });
 
-  router.post(base, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const input = parseBody(createInvitationSchema, req);
-    const opened = invitationToStart(workspace, input, newId('inv'), new Date());
+  serve(router, routes.createInvitation, async ({ params, body }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const opened = invitationToStart(workspace, body, newId('inv'), new Date());
     const { invitation } = opened;
     if (invitation.channels.includes('sms') && !ctx.twilio) {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
@@ -59,73 +52,71 @@ export function invitationsRouter(ctx: ApiContext): Router {
       workspace.settings.seatLimit,
       ctx.temporalTimeoutMs,
     );
-    if (open) {
-      // One open invitation per person: inviting them again answers the one they have.
-      res.status(200).location(`/v1/workspaces/${workspace.id}/invitations/${open.id}`).json(open);
-      return;
-    }
+    // One open invitation per person: inviting them again answers the one they have.
+    if (open) return { status: 200, body: open, headers: at(workspace.id, open.id) };
     const view = await startInvitation(ctx, opened, () => releaseClaims(ctx.orm, invitation.id));
-    res.status(201).location(`/v1/workspaces/${workspace.id}/invitations/${view.id}`).json(view);
+    return { status: 201, body: view, headers: at(workspace.id, view.id) };
   });
 
-  router.get(base, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const query = parseQuery(listInvitationsQuerySchema, req);
+  serve(router, routes.listInvitations, async ({ params, query }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
     const cursor = cursorFromQuery(query.cursor);
-    res.json(await listInvitations(ctx.orm, { ...query, workspaceId: workspace.id, cursor }));
+    return { status: 200, body: await listInvitations(ctx.orm, { ...query, workspaceId: workspace.id, cursor }) };
   });
 
-  router.get(`${base}/:id`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    res.json(await getInvitation(ctx.orm, req.params.id, workspace.id));
+  serve(router, routes.getInvitation, async ({ params }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    return { status: 200, body: await getInvitation(ctx.orm, params.id, workspace.id) };
   });
 
   // Until acceptance; the roles must be the workspace's own.
-  router.patch(`${base}/:id`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const { changer, ...input } = parseBody(changeInvitationSchema, req);
+  serve(router, routes.changeInvitation, async ({ params, body }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const { changer, ...input } = body;
     if (input.roles && changer) checkMayInviteAs('changer', workspace.settings, changer, input.roles);
-    await getInvitation(ctx.orm, req.params.id, workspace.id);
-    res.json(
-      await runInvitationUpdate(ctx, req.params.id, changeUpdate, { ...input, by: input.by ?? changer?.userId }),
-    );
+    await getInvitation(ctx.orm, params.id, workspace.id);
+    const by = input.by ?? changer?.userId;
+    return { status: 200, body: await runInvitationUpdate(ctx, params.id, changeUpdate, { ...input, by }) };
   });
 
   /** The link that was (or will be) emailed: the same for every send of the invitation. */
   const linkTo = (workspace: Workspace, invitationId: string) =>
     acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitationId));
 
-  async function linkOf(req: Request<{ ws: string; id: string }>): Promise<string> {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
+  async function linkOf(req: Request, { ws, id }: { ws: string; id: string }): Promise<string> {
+    const workspace = await authorizedWorkspace(ctx.orm, req, ws);
+    const invitation = await getInvitation(ctx.orm, id, workspace.id);
     return linkTo(workspace, invitation.id);
   }
 
-  router.get(`${base}/:id/link`, async (req, res) => {
-    res.json({ url: await linkOf(req) });
-  });
+  serve(router, routes.getInvitationLink, async ({ params }, req) => ({
+    status: 200,
+    body: { url: await linkOf(req, params) },
+  }));
 
   // QR codes of the same link, for an invitee standing at the admin's screen. Private: the link is the invitation.
-  router.get(`${base}/:id/qr.svg`, async (req, res) => {
-    const svg = await QRCode.toString(await linkOf(req), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    res.type('image/svg+xml').set('cache-control', 'private, no-store').send(svg);
-  });
+  const unstored = { 'cache-control': 'private, no-store' };
+  serve(router, routes.getInvitationQrSvg, async ({ params }, req) => ({
+    status: 200,
+    body: await QRCode.toString(await linkOf(req, params), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    headers: unstored,
+  }));
 
-  router.get(`${base}/:id/qr.png`, async (req, res) => {
-    const png = await QRCode.toBuffer(await linkOf(req), {
+  serve(router, routes.getInvitationQrPng, async ({ params }, req) => ({
+    status: 200,
+    body: await QRCode.toBuffer(await linkOf(req, params), {
       type: 'png',
       errorCorrectionLevel: 'M',
       margin: 2,
       width: 512,
-    });
-    res.type('image/png').set('cache-control', 'private, no-store').send(png);
-  });
+    }),
+    headers: unstored,
+  }));
 
   // A paper invitation for people reached neither by email nor by phone.
-  router.get(`${base}/:id/print.pdf`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const { size } = parseQuery(printInvitationQuerySchema, req);
-    const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
+  serve(router, routes.printInvitation, async ({ params, query }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
     const pdf = await printer.render(
       {
         workspaceName: workspace.name,
@@ -137,64 +128,59 @@ export function invitationsRouter(ctx: ApiContext): Router {
         expiresAt: invitation.expiresAt,
       },
       [invitation.locale, workspace.settings.locale],
-      size,
+      query.size,
     );
-    res
-      .type('application/pdf')
-      .set({
-        'content-disposition': `inline; filename="invitation-${invitation.id}.pdf"`,
-        'cache-control': 'private, no-store',
-      })
-      .send(pdf);
+    return {
+      status: 200,
+      body: pdf,
+      headers: { 'content-disposition': `inline; filename="invitation-${invitation.id}.pdf"`, ...unstored },
+    };
   });
 
   // The invitee's right to erasure: a running invitation forgets in its workflow, a closed one in the projection.
-  router.delete(`${base}/:id/personal-data`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const { by } = parseQuery(invitationActionSchema, req);
-    await getInvitation(ctx.orm, req.params.id, workspace.id);
-    res.json(
-      await runInvitationUpdate(ctx, req.params.id, eraseUpdate, { by }, async (closed) => {
-        const state = closedInvitationState(closed);
-        const erased = transition(state, { type: 'erase', by }, new Date());
-        if (erased === state) return closed;
-        await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, await writeTransition(ctx.orm, erased));
-        return invitationView(erased);
-      }),
-    );
+  serve(router, routes.eraseInvitee, async ({ params, query: { by } }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    await getInvitation(ctx.orm, params.id, workspace.id);
+    const erased = await runInvitationUpdate(ctx, params.id, eraseUpdate, { by }, async (closed) => {
+      const state = closedInvitationState(closed);
+      const next = transition(state, { type: 'erase', by }, new Date());
+      if (next === state) return closed;
+      await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, await writeTransition(ctx.orm, next));
+      return invitationView(next);
+    });
+    return { status: 200, body: erased };
   });
 
-  for (const [action, update] of [
-    ['send', sendUpdate],
-    ['resend', resendUpdate],
-    ['revoke', revokeUpdate],
+  for (const [route, update] of [
+    [routes.sendInvitation, sendUpdate],
+    [routes.resendInvitation, resendUpdate],
+    [routes.revokeInvitation, revokeUpdate],
   ] as const) {
-    router.post(`${base}/:id/${action}`, async (req, res) => {
-      const workspace = await authorizedWorkspace(ctx.orm, req);
-      const input = parseBody(invitationActionSchema, req);
-      await getInvitation(ctx.orm, req.params.id, workspace.id);
-      res.json(await runInvitationUpdate(ctx, req.params.id, update, input));
+    serve(router, route, async ({ params, body }, req) => {
+      const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+      await getInvitation(ctx.orm, params.id, workspace.id);
+      return { status: 200, body: await runInvitationUpdate(ctx, params.id, update, body) };
     });
   }
 
-  for (const action of ['approve', 'reject'] as const) {
-    router.post(`${base}/:id/${action}`, async (req, res) => {
-      const workspace = await authorizedWorkspace(ctx.orm, req);
-      const { approver } = parseBody(invitationDecisionSchema, req);
-      const invitation = await getInvitation(ctx.orm, req.params.id, workspace.id);
-      checkMayApprove(workspace.settings, approver, invitation.roles);
-      const by = approver.userId;
-      res.json(
-        action === 'approve'
-          ? // The run checks the roles again as they are when it approves: a change may have come in between.
-            await runInvitationUpdate(ctx, req.params.id, approveUpdate, {
-              by,
-              grantable: grantableRoles(workspace.settings, approver),
-            })
-          : await runInvitationUpdate(ctx, req.params.id, rejectUpdate, { by }),
-      );
-    });
-  }
+  serve(router, routes.approveInvitation, async ({ params, body: { approver } }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
+    checkMayApprove(workspace.settings, approver, invitation.roles);
+    // The run checks the roles again as they are when it approves: a change may have come in between.
+    const grantable = grantableRoles(workspace.settings, approver);
+    return {
+      status: 200,
+      body: await runInvitationUpdate(ctx, params.id, approveUpdate, { by: approver.userId, grantable }),
+    };
+  });
+
+  serve(router, routes.rejectInvitation, async ({ params, body: { approver } }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
+    checkMayApprove(workspace.settings, approver, invitation.roles);
+    return { status: 200, body: await runInvitationUpdate(ctx, params.id, rejectUpdate, { by: approver.userId }) };
+  });
 
   return router;
 }

@@ -1,26 +1,25 @@
 import { Router } from 'express';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
-import { joinWithCodeSchema } from '../../domain/invitation-code';
 import { joinWithCode } from '../code-join';
 import type { ApiContext } from '../context';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
-import { parseBody } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 
 /** Joining a workspace with its invitation code, which one shared message or poster gives everyone at once. */
 export function joinRouter(ctx: ApiContext): Router {
   const router = Router();
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts);
 
-  router.post('/v1/join', async (req, res) => {
-    const input = parseBody(joinWithCodeSchema, req);
+  serve(router, routes.joinWithCode, async ({ body: input }, req) => {
     const { member, toWake } = await guarded(
       attemptClient(req, { userId: input.userId }),
       () => joinWithCode(ctx.orm, { ...input, callerWorkspaceId: req.caller?.workspaceId ?? null }),
       (error) => error instanceof Problem && error.code === 'invalid_code',
     );
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
-    res.status(201).json({ member });
+    return { status: 201, body: { member } };
   });
 
   return router;

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
-import { listMembersQuerySchema, updateMemberSchema } from '../../domain/member-input';
 import { checkKnownRoles } from '../../domain/policies';
+import { routes } from '../../contract';
 import type { ApiContext } from '../context';
-import { getMember, listMembers, removeMember, updateMember } from '../member-store';
-import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
-import { authorizedWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
+import { getMember, listMembers, removeMember, updateMember } from '../member-store';
+import { serve } from '../serve';
+import { authorizedWorkspace } from '../workspace-store';
 
 /**
  * The people who joined a workspace. Every change is announced by a webhook
@@ -14,41 +14,38 @@ import { cursorFromQuery } from '../cursor';
  * `member.updated` or `member.removed` never misses one.
  */
 export function membersRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
-  const base = '/v1/workspaces/:ws/members';
+  const router = Router();
 
-  router.get(base, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const query = parseQuery(listMembersQuerySchema, req);
+  serve(router, routes.listMembers, async ({ params, query }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
     const cursor = cursorFromQuery(query.cursor);
-    res.json(await listMembers(ctx.orm, { ...query, workspaceId: workspace.id, cursor }));
+    return { status: 200, body: await listMembers(ctx.orm, { ...query, workspaceId: workspace.id, cursor }) };
   });
 
-  router.get(`${base}/:userId`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    res.json(await getMember(ctx.orm, workspace.id, req.params.userId));
+  serve(router, routes.getMember, async ({ params }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    return { status: 200, body: await getMember(ctx.orm, workspace.id, params.userId) };
   });
 
-  router.patch(`${base}/:userId`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const patch = parseBody(updateMemberSchema, req);
+  serve(router, routes.updateMember, async ({ params, body: patch }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
     if (patch.roles) checkKnownRoles(workspace.settings, patch.roles);
     const { member, toWake } = await updateMember(
       ctx.orm,
       workspace.id,
-      req.params.userId,
+      params.userId,
       patch,
       workspace.settings.seatLimit,
     );
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
-    res.json(member);
+    return { status: 200, body: member };
   });
 
-  router.delete(`${base}/:userId`, async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const { toWake } = await removeMember(ctx.orm, workspace.id, req.params.userId);
+  serve(router, routes.removeMember, async ({ params }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const { toWake } = await removeMember(ctx.orm, workspace.id, params.userId);
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
-    res.status(204).end();
+    return { status: 204 };
   });
 
   return router;

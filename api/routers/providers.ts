@@ -1,12 +1,13 @@
-import express, { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import twilio from 'twilio';
-import { twilioCallbackQuerySchema, twilioOutcome, twilioStatusSchema } from '../../domain/delivery-reports';
+import { twilioOutcome } from '../../domain/delivery-reports';
 import { invitationWorkflowId } from '../../domain/invitation';
 import { reportDeliveryUpdate } from '../../workflows/invitation-messages';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
-import { parseBody, parseQuery } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 
 /**
  * Callbacks from delivery providers. They carry no API key: Twilio signs each
@@ -15,20 +16,24 @@ import { parseBody, parseQuery } from '../validate';
 export function providersRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  router.post(
-    '/v1/providers/twilio/status',
-    express.urlencoded({ extended: false, limit: '64kb' }),
-    async (req, res) => {
-      if (!ctx.twilio) throw new Problem('not_found', 'SMS is not configured on this server');
-      const signature = req.header('x-twilio-signature');
-      // The URL Twilio signed is the one the worker gave it, on PUBLIC_BASE_URL, whatever proxies are in between.
-      const url = `${ctx.publicBaseUrl.replace(/\/$/, '')}${req.originalUrl}`;
-      const params = (req.body ?? {}) as Record<string, string>;
-      if (!signature || !twilio.validateRequest(ctx.twilio.authToken, signature, url, params)) {
-        throw new Problem('forbidden', 'the X-Twilio-Signature header does not match the request');
-      }
-      const { invitation, send, reminder } = parseQuery(twilioCallbackQuerySchema, req);
-      const status = parseBody(twilioStatusSchema, req);
+  // Checked before the fields are read: an unsigned request learns nothing of what they should be.
+  const signedByTwilio: RequestHandler = (req, _res, next) => {
+    if (!ctx.twilio) throw new Problem('not_found', 'SMS is not configured on this server');
+    const signature = req.header('x-twilio-signature');
+    // The URL Twilio signed is the one the worker gave it, on PUBLIC_BASE_URL, whatever proxies are in between.
+    const url = `${ctx.publicBaseUrl.replace(/\/$/, '')}${req.originalUrl}`;
+    const params = (req.body ?? {}) as Record<string, string>;
+    if (!signature || !twilio.validateRequest(ctx.twilio.authToken, signature, url, params)) {
+      throw new Problem('forbidden', 'the X-Twilio-Signature header does not match the request');
+    }
+    next();
+  };
+
+  serve(
+    router,
+    routes.twilioStatusCallback,
+    async ({ query, body: status }, req) => {
+      const { invitation, send, reminder } = query;
       const outcome = twilioOutcome(status);
       if (outcome) {
         const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitation));
@@ -52,8 +57,9 @@ export function providersRouter(ctx: ApiContext): Router {
           req.log.info({ invitationId: invitation }, 'delivery report for a closed invitation ignored');
         }
       }
-      res.status(204).end();
+      return { status: 204 };
     },
+    [signedByTwilio],
   );
 
   return router;

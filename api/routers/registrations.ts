@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { emailKey } from '../../domain/contact';
 import { RuleViolation } from '../../domain/error-codes';
-import { matchMethod, registrationSchema } from '../../domain/registration';
+import { matchMethod, type RegistrationResult } from '../../domain/registration';
 import { acceptInvitation } from '../acceptance';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
-import { parseBody } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 
 interface Candidate {
   id: string;
@@ -24,8 +25,7 @@ interface Candidate {
 export function registrationsRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  router.post('/v1/registrations', async (req, res) => {
-    const registration = parseBody(registrationSchema, req);
+  serve(router, routes.registerUser, async ({ body: registration }, req) => {
     const scoped = req.caller?.scope === 'workspace' ? req.caller.workspaceId : null;
     const candidates = await ctx.orm.em.fork().execute<Candidate[]>(
       `select id, workspace_id, email, phone, phone_consent, user_id from invitations
@@ -33,8 +33,8 @@ export function registrationsRouter(ctx: ApiContext): Router {
        order by created_at, id`,
       [registration.email ? emailKey(registration.email) : null, registration.phone ?? null, scoped, scoped],
     );
-    const matched: { invitationId: string; workspaceId: string; method: string }[] = [];
-    const skipped: { invitationId: string; workspaceId: string; code: string }[] = [];
+    const matched: RegistrationResult['matched'] = [];
+    const skipped: RegistrationResult['skipped'] = [];
     for (const candidate of candidates) {
       const method = matchMethod({ ...candidate, phoneConsent: candidate.phone_consent }, registration);
       if (!method) continue;
@@ -54,7 +54,7 @@ export function registrationsRouter(ctx: ApiContext): Router {
         else throw error;
       }
     }
-    res.json({ userId: registration.userId, matched, skipped });
+    return { status: 200, body: { userId: registration.userId, matched, skipped } };
   });
 
   return router;

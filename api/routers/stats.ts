@@ -1,18 +1,19 @@
 import { Router } from 'express';
-import { statsPeriod, statsQuerySchema } from '../../domain/stats';
+import { statsPeriod } from '../../domain/stats';
+import { routes } from '../../contract';
 import type { ApiContext } from '../context';
+import { serve } from '../serve';
 import { workspaceStats } from '../stats-store';
-import { parseQuery, withCheckedPathParams } from '../validate';
 import { authorizedWorkspace } from '../workspace-store';
 
 /** The invitation funnel of a workspace over a period, read from the projection. */
 export function statsRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
+  const router = Router();
 
-  router.get('/v1/workspaces/:ws/stats', async (req, res) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req);
-    const period = statsPeriod(parseQuery(statsQuerySchema, req), new Date());
-    res.json(await workspaceStats(ctx.orm, workspace.id, period));
+  serve(router, routes.getWorkspaceStats, async ({ params, query }, req) => {
+    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    const period = statsPeriod(query, new Date());
+    return { status: 200, body: await workspaceStats(ctx.orm, workspace.id, period) };
   });
 
   return router;

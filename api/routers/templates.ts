@@ -1,35 +1,28 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { createTemplateOverrides } from '../../activities/email-template-overrides';
 import { EmailTemplates } from '../../activities/email-templates';
 import { parseDuration } from '../../domain/duration';
 import {
   checkTemplates,
-  emailTemplateSchema,
-  previewTemplateSchema,
-  templatePathSchema,
+  type EmailTemplateName,
   type EmailTemplateSources,
+  type EmailTemplateView,
 } from '../../domain/email-template';
 import { acceptLink } from '../../domain/workspace';
 import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
-import { parse, parseBody, withCheckedPathParams } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 import { getWorkspace } from '../workspace-store';
 
 /** A workspace's own wording of its emails, per template and language, checked when saved. */
 export function templatesRouter(ctx: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
+  const router = Router();
   const templates = new EmailTemplates();
   const overrides = createTemplateOverrides(ctx.orm);
-  const path = '/v1/workspaces/:ws/templates/:name/:locale';
 
-  function pathOf(req: Request) {
-    const params = parse(templatePathSchema, req.params, 'path');
-    authorizeWorkspace(req, params.ws);
-    return params;
-  }
-
-  async function stored(ws: string, name: string, locale: string) {
+  async function stored(ws: string, name: EmailTemplateName, locale: string): Promise<EmailTemplateView> {
     const [row] = await ctx.orm.em
       .fork()
       .execute<(EmailTemplateSources & { updated_at: Date })[]>(
@@ -41,9 +34,8 @@ export function templatesRouter(ctx: ApiContext): Router {
     return { workspaceId: ws, name, locale, subject, html, text, updatedAt: new Date(updatedAt).toISOString() };
   }
 
-  router.put(path, async (req, res) => {
-    const { ws, name, locale } = pathOf(req);
-    const sources = parseBody(emailTemplateSchema, req);
+  serve(router, routes.putEmailTemplate, async ({ params: { ws, name, locale }, body: sources }, req) => {
+    authorizeWorkspace(req, ws);
     checkTemplates(sources);
     await getWorkspace(ctx.orm, ws);
     await ctx.orm.em.fork().execute(
@@ -52,27 +44,25 @@ export function templatesRouter(ctx: ApiContext): Router {
        set subject = excluded.subject, html = excluded.html, text = excluded.text, updated_at = now()`,
       [ws, name, locale, sources.subject, sources.html, sources.text],
     );
-    res.json(await stored(ws, name, locale));
+    return { status: 200, body: await stored(ws, name, locale) };
   });
 
-  router.get(path, async (req, res) => {
-    const { ws, name, locale } = pathOf(req);
-    res.json(await stored(ws, name, locale));
+  serve(router, routes.getEmailTemplate, async ({ params: { ws, name, locale } }, req) => {
+    authorizeWorkspace(req, ws);
+    return { status: 200, body: await stored(ws, name, locale) };
   });
 
-  router.delete(path, async (req, res) => {
-    const { ws, name, locale } = pathOf(req);
+  serve(router, routes.deleteEmailTemplate, async ({ params: { ws, name, locale } }, req) => {
+    authorizeWorkspace(req, ws);
     await stored(ws, name, locale);
     await ctx.orm.em
       .fork()
       .execute('delete from email_templates where workspace_id = ? and name = ? and locale = ?', [ws, name, locale]);
-    res.status(204).end();
+    return { status: 204 };
   });
 
-  router.post('/v1/workspaces/:ws/templates/:name/preview', async (req, res) => {
-    const { ws, name } = parse(templatePathSchema.omit({ locale: true }), req.params, 'path');
+  serve(router, routes.previewEmailTemplate, async ({ params: { ws, name }, body: { locale, draft } }, req) => {
     authorizeWorkspace(req, ws);
-    const { locale, draft } = parseBody(previewTemplateSchema, req);
     if (draft) checkTemplates(draft);
     const workspace = await getWorkspace(ctx.orm, ws);
     const wanted = locale ?? workspace.settings.locale;
@@ -87,7 +77,7 @@ export function templatesRouter(ctx: ApiContext): Router {
       link: acceptLink(workspace.settings, ctx.publicBaseUrl, 'sample-token'),
       expiresAt: new Date(Date.now() + ttlMs).toISOString(),
     };
-    res.json(templates.render(name, [wanted, workspace.settings.locale], sample, sources));
+    return { status: 200, body: templates.render(name, [wanted, workspace.settings.locale], sample, sources) };
   });
 
   return router;

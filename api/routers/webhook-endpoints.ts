@@ -14,19 +14,13 @@ import {
 } from '../../db/entities';
 import { newId } from '../../domain/ids';
 import { SecretBox } from '../../domain/secret-box';
-import {
-  createWebhookEndpointSchema,
-  listWebhookDeliveriesQuery,
-  replayWebhookDeliveriesSchema,
-  rotateWebhookSecretSchema,
-  updateWebhookEndpointSchema,
-  webhookEndpointView,
-} from '../../domain/webhook-events';
+import { webhookEndpointView, type WebhookDelivery } from '../../domain/webhook-events';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
 import { cursorFromQuery, encodeCursor } from '../cursor';
 import { Problem } from '../problem';
-import { parseBody, parseQuery, withCheckedPathParams } from '../validate';
+import { routes } from '../../contract';
+import { serve } from '../serve';
 
 /** Standard Webhooks secrets: `whsec_` and base64 of 32 random bytes. */
 function newSigningSecret(): string {
@@ -39,7 +33,7 @@ export function webhookEndpointsRouter(
     webhookAllowedNetworks?: readonly string[];
   },
 ): Router {
-  const router = withCheckedPathParams(Router());
+  const router = Router();
   const secrets = new SecretBox(ctx.secret);
 
   /** Platform-wide endpoints need a platform key; a workspace key manages its own. */
@@ -48,11 +42,11 @@ export function webhookEndpointsRouter(
     else authorizeWorkspace(req, workspaceId);
   }
 
-  async function endpointOf(req: Request<{ id: string }>): Promise<WebhookEndpointRow> {
-    const row = await ctx.orm.em.fork().findOne(WebhookEndpointSchema, req.params.id);
+  async function endpointOf(req: Request, id: string): Promise<WebhookEndpointRow> {
+    const row = await ctx.orm.em.fork().findOne(WebhookEndpointSchema, id);
     // A workspace key sees its own endpoints only; any other, platform-wide ones included, is as good as missing.
     const reachable = row && (req.caller?.scope === 'platform' || req.caller?.workspaceId === row.workspaceId);
-    if (!reachable) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${req.params.id}"`);
+    if (!reachable) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${id}"`);
     return row;
   }
 
@@ -99,7 +93,7 @@ export function webhookEndpointsRouter(
     return replayed;
   }
 
-  async function deliveryViews(deliveries: WebhookDeliveryRow[]) {
+  async function deliveryViews(deliveries: WebhookDeliveryRow[]): Promise<WebhookDelivery[]> {
     const attempts = await ctx.orm.em
       .fork()
       .find(
@@ -126,8 +120,7 @@ export function webhookEndpointsRouter(
     }));
   }
 
-  router.post('/v1/webhook-endpoints', async (req, res) => {
-    const input = parseBody(createWebhookEndpointSchema, req);
+  serve(router, routes.createWebhookEndpoint, async ({ body: input }, req) => {
     authorizeEndpoint(req, input.workspaceId);
     await checkTarget(input.url);
     const secret = newSigningSecret();
@@ -150,25 +143,25 @@ export function webhookEndpointsRouter(
     await em.flush();
     await em.refresh(row);
     // The only time the secret is shown.
-    res.status(201).json({ ...webhookEndpointView(row), secret });
+    return { status: 201, body: { ...webhookEndpointView(row), secret } };
   });
 
-  router.get('/v1/webhook-endpoints', async (req, res) => {
+  serve(router, routes.listWebhookEndpoints, async (_input, req) => {
     const caller = req.caller;
     const where = caller?.scope === 'workspace' ? { workspaceId: caller.workspaceId } : {};
     const rows = await ctx.orm.em
       .fork()
       .find(WebhookEndpointSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    res.json({ data: rows.map(webhookEndpointView), nextCursor: null });
+    return { status: 200, body: { data: rows.map(webhookEndpointView), nextCursor: null } };
   });
 
-  router.get('/v1/webhook-endpoints/:id', async (req, res) => {
-    res.json(webhookEndpointView(await endpointOf(req)));
-  });
+  serve(router, routes.getWebhookEndpoint, async ({ params }, req) => ({
+    status: 200,
+    body: webhookEndpointView(await endpointOf(req, params.id)),
+  }));
 
-  router.patch('/v1/webhook-endpoints/:id', async (req, res) => {
-    const input = parseBody(updateWebhookEndpointSchema, req);
-    const endpoint = await endpointOf(req);
+  serve(router, routes.updateWebhookEndpoint, async ({ params, body: input }, req) => {
+    const endpoint = await endpointOf(req, params.id);
     if (input.url !== undefined) await checkTarget(input.url);
     const em = ctx.orm.em.fork();
     const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
@@ -179,18 +172,17 @@ export function webhookEndpointsRouter(
     if (input.disabled === true && !row.disabledAt)
       Object.assign(row, { disabledAt: new Date(), disabledReason: 'manual' });
     await em.flush();
-    res.json(webhookEndpointView(row));
+    return { status: 200, body: webhookEndpointView(row) };
   });
 
-  router.delete('/v1/webhook-endpoints/:id', async (req, res) => {
-    const row = await endpointOf(req);
+  serve(router, routes.deleteWebhookEndpoint, async ({ params }, req) => {
+    const row = await endpointOf(req, params.id);
     await ctx.orm.em.fork().nativeDelete(WebhookEndpointSchema, { id: row.id });
-    res.status(204).end();
+    return { status: 204 };
   });
 
-  router.post('/v1/webhook-endpoints/:id/rotate-secret', async (req, res) => {
-    const { graceSeconds } = parseBody(rotateWebhookSecretSchema, req);
-    const endpoint = await endpointOf(req);
+  serve(router, routes.rotateWebhookSecret, async ({ params, body: { graceSeconds } }, req) => {
+    const endpoint = await endpointOf(req, params.id);
     const secret = newSigningSecret();
     const em = ctx.orm.em.fork();
     const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
@@ -201,13 +193,12 @@ export function webhookEndpointsRouter(
       secretCiphertext: secrets.seal(secret),
     });
     await em.flush();
-    res.json({ ...webhookEndpointView(row), secret });
+    return { status: 200, body: { ...webhookEndpointView(row), secret } };
   });
 
-  router.get('/v1/webhook-endpoints/:id/deliveries', async (req, res) => {
-    const query = parseQuery(listWebhookDeliveriesQuery, req);
+  serve(router, routes.listWebhookDeliveries, async ({ params, query }, req) => {
     const cursor = cursorFromQuery(query.cursor);
-    const endpoint = await endpointOf(req);
+    const endpoint = await endpointOf(req, params.id);
     const where: FilterQuery<WebhookDeliveryRow> = {
       endpointId: endpoint.id,
       ...(query.status && { status: query.status }),
@@ -223,36 +214,32 @@ export function webhookEndpointsRouter(
       .find(WebhookDeliverySchema, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 });
     const deliveries = page.slice(0, query.limit);
     const last = deliveries.at(-1);
-    res.json({
-      data: await deliveryViews(deliveries),
-      nextCursor:
-        page.length > query.limit && last
-          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
-          : null,
-    });
+    const nextCursor =
+      page.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null;
+    return { status: 200, body: { data: await deliveryViews(deliveries), nextCursor } };
   });
 
-  router.post('/v1/webhook-endpoints/:id/deliveries/:deliveryId/replay', async (req, res) => {
-    const endpoint = await endpointOf(req);
+  serve(router, routes.replayWebhookDelivery, async ({ params }, req) => {
+    const endpoint = await endpointOf(req, params.id);
     const em = ctx.orm.em.fork();
-    const delivery = await em.findOne(WebhookDeliverySchema, { id: req.params.deliveryId, endpointId: endpoint.id });
+    const delivery = await em.findOne(WebhookDeliverySchema, { id: params.deliveryId, endpointId: endpoint.id });
     if (!delivery) {
-      throw new Problem('webhook_delivery_not_found', `no delivery "${req.params.deliveryId}" to this endpoint`);
+      throw new Problem('webhook_delivery_not_found', `no delivery "${params.deliveryId}" to this endpoint`);
     }
     refuseIfDisabled(endpoint);
     if ((await redeliver(endpoint.id, 'id = ?', [delivery.id])).length === 0) {
       throw new Problem('webhook_delivery_in_progress', `the delivery "${delivery.id}" is being delivered right now`);
     }
     await em.refresh(delivery);
-    res.status(202).json((await deliveryViews([delivery]))[0]);
+    const [view] = await deliveryViews([delivery]);
+    return { status: 202, body: view! };
   });
 
-  router.post('/v1/webhook-endpoints/:id/replay', async (req, res) => {
-    const { since } = parseBody(replayWebhookDeliveriesSchema, req);
-    const endpoint = await endpointOf(req);
+  serve(router, routes.replayWebhookDeliveries, async ({ params, body: { since } }, req) => {
+    const endpoint = await endpointOf(req, params.id);
     refuseIfDisabled(endpoint);
     const replayed = (await redeliver(endpoint.id, `status = 'failed' and created_at >= ?`, [new Date(since)])).length;
-    res.status(202).json({ replayed });
+    return { status: 202, body: { replayed } };
   });
 
   return router;

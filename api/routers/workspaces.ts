@@ -1,24 +1,21 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { upsertWorkspaceSchema, workspaceIdSchema } from '../../domain/workspace';
-import { authorizeWorkspace, requirePlatformKey } from '../auth';
+import { routes } from '../../contract';
+import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
-import { parse, parseBody, withCheckedPathParams } from '../validate';
+import { serve } from '../serve';
 import { getWorkspace, upsertWorkspace } from '../workspace-store';
 
 export function workspacesRouter({ orm }: ApiContext): Router {
-  const router = withCheckedPathParams(Router());
+  const router = Router();
 
-  router.put('/v1/workspaces/:ws', async (req, res) => {
-    const { ws: id } = parse(z.object({ ws: workspaceIdSchema }), req.params, 'path');
-    requirePlatformKey(req);
-    const { workspace, created } = await upsertWorkspace(orm, id, parseBody(upsertWorkspaceSchema, req));
-    res.status(created ? 201 : 200).json(workspace);
+  serve(router, routes.putWorkspace, async ({ params, body }) => {
+    const { workspace, created } = await upsertWorkspace(orm, params.ws, body);
+    return { status: created ? 201 : 200, body: workspace };
   });
 
-  router.get('/v1/workspaces/:ws', async (req, res) => {
-    authorizeWorkspace(req, req.params.ws);
-    res.json(await getWorkspace(orm, req.params.ws));
+  serve(router, routes.getWorkspace, async ({ params }, req) => {
+    authorizeWorkspace(req, params.ws);
+    return { status: 200, body: await getWorkspace(orm, params.ws) };
   });
 
   return router;

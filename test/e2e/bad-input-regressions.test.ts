@@ -50,18 +50,19 @@ function rawExchange(request: string): Promise<string> {
   });
 }
 
+const controlCharacters = 'must not contain control characters';
 test.each([
-  ['DELETE', `/v1/workspaces/${ws}/invitations/%00/personal-data`, 'path.id'],
-  ['GET', `/v1/workspaces/${ws}/invitations/a%00b`, 'path.id'],
-  ['DELETE', '/v1/webhook-endpoints/%00?a.b[]=vvv', 'path.id'],
-  ['GET', '/v1/workspaces/%00', 'path.ws'],
-  ['GET', `/v1/workspaces/${ws}/members/%0A`, 'path.userId'],
-])('%s %s: a control character in a path id is a 422 naming it, not a 500', async (method, target, field) => {
+  ['DELETE', `/v1/workspaces/${ws}/invitations/%00/personal-data`, 'path.id', controlCharacters],
+  ['GET', `/v1/workspaces/${ws}/invitations/a%00b`, 'path.id', controlCharacters],
+  ['DELETE', '/v1/webhook-endpoints/%00?a.b[]=vvv', 'path.id', controlCharacters],
+  ['GET', '/v1/workspaces/%00', 'path.ws', 'must be 1-64 letters, digits, "_", "-" or "."'],
+  ['GET', `/v1/workspaces/${ws}/members/%0A`, 'path.userId', controlCharacters],
+])('%s %s: a control character in a path id is a 422 naming it, not a 500', async (method, target, field, message) => {
   const answer = await send(method, target, method === 'GET' ? undefined : '{}');
 
   expect(answer.status).toBe(422);
   expect(answer.type).toMatch(/^application\/problem\+json/);
-  expect(answer.body.errors).toEqual([{ field, message: 'must not contain control characters' }]);
+  expect(answer.body.errors).toEqual([{ field, message }]);
 });
 
 test('a NUL in a JSON string is a 422 naming the field, before PostgreSQL sees it', async () => {

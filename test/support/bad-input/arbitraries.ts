@@ -28,7 +28,8 @@ export function exampleOf(schema: JsonSchema | undefined): Json {
   if (s.const !== undefined) return s.const;
   if (s.enum) return s.enum[0] ?? null;
   if (s.default !== undefined) return s.default;
-  const choice = s.anyOf?.[0] ?? s.oneOf?.[0] ?? s.allOf?.[0];
+  // With a type of its own, `anyOf` and the like constrain it (which fields are required), they do not replace it.
+  const choice = s.type === undefined ? (s.anyOf?.[0] ?? s.oneOf?.[0] ?? s.allOf?.[0]) : undefined;
   if (choice) return exampleOf(choice);
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   switch (type) {

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
@@ -7,13 +6,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../../../api/app';
 import type { ApiContext } from '../../../api/context';
-import {
-  openApiDocument,
-  invitationViewSchema,
-  problemSchema,
-  workspaceViewSchema,
-  type Operation,
-} from '../../../api/openapi';
+import { openApiDocument, problemSchema, type JsonSchema, type Operation } from '../../../api/openapi';
 import { Problem, problemHandler, sendProblem } from '../../../api/problem';
 import { docsRouter } from '../../../api/routers/docs';
 import { invitationsRouter } from '../../../api/routers/invitations';
@@ -30,16 +23,49 @@ import {
   changeInvitationSchema,
 } from '../../../domain/invitation-input';
 import { joinWithCodeSchema, updateInvitationCodeSchema } from '../../../domain/invitation-code';
-import { invitationView, type InvitationView } from '../../../domain/invitation-view';
+import { invitationView, invitationViewSchema, type InvitationView } from '../../../domain/invitation-view';
 import {
   createWebhookEndpointSchema,
   replayWebhookDeliveriesSchema,
   rotateWebhookSecretSchema,
   updateWebhookEndpointSchema,
 } from '../../../domain/webhook-events';
-import { upsertWorkspaceSchema, workspaceSettingsSchema, type Workspace } from '../../../domain/workspace';
+import {
+  upsertWorkspaceSchema,
+  workspaceSettingsSchema,
+  workspaceViewSchema,
+  type Workspace,
+} from '../../../domain/workspace';
 
 const document = openApiDocument();
+
+const storable = '^[^\\u0000]*$';
+
+/** A request schema without the pattern the document adds to each string it states NUL is refused in. */
+function withoutStorablePattern(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutStorablePattern);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const entries = Object.entries(schema as JsonSchema).flatMap(([key, value]): [string, unknown][] => {
+    if (key === 'pattern' && value === storable) return [];
+    if (key === 'allOf' && Array.isArray(value)) {
+      const rest = value.filter((part) => (part as JsonSchema).pattern !== storable);
+      return rest.length > 0 ? [[key, withoutStorablePattern(rest)]] : [];
+    }
+    return [[key, withoutStorablePattern(value)]];
+  });
+  return Object.fromEntries(entries);
+}
+
+/** Every string a request schema takes, with where it is. */
+function requestStrings(schema: unknown, at = ''): { at: string; schema: JsonSchema }[] {
+  if (Array.isArray(schema)) return schema.flatMap((item, i) => requestStrings(item, `${at}/${i}`));
+  if (schema === null || typeof schema !== 'object') return [];
+  const own = (schema as JsonSchema).type === 'string' ? [{ at, schema: schema as JsonSchema }] : [];
+  return [
+    ...own,
+    ...Object.entries(schema as JsonSchema).flatMap(([key, value]) => requestStrings(value, `${at}/${key}`)),
+  ];
+}
 
 const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
@@ -99,7 +125,9 @@ function servedRoutes(): string[] {
     }
   };
   walk(createApp(ctx, { extraRoutes: [] }).router.stack, '');
-  return routes.map((route) => route.replace(/:(\w+)/g, '{$1}')).filter((route) => !selfDescription.has(route));
+  return routes
+    .map((route) => route.replace(/:(\w+)/g, '{$1}'))
+    .filter((route) => !selfDescription.has(route) && !route.startsWith('GET /docs/assets/'));
 }
 
 async function listen(app: Express): Promise<{ url: string; server: Server }> {
@@ -165,10 +193,8 @@ describe('OpenAPI document', () => {
       ['joinWithCode', joinWithCodeSchema],
     ] as const) {
       const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: 'input' });
-      expect({ operationId, schema: operation(operationId).requestBody?.content['application/json']?.schema }).toEqual({
-        operationId,
-        schema: expected,
-      });
+      const documented = operation(operationId).requestBody?.content['application/json']?.schema;
+      expect({ operationId, schema: withoutStorablePattern(documented) }).toEqual({ operationId, schema: expected });
     }
     const invitation = operation('createInvitation').requestBody;
     expect(invitation?.required).toBe(true);
@@ -194,7 +220,7 @@ describe('OpenAPI document', () => {
       name: 'id',
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
     });
     expect(parameter('listInvitations', 'limit')).toMatchObject({
       in: 'query',
@@ -212,6 +238,40 @@ describe('OpenAPI document', () => {
       required: true,
       schema: { type: 'string', minLength: 1, maxLength: 512 },
     });
+  });
+
+  it('states on every string a request carries that NUL is refused, as every route refuses it', () => {
+    const strings = operations.flatMap(({ route, op }) => [
+      ...(op.parameters ?? []).flatMap((p) => requestStrings(p.schema, `${route} ${p.in}.${p.name}`)),
+      ...Object.entries(op.requestBody?.content ?? {}).flatMap(([media, { schema }]) =>
+        requestStrings(schema, `${route} ${media}`),
+      ),
+    ]);
+    expect(strings.length).toBeGreaterThan(100);
+    const unstated = strings.filter(({ schema }) => {
+      if ('enum' in schema || 'const' in schema || 'anyOf' in schema) return false;
+      const patterns = [schema.pattern, ...((schema.allOf as JsonSchema[] | undefined) ?? []).map((p) => p.pattern)];
+      return !patterns.some(
+        (pattern) => typeof pattern === 'string' && new RegExp(pattern, 'u').test('\u0000') === false,
+      );
+    });
+    expect(unstated.map(({ at }) => at)).toEqual([]);
+  });
+
+  it('says when to retry on every answer that may succeed later', () => {
+    for (const { route, op } of operations) {
+      for (const status of ['429', '503']) {
+        const response = op.responses[status];
+        if (!response?.content?.['application/problem+json']) continue;
+        expect({ route, status, header: Boolean(response.headers?.['Retry-After']) }).toEqual({
+          route,
+          status,
+          header: true,
+        });
+      }
+    }
+    expect(operation('resendInvitation').responses['429']?.headers?.['Retry-After']).toBeDefined();
+    expect(operation('getWorkspace').responses['503']?.headers?.['Retry-After']).toBeDefined();
   });
 
   it('lists the problem codes of each operation under the HTTP status they answer with', () => {
@@ -244,6 +304,7 @@ describe('OpenAPI document', () => {
       'invitation_already_accepted',
       'invitation_declined',
       'invitation_revoked',
+      'idempotency_key_in_use',
     ]);
     expect(problemCodes(operation('sendInvitation'), 409)).toContain('invitation_already_sent');
     // Dead links answer like forged tokens; a live one can still be refused.
@@ -262,7 +323,11 @@ describe('OpenAPI document', () => {
     expect(problemCodes(operation('lookupInvitation'), 404)).toEqual(['invalid_token']);
     // Every reason a code does not join is one answer.
     expect(problemCodes(operation('joinWithCode'), 404)).toEqual(['invalid_code']);
-    expect(problemCodes(operation('joinWithCode'), 409)).toEqual(['already_member', 'seat_limit_reached']);
+    expect(problemCodes(operation('joinWithCode'), 409)).toEqual([
+      'already_member',
+      'seat_limit_reached',
+      'idempotency_key_in_use',
+    ]);
     expect(problemCodes(operation('joinWithCode'), 429)).toEqual(['too_many_attempts']);
     expect(problemCodes(operation('putInvitationCode'), 429)).toEqual(['too_many_attempts']);
     expect(problemCodes(operation('putInvitationCode'), 422)).toEqual(['validation_failed']);
@@ -386,18 +451,38 @@ describe('docsRouter', () => {
     expect(await res.json()).toEqual(JSON.parse(JSON.stringify(document)));
   });
 
-  it('serves a reference page at /docs that needs nothing from elsewhere', async () => {
+  it('serves a reference page at /docs that loads only its own files, under a CSP that allows no other', async () => {
     const res = await fetch(`${url}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await res.text();
-    for (const { op } of operations) expect(page).toContain(`id="${op.operationId}"`);
-    expect(page).toContain('<code>invitation_already_sent</code>');
-    expect(page).not.toMatch(/<script|src="http|href="http/);
-    const style = /<style>([^<]*)<\/style>/.exec(page)?.[1] ?? '';
+    const loaded = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, target]) => target!);
+    expect(loaded.sort()).toEqual([
+      '/docs/assets/favicon-32x32.png',
+      '/docs/assets/initializer.js',
+      '/docs/assets/swagger-ui-bundle.js',
+      '/docs/assets/swagger-ui.css',
+    ]);
+    // No inline script: `script-src 'self'` would refuse it.
+    expect(page).not.toMatch(/<script>|<script [^>]*>[^<]/);
     const csp = res.headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("default-src 'none'");
-    // The page's one stylesheet is allowed by its hash, so a changed stylesheet cannot silently stop applying.
-    expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    expect(csp.split('; ')).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+      ]),
+    );
+    for (const target of loaded) {
+      const asset = await fetch(`${url}${target}`);
+      expect({ target, status: asset.status, csp: asset.headers.get('content-security-policy') }).toEqual({
+        target,
+        status: 200,
+        csp,
+      });
+    }
+    const initializer = await (await fetch(`${url}/docs/assets/initializer.js`)).text();
+    expect(initializer).toContain("url: '/openapi.json'");
   });
 });

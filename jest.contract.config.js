@@ -1,0 +1,12 @@
+/**
+ * The OpenAPI fuzz run alone (`npm run test:contract`): the suite's setup,
+ * with only the files under test/contract.
+ */
+const base = require('./jest.config'); // eslint-disable-line @typescript-eslint/no-require-imports
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+};
