@@ -52,14 +52,19 @@ const sameFootprint = (a: Footprint, b: Footprint) =>
 
 /**
  * How much of an accepted request's work is still under way: bulk imports
- * running (they record `bulk.completed` last), and invitations started since
- * `since` with a workflow task or an activity pending. A quiet footprint
- * alone is not enough on a busy machine: an import can pause for longer
- * between two writes.
+ * running (they record `bulk.completed` last), invitations started since
+ * `since` with a workflow task or an activity pending, and webhook
+ * deliveries due now, which a dispatcher is about to attempt (a replay, or
+ * the event of a change to a member). A quiet footprint alone is not enough
+ * on a busy machine: an import can pause for longer between two writes.
  */
 export function inFlightReader(app: TestInviteflow): (since: Date) => Promise<number> {
+  const connection = app.orm.em.getConnection();
   return async (since) => {
-    let inFlight = 0;
+    const [due] = await connection.execute<{ due: number }[]>(
+      `select count(*)::int as due from webhook_deliveries where status = 'pending' and next_attempt_at <= now()`,
+    );
+    let inFlight = due?.due ?? 0;
     const query = `TaskQueue = '${app.taskQueue}' AND ExecutionStatus = 'Running'`;
     for await (const run of app.client.workflow.list({ query })) {
       if (run.type === 'bulkImportWorkflow') inFlight += 1;
