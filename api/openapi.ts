@@ -198,7 +198,8 @@ function parameters(route: RouteDefinition): Parameter[] {
 
 /** The codes any route of this shape can answer, beside its own. */
 function commonErrors(route: RouteDefinition): ErrorCode[] {
-  const validated = Boolean(route.body ?? route.query ?? route.params ?? route.visitor) || route.method === 'post';
+  // A request part with a schema, or a header checked for its form.
+  const validated = Boolean(route.body ?? route.query ?? route.params ?? route.visitor) || takesIdempotencyKey(route);
   return [
     ...(route.body ? (['malformed_request', 'payload_too_large'] as const) : []),
     ...(route.access === 'public' ? [] : (['unauthorized'] as const)),

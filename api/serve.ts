@@ -14,8 +14,8 @@ const served = new WeakSet<RouteDefinition>();
 const isMedia = (answer: Answer): answer is Extract<Answer, { media: string }> => 'media' in answer;
 const isJson = (answer: Answer): answer is Extract<Answer, { schema: z.ZodType }> => 'schema' in answer;
 
-function parseBody(route: RouteDefinition, req: Request): unknown {
-  if (route.csv && req.is('text/csv')) {
+function parseBody(route: RouteDefinition, req: Request, csv: boolean): unknown {
+  if (route.csv && csv) {
     const text = typeof req.body === 'string' ? req.body : '';
     return { csv: true, text, query: parse(route.csv.query, req.query, 'query') };
   }
@@ -38,14 +38,16 @@ export function serve<R extends RouteDefinition>(
 ): void {
   served.add(route);
   const reading: RequestHandler[] = route.form ? [express.urlencoded({ extended: false, limit: '64kb' })] : [];
+  const paramsSchema = route.params && z.object(route.params);
   router[route.method](route.path, ...reading, ...before, async (req, res) => {
     if (route.access === 'platformKey') requirePlatformKey(req);
-    const params: Record<string, unknown> = route.params ? parse(z.object(route.params), req.params, 'path') : {};
-    // Another workspace looks to a workspace key as a missing one does, whatever else the request holds.
+    const params: Record<string, unknown> = paramsSchema ? parse(paramsSchema, req.params, 'path') : {};
+    // The one check of a workspace key's reach: another workspace looks to it as a missing one does,
+    // whatever else the request holds.
     if (typeof params.ws === 'string' && route.access !== 'public') authorizeWorkspace(req, params.ws);
-    const query =
-      route.query && !(route.csv && req.is('text/csv')) ? parse(route.query, req.query, 'query') : undefined;
-    const body = parseBody(route, req);
+    const csv = Boolean(route.csv && req.is('text/csv'));
+    const query = route.query && !csv ? parse(route.query, req.query, 'query') : undefined;
+    const body = parseBody(route, req, csv);
     const reply = (await handler({ params, query, body } as Parsed<R>, req, res)) as {
       status: number;
       body?: unknown;
@@ -78,12 +80,16 @@ const methodsOf = (methods: Method[]) => [
  * literal segment wins over a parameter in the same place, so
  * `.../templates/:name/preview` is found before `.../:name/:locale`.
  */
-function declaredPaths(): { pattern: RegExp; methods: Method[] }[] {
+function declaredPaths(): { pattern: RegExp; allowed: string[] }[] {
   const byPath = new Map<string, Method[]>();
   for (const [, route] of routeEntries) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
-  const rank = (path: string) => path.split('/').map((segment) => (segment.startsWith(':') ? '1' : '0'));
+  const rank = (path: string) =>
+    path
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '1' : '0'))
+      .join('');
   return [...byPath]
-    .sort(([a], [b]) => rank(a).join('').localeCompare(rank(b).join('')))
+    .sort(([a], [b]) => rank(a).localeCompare(rank(b)))
     .map(([path, methods]) => ({
       pattern: new RegExp(
         `^${path
@@ -91,7 +97,7 @@ function declaredPaths(): { pattern: RegExp; methods: Method[] }[] {
           .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
           .join('/')}/?$`,
       ),
-      methods,
+      allowed: methodsOf(methods),
     }));
 }
 
@@ -105,7 +111,7 @@ export function methodNotAllowed(): RequestHandler {
   return (req, res, next) => {
     const found = paths.find(({ pattern }) => pattern.test(req.path));
     if (!found) return next();
-    const allowed = methodsOf(found.methods);
+    const { allowed } = found;
     if (req.method === 'OPTIONS') {
       res
         .set('allow', `${allowed.join(', ')}, OPTIONS`)

@@ -1,4 +1,3 @@
-import type { Request, RequestParamHandler, Router } from 'express';
 import type { z } from 'zod';
 import { Problem, type FieldError } from './problem';
 
@@ -45,25 +44,5 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
   return result.data;
 }
 
-export const parseBody = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> => parse(schema, req.body, 'body');
-export const parseQuery = <S extends z.ZodType>(schema: S, req: Request): z.infer<S> =>
-  parse(schema, req.query, 'query');
-
 /** No id, the host's user ids included, holds a control character (C0 or DEL). */
 export const holdsControlCharacter = (value: string) => [...value].some((char) => char < ' ' || char === '\u007f');
-
-const checkPathParam: RequestParamHandler = (_req, _res, next, value: unknown, name: string) => {
-  if (typeof value === 'string' && holdsControlCharacter(value)) {
-    const message = 'must not contain control characters';
-    throw new Problem('validation_failed', `invalid path: path.${name} ${message}`, [
-      { field: `path.${name}`, message },
-    ]);
-  }
-  next();
-};
-
-/** Checks a router's path parameters before any handler looks them up. */
-export function withCheckedPathParams(router: Router): Router {
-  for (const name of ['ws', 'id', 'userId', 'deliveryId', 'name', 'locale']) router.param(name, checkPathParam);
-  return router;
-}

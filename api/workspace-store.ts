@@ -1,15 +1,7 @@
-import type { Request } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import type { UpsertWorkspace, Workspace } from '../domain/workspace';
-import { authorizeWorkspace } from './auth';
 import { Problem } from './problem';
-
-/** The workspace the path names, after checking the caller may act in it. */
-export async function authorizedWorkspace(orm: MikroORM, req: Request, workspaceId: string): Promise<Workspace> {
-  authorizeWorkspace(req, workspaceId);
-  return getWorkspace(orm, workspaceId);
-}
 
 export async function getWorkspace(orm: MikroORM, id: string): Promise<Workspace> {
   const row = await orm.em.fork().findOne(WorkspaceSchema, id);

@@ -1,11 +1,9 @@
 import { bulkImportSchema, bulkSummarySchema } from '../domain/bulk';
 import { bulkCsvQuerySchema, bulkJsonSchema } from '../domain/bulk-input';
-import { workspaceIdSchema } from '../domain/workspace';
-import { idParam, wsParam } from './params';
+import { workspaceItemParams, wsParam } from './params';
 import { route } from './route';
 
 const imports = '/v1/workspaces/:ws/invitations/bulk';
-const importParams = { ws: workspaceIdSchema, id: idParam } as const;
 
 export const bulkRoutes = {
   importInvitations: route({
@@ -40,7 +38,7 @@ export const bulkRoutes = {
     tag: 'Bulk invitations',
     summary: "An import's progress and every row's outcome",
     access: 'apiKey',
-    params: importParams,
+    params: workspaceItemParams,
     answers: { 200: { description: 'The import', schema: bulkImportSchema } },
     errors: ['workspace_not_found', 'not_found'],
   }),
@@ -51,7 +49,7 @@ export const bulkRoutes = {
     summary: 'Cancel an import: the rows not started yet are skipped',
     description: 'The batch under way finishes first; the import then ends as `cancelled` with `bulk.completed`.',
     access: 'apiKey',
-    params: importParams,
+    params: workspaceItemParams,
     answers: { 202: { description: 'Cancelling', schema: bulkSummarySchema } },
     errors: ['workspace_not_found', 'not_found'],
   }),

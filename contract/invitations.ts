@@ -8,7 +8,7 @@ import {
 } from '../domain/invitation-input';
 import { invitationLinkSchema, invitationPageSchema, invitationViewSchema } from '../domain/invitation-view';
 import { printInvitationQuerySchema } from '../domain/print-query';
-import { invitationParams, wsParam } from './params';
+import { workspaceItemParams, wsParam } from './params';
 import { refusals } from './refusals';
 import { route } from './route';
 
@@ -27,7 +27,7 @@ const qr = (format: 'png' | 'svg') =>
     summary: `The invitation link as a QR code (${format.toUpperCase()})`,
     description: 'To show on screen or print, for invitees to scan. It encodes the same link as `.../link`.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     answers: {
       200: { description: 'The QR code', media: format === 'png' ? 'image/png' : 'image/svg+xml' },
     },
@@ -90,7 +90,7 @@ export const invitationRoutes = {
     tag: 'Invitations',
     summary: 'Get an invitation with its history',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     answers: { 200: { description: 'The invitation', schema: invitationViewSchema } },
     errors: ofInvitation,
   }),
@@ -104,7 +104,7 @@ export const invitationRoutes = {
       '(`changer`), who is held to `inviterRoles` and `grants` as an inviter is. A real change is announced as ' +
       '`invitation.changed`; the member who accepts gets the latest roles and groups.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: changeInvitationSchema,
     answers: changed,
     errors: [...ofInvitation, ...asInviter, ...refusals('change')],
@@ -116,7 +116,7 @@ export const invitationRoutes = {
     summary: 'Get the link an invitee accepts with',
     description: 'For hosts that deliver invitations themselves, or share the link by hand.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     answers: { 200: { description: 'The link', schema: invitationLinkSchema } },
     errors: ofInvitation,
   }),
@@ -133,7 +133,7 @@ export const invitationRoutes = {
       "camera), the QR code and the text of the same link as `.../link`, and the expiry. In the invitation's locale, " +
       "else the workspace's, else English.",
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     query: printInvitationQuerySchema,
     answers: {
       200: {
@@ -151,7 +151,7 @@ export const invitationRoutes = {
     summary: 'Send a registered invitation',
     description: 'Starts its expiry clock.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: invitationActionSchema,
     answers: changed,
     errors: [...ofInvitation, ...refusals('send')],
@@ -165,7 +165,7 @@ export const invitationRoutes = {
       "Restarts its expiry clock from now. An expired invitation takes its seat and its person's place back: " +
       '409 `seat_limit_reached` when the workspace is full, 409 `already_invited` when the person was invited again since.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: invitationActionSchema,
     answers: changed,
     errors: [...ofInvitation, ...refusals('resend'), 'seat_limit_reached', 'already_invited'],
@@ -177,7 +177,7 @@ export const invitationRoutes = {
     summary: 'Revoke an invitation',
     description: 'Its link stops working at once.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: invitationActionSchema,
     answers: changed,
     errors: [...ofInvitation, ...refusals('revoke')],
@@ -190,7 +190,7 @@ export const invitationRoutes = {
     description:
       'The approver is held to the same policy as an inviter. The invitation is sent (`invitation.sent`, by the approver).',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: invitationDecisionSchema,
     answers: changed,
     errors: [...ofInvitation, ...refusals('approve'), ...asInviter],
@@ -203,7 +203,7 @@ export const invitationRoutes = {
     description:
       'The approver is held to the same policy as an inviter. The invitation ends as `revoked` (`invitation.rejected`).',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     body: invitationDecisionSchema,
     answers: changed,
     errors: [...ofInvitation, ...refusals('reject'), ...asInviter],
@@ -218,7 +218,7 @@ export const invitationRoutes = {
       'the workflow state, the projection, queued webhooks and kept Idempotency-Key answers, and `invitee.erased` is ' +
       'sent. Works whatever the status; asking again changes nothing.',
     access: 'apiKey',
-    params: invitationParams,
+    params: workspaceItemParams,
     query: invitationActionSchema,
     answers: { 200: { description: 'The invitation, erased', schema: invitationViewSchema } },
     errors: ofInvitation,

@@ -11,7 +11,8 @@ export const idParam = z
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
 export const wsParam = { ws: workspaceIdSchema } as const;
-export const invitationParams = { ws: workspaceIdSchema, id: idParam } as const;
+/** One thing of a workspace by its id: an invitation, an import. */
+export const workspaceItemParams = { ws: workspaceIdSchema, id: idParam } as const;
 export const memberParams = { ws: workspaceIdSchema, userId: idParam } as const;
 export const endpointParams = { id: idParam } as const;
 export const templateParams = {

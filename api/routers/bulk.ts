@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bulkSummary, bulkView, findBulkImport } from '../../activities/bulk-store';
@@ -24,7 +24,7 @@ import { Problem } from '../problem';
 import { routes } from '../../contract';
 import type { Parsed } from '../../contract/route';
 import { serve } from '../serve';
-import { authorizedWorkspace } from '../workspace-store';
+import { getWorkspace } from '../workspace-store';
 
 /** What one import request asks for, whichever form it came in. */
 interface BulkRequest {
@@ -159,8 +159,8 @@ async function insertImport(
 export function bulkRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  serve(router, routes.importInvitations, async ({ params, body }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.importInvitations, async ({ params, body }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const request = readRequest(body);
     const rows = checkBulkRows(request.rows, {
       defaultRoles: request.roles ?? [workspace.settings.defaultRole],
@@ -198,20 +198,20 @@ export function bulkRouter(ctx: ApiContext): Router {
     };
   });
 
-  async function importOf(req: Request, { ws, id }: { ws: string; id: string }) {
-    const workspace = await authorizedWorkspace(ctx.orm, req, ws);
+  async function importOf({ ws, id }: { ws: string; id: string }) {
+    const workspace = await getWorkspace(ctx.orm, ws);
     const bulk = await findBulkImport(ctx.orm.em.fork(), id, workspace.id);
     if (!bulk) throw new Problem('not_found', `no bulk import "${id}" in this workspace`);
     return bulk;
   }
 
-  serve(router, routes.getBulkImport, async ({ params }, req) => ({
+  serve(router, routes.getBulkImport, async ({ params }) => ({
     status: 200,
-    body: await bulkView(ctx.orm, await importOf(req, params)),
+    body: await bulkView(ctx.orm, await importOf(params)),
   }));
 
-  serve(router, routes.cancelBulkImport, async ({ params }, req) => {
-    const bulk = await importOf(req, params);
+  serve(router, routes.cancelBulkImport, async ({ params }) => {
+    const bulk = await importOf(params);
     try {
       await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
         ctx.temporal.workflow.getHandle(bulkWorkflowId(bulk.id)).executeUpdate(cancelBulkUpdate),

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import QRCode from 'qrcode';
 import { newId } from '../../domain/ids';
 import { transition } from '../../domain/invitation';
@@ -28,7 +28,7 @@ import { InvitationPrinter } from '../print-invitation';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
-import { authorizedWorkspace } from '../workspace-store';
+import { getWorkspace } from '../workspace-store';
 import { cursorFromQuery } from '../cursor';
 
 export function invitationsRouter(ctx: ApiContext): Router {
@@ -36,8 +36,8 @@ export function invitationsRouter(ctx: ApiContext): Router {
   const printer = new InvitationPrinter();
   const at = (workspaceId: string, id: string) => ({ location: `/v1/workspaces/${workspaceId}/invitations/${id}` });
 
-  serve(router, routes.createInvitation, async ({ params, body }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.createInvitation, async ({ params, body }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const opened = invitationToStart(workspace, body, newId('inv'), new Date());
     const { invitation } = opened;
     if (invitation.channels.includes('sms') && !ctx.twilio) {
@@ -58,20 +58,20 @@ export function invitationsRouter(ctx: ApiContext): Router {
     return { status: 201, body: view, headers: at(workspace.id, view.id) };
   });
 
-  serve(router, routes.listInvitations, async ({ params, query }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.listInvitations, async ({ params, query }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const cursor = cursorFromQuery(query.cursor);
     return { status: 200, body: await listInvitations(ctx.orm, { ...query, workspaceId: workspace.id, cursor }) };
   });
 
-  serve(router, routes.getInvitation, async ({ params }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.getInvitation, async ({ params }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     return { status: 200, body: await getInvitation(ctx.orm, params.id, workspace.id) };
   });
 
   // Until acceptance; the roles must be the workspace's own.
-  serve(router, routes.changeInvitation, async ({ params, body }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.changeInvitation, async ({ params, body }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const { changer, ...input } = body;
     if (input.roles && changer) checkMayInviteAs('changer', workspace.settings, changer, input.roles);
     await getInvitation(ctx.orm, params.id, workspace.id);
@@ -83,28 +83,28 @@ export function invitationsRouter(ctx: ApiContext): Router {
   const linkTo = (workspace: Workspace, invitationId: string) =>
     acceptLink(workspace.settings, ctx.publicBaseUrl, invitationToken(ctx.secret, invitationId));
 
-  async function linkOf(req: Request, { ws, id }: { ws: string; id: string }): Promise<string> {
-    const workspace = await authorizedWorkspace(ctx.orm, req, ws);
+  async function linkOf({ ws, id }: { ws: string; id: string }): Promise<string> {
+    const workspace = await getWorkspace(ctx.orm, ws);
     const invitation = await getInvitation(ctx.orm, id, workspace.id);
     return linkTo(workspace, invitation.id);
   }
 
-  serve(router, routes.getInvitationLink, async ({ params }, req) => ({
+  serve(router, routes.getInvitationLink, async ({ params }) => ({
     status: 200,
-    body: { url: await linkOf(req, params) },
+    body: { url: await linkOf(params) },
   }));
 
   // QR codes of the same link, for an invitee standing at the admin's screen. Private: the link is the invitation.
   const unstored = { 'cache-control': 'private, no-store' };
-  serve(router, routes.getInvitationQrSvg, async ({ params }, req) => ({
+  serve(router, routes.getInvitationQrSvg, async ({ params }) => ({
     status: 200,
-    body: await QRCode.toString(await linkOf(req, params), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    body: await QRCode.toString(await linkOf(params), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
     headers: unstored,
   }));
 
-  serve(router, routes.getInvitationQrPng, async ({ params }, req) => ({
+  serve(router, routes.getInvitationQrPng, async ({ params }) => ({
     status: 200,
-    body: await QRCode.toBuffer(await linkOf(req, params), {
+    body: await QRCode.toBuffer(await linkOf(params), {
       type: 'png',
       errorCorrectionLevel: 'M',
       margin: 2,
@@ -114,8 +114,8 @@ export function invitationsRouter(ctx: ApiContext): Router {
   }));
 
   // A paper invitation for people reached neither by email nor by phone.
-  serve(router, routes.printInvitation, async ({ params, query }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.printInvitation, async ({ params, query }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
     const pdf = await printer.render(
       {
@@ -138,8 +138,8 @@ export function invitationsRouter(ctx: ApiContext): Router {
   });
 
   // The invitee's right to erasure: a running invitation forgets in its workflow, a closed one in the projection.
-  serve(router, routes.eraseInvitee, async ({ params, query: { by } }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.eraseInvitee, async ({ params, query: { by } }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     await getInvitation(ctx.orm, params.id, workspace.id);
     const erased = await runInvitationUpdate(ctx, params.id, eraseUpdate, { by }, async (closed) => {
       const state = closedInvitationState(closed);
@@ -156,15 +156,15 @@ export function invitationsRouter(ctx: ApiContext): Router {
     [routes.resendInvitation, resendUpdate],
     [routes.revokeInvitation, revokeUpdate],
   ] as const) {
-    serve(router, route, async ({ params, body }, req) => {
-      const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+    serve(router, route, async ({ params, body }) => {
+      const workspace = await getWorkspace(ctx.orm, params.ws);
       await getInvitation(ctx.orm, params.id, workspace.id);
       return { status: 200, body: await runInvitationUpdate(ctx, params.id, update, body) };
     });
   }
 
-  serve(router, routes.approveInvitation, async ({ params, body: { approver } }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.approveInvitation, async ({ params, body: { approver } }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
     checkMayApprove(workspace.settings, approver, invitation.roles);
     // The run checks the roles again as they are when it approves: a change may have come in between.
@@ -175,8 +175,8 @@ export function invitationsRouter(ctx: ApiContext): Router {
     };
   });
 
-  serve(router, routes.rejectInvitation, async ({ params, body: { approver } }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.rejectInvitation, async ({ params, body: { approver } }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
     checkMayApprove(workspace.settings, approver, invitation.roles);
     return { status: 200, body: await runInvitationUpdate(ctx, params.id, rejectUpdate, { by: approver.userId }) };

@@ -6,7 +6,7 @@ import type { ApiContext } from '../context';
 import { cursorFromQuery } from '../cursor';
 import { getMember, listMembers, removeMember, updateMember } from '../member-store';
 import { serve } from '../serve';
-import { authorizedWorkspace } from '../workspace-store';
+import { getWorkspace } from '../workspace-store';
 
 /**
  * The people who joined a workspace. Every change is announced by a webhook
@@ -16,19 +16,19 @@ import { authorizedWorkspace } from '../workspace-store';
 export function membersRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  serve(router, routes.listMembers, async ({ params, query }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.listMembers, async ({ params, query }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const cursor = cursorFromQuery(query.cursor);
     return { status: 200, body: await listMembers(ctx.orm, { ...query, workspaceId: workspace.id, cursor }) };
   });
 
-  serve(router, routes.getMember, async ({ params }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.getMember, async ({ params }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     return { status: 200, body: await getMember(ctx.orm, workspace.id, params.userId) };
   });
 
-  serve(router, routes.updateMember, async ({ params, body: patch }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.updateMember, async ({ params, body: patch }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     if (patch.roles) checkKnownRoles(workspace.settings, patch.roles);
     const { member, toWake } = await updateMember(
       ctx.orm,
@@ -41,8 +41,8 @@ export function membersRouter(ctx: ApiContext): Router {
     return { status: 200, body: member };
   });
 
-  serve(router, routes.removeMember, async ({ params }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.removeMember, async ({ params }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const { toWake } = await removeMember(ctx.orm, workspace.id, params.userId);
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     return { status: 204 };

@@ -4,14 +4,14 @@ import { routes } from '../../contract';
 import type { ApiContext } from '../context';
 import { serve } from '../serve';
 import { workspaceStats } from '../stats-store';
-import { authorizedWorkspace } from '../workspace-store';
+import { getWorkspace } from '../workspace-store';
 
 /** The invitation funnel of a workspace over a period, read from the projection. */
 export function statsRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  serve(router, routes.getWorkspaceStats, async ({ params, query }, req) => {
-    const workspace = await authorizedWorkspace(ctx.orm, req, params.ws);
+  serve(router, routes.getWorkspaceStats, async ({ params, query }) => {
+    const workspace = await getWorkspace(ctx.orm, params.ws);
     const period = statsPeriod(query, new Date());
     return { status: 200, body: await workspaceStats(ctx.orm, workspace.id, period) };
   });

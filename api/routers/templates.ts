@@ -9,7 +9,6 @@ import {
   type EmailTemplateView,
 } from '../../domain/email-template';
 import { acceptLink } from '../../domain/workspace';
-import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
@@ -34,8 +33,7 @@ export function templatesRouter(ctx: ApiContext): Router {
     return { workspaceId: ws, name, locale, subject, html, text, updatedAt: new Date(updatedAt).toISOString() };
   }
 
-  serve(router, routes.putEmailTemplate, async ({ params: { ws, name, locale }, body: sources }, req) => {
-    authorizeWorkspace(req, ws);
+  serve(router, routes.putEmailTemplate, async ({ params: { ws, name, locale }, body: sources }) => {
     checkTemplates(sources);
     await getWorkspace(ctx.orm, ws);
     await ctx.orm.em.fork().execute(
@@ -47,13 +45,11 @@ export function templatesRouter(ctx: ApiContext): Router {
     return { status: 200, body: await stored(ws, name, locale) };
   });
 
-  serve(router, routes.getEmailTemplate, async ({ params: { ws, name, locale } }, req) => {
-    authorizeWorkspace(req, ws);
+  serve(router, routes.getEmailTemplate, async ({ params: { ws, name, locale } }) => {
     return { status: 200, body: await stored(ws, name, locale) };
   });
 
-  serve(router, routes.deleteEmailTemplate, async ({ params: { ws, name, locale } }, req) => {
-    authorizeWorkspace(req, ws);
+  serve(router, routes.deleteEmailTemplate, async ({ params: { ws, name, locale } }) => {
     await stored(ws, name, locale);
     await ctx.orm.em
       .fork()
@@ -61,8 +57,7 @@ export function templatesRouter(ctx: ApiContext): Router {
     return { status: 204 };
   });
 
-  serve(router, routes.previewEmailTemplate, async ({ params: { ws, name }, body: { locale, draft } }, req) => {
-    authorizeWorkspace(req, ws);
+  serve(router, routes.previewEmailTemplate, async ({ params: { ws, name }, body: { locale, draft } }) => {
     if (draft) checkTemplates(draft);
     const workspace = await getWorkspace(ctx.orm, ws);
     const wanted = locale ?? workspace.settings.locale;

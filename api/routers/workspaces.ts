@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { routes } from '../../contract';
-import { authorizeWorkspace } from '../auth';
 import type { ApiContext } from '../context';
 import { serve } from '../serve';
 import { getWorkspace, upsertWorkspace } from '../workspace-store';
@@ -13,8 +12,7 @@ export function workspacesRouter({ orm }: ApiContext): Router {
     return { status: created ? 201 : 200, body: workspace };
   });
 
-  serve(router, routes.getWorkspace, async ({ params }, req) => {
-    authorizeWorkspace(req, params.ws);
+  serve(router, routes.getWorkspace, async ({ params }) => {
     return { status: 200, body: await getWorkspace(orm, params.ws) };
   });
 
