@@ -40,7 +40,7 @@ export type PathParamNames<Path extends string> = Path extends `${string}:${infe
     ? Name
     : never;
 
-interface RouteFields {
+export interface RouteDefinition {
   readonly method: Method;
   /** As Express declares it, `:name` parameters and all. */
   readonly path: string;
@@ -74,10 +74,8 @@ type ParamsFor<Path extends string> = [PathParamNames<Path>] extends [never]
   ? { readonly params?: undefined }
   : { readonly params: { readonly [Name in PathParamNames<Path>]: z.ZodType } };
 
-export type RouteDefinition = RouteFields;
-
 /** Declares a route once: its router, the OpenAPI document and the client's types all come from this. */
-export function route<const R extends RouteFields>(definition: R & ParamsFor<R['path']>): R {
+export function route<const R extends RouteDefinition>(definition: R & ParamsFor<R['path']>): R {
   return definition;
 }
 
