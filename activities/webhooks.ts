@@ -109,12 +109,12 @@ async function disableEndpoint(
   reason: WebhookDisabledReason,
   now: Date,
 ): Promise<EndpointsToWake> {
-  await failPending(em, endpointId);
   const changed = await em.nativeUpdate(
     WebhookEndpointSchema,
     { id: endpointId, disabledAt: null },
     { disabledAt: now, disabledReason: reason },
   );
+  await stopDisabled(em, endpointId);
   if (changed === 0) return [];
   const endpoint = await em.findOneOrFail(WebhookEndpointSchema, endpointId, { refresh: true });
   return enqueueWebhookEvents(em, [
@@ -129,12 +129,24 @@ async function disableEndpoint(
   ]);
 }
 
-/** A disabled endpoint receives nothing: what it had pending fails, and can be replayed once it is re-enabled. */
-async function failPending(em: EntityManager, endpointId: string): Promise<void> {
+/**
+ * A disabled endpoint receives nothing: what it had pending fails (to be
+ * replayed once it is re-enabled) and its dispatcher stops, marked idle so
+ * that whatever is queued after re-enabling wakes a new one. Inside the
+ * caller's transaction the endpoint's row stays locked until both are done;
+ * `false` when it was re-enabled first and its drain goes on.
+ */
+async function stopDisabled(em: EntityManager, endpointId: string): Promise<boolean> {
+  const stopped = await em.execute<{ id: string }[]>(
+    `update webhook_endpoints set dispatcher_idle = true where id = ? and disabled_at is not null returning id`,
+    [endpointId],
+  );
+  if (stopped.length === 0) return false;
   await em.execute(
     `update webhook_deliveries set status = 'failed', next_attempt_at = null where endpoint_id = ? and status = 'pending'`,
     [endpointId],
   );
+  return true;
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -248,10 +260,8 @@ export function createWebhookActivities(deps: WebhookDependencies) {
   async function pass(endpointId: string, now: () => Date, heartbeat: () => void): Promise<number | 'stopped'> {
     const em = deps.orm.em.fork();
     const endpoint = await em.findOne(WebhookEndpointSchema, endpointId);
-    if (!endpoint || endpoint.disabledAt) {
-      if (endpoint) await failPending(em, endpointId);
-      return 'stopped';
-    }
+    if (!endpoint) return 'stopped';
+    if (endpoint.disabledAt) return (await em.transactional((tx) => stopDisabled(tx, endpointId))) ? 'stopped' : 0;
     const at = now();
     const rows = await em.execute<(Omit<DueMessage, 'roundStartedAt'> & { roundStartedAt: string | null })[]>(
       `select d.id, d.ordering_key as "orderingKey", d.payload, d.round_started_at as "roundStartedAt",

@@ -27,7 +27,8 @@ export async function webhookDispatcherWorkflow({ endpointId }: WebhookDispatche
   for (;;) {
     woken = false;
     const outcome = await dispatchWebhooks({ endpointId });
-    if (outcome.state === 'stopped') return;
+    // A wake that came while the drain stopped may be for what was queued after it: drain again.
+    if (outcome.state === 'stopped' && !woken) return;
     if (outcome.state === 'idle') {
       if (outcome.nextAttemptAt === null) {
         if (!woken) return;

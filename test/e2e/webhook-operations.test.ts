@@ -94,10 +94,10 @@ test('a delivery still retrying cannot be replayed; failed ones since a time can
   expect(busy.status).toBe(409);
   expect(busy.body.code).toBe('webhook_delivery_in_progress');
 
-  // Disabled, the endpoint's dispatcher fails what it had pending at its next attempt; give up waiting on it.
+  // Disabled, the endpoint's dispatcher fails what it had pending and stops; the replay below needs a new one.
   const disabled = await app.call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { disabled: true });
   expect(disabled.body).toMatchObject({ disabledReason: 'manual', disabledAt: expect.any(String) });
-  await app.orm.em.fork().execute(`update webhook_deliveries set status = 'failed' where id = ?`, [deliveryId]);
+  expect(await settledDelivery(app.orm, deliveryId)).toBe('failed');
   const refused = await app.call('POST', `/v1/webhook-endpoints/${endpoint.id}/replay`, {
     since: new Date(Date.now() - 60_000).toISOString(),
   });
@@ -111,7 +111,7 @@ test('a delivery still retrying cannot be replayed; failed ones since a time can
     since: new Date(Date.now() - 60_000).toISOString(),
   });
   expect(replayed).toMatchObject({ status: 202, body: { replayed: 1 } });
-  await finished(deliveryId);
+  expect(await settledDelivery(app.orm, deliveryId)).toBe('delivered');
   const failedOnes = await app.call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?status=failed`);
   expect(failedOnes.body.data).toEqual([]);
 

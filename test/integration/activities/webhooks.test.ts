@@ -226,14 +226,18 @@ test('410 Gone disables the endpoint, fails what it had pending, and announces i
   answer = () => 204;
 });
 
-test('a disabled endpoint is sent nothing: its drain stops and fails what was pending', async () => {
+test('a disabled endpoint is sent nothing: its drain stops idle and fails what was pending', async () => {
   const endpointId = await newEndpoint();
   await queue('disabled');
-  await orm.em.fork().nativeUpdate(WebhookEndpointSchema, { id: endpointId }, { disabledAt: new Date() });
+  await orm.em
+    .fork()
+    .nativeUpdate(WebhookEndpointSchema, { id: endpointId }, { disabledAt: new Date(), dispatcherIdle: false });
   expect(await drain(endpointId)).toEqual({ state: 'stopped' });
   const { id, status } = await delivery('disabled', endpointId);
   expect(status).toBe('failed');
   expect(hooksOf(id)).toHaveLength(0);
+  // Idle, so what is queued once it is re-enabled wakes a dispatcher.
+  expect(await orm.em.fork().findOneOrFail(WebhookEndpointSchema, endpointId)).toMatchObject({ dispatcherIdle: true });
 });
 
 describe('the target guard', () => {
