@@ -24,8 +24,12 @@ function unstorableFields(
     return found ? [{ path: at, message: found[1] }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((item, i) => unstorableFields(item, [...at, i]));
-  if (value !== null && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, item]) => unstorableFields(item, [...at, key]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => {
+      const badKey = unstorable.find(([test]) => test(key));
+      return badKey ? [{ path: [...at, key], message: `its name ${badKey[1]}` }] : unstorableFields(item, [...at, key]);
+    });
+  }
   return [];
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from './text';
 import { isPhoneCountry, normalisePhone, personKeys } from './contact';
 import { createInvitationSchema, groupList, inviterSchema, phoneCountrySchema, roleList } from './invitation-input';
 
@@ -99,7 +100,7 @@ export interface CheckedBulkRow {
 }
 
 /** The invitations API's rule, so a row accepted here is not refused when it is sent. */
-const emailRule = z.email().max(254);
+const emailRule = emailAddress;
 
 interface BulkRowRules {
   phoneCountry: string | undefined;

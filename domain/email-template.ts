@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { z } from 'zod';
+import { trimmedText } from './text';
 import { RuleViolation } from './error-codes';
 
 /** The first send, each resend and each reminder have their own email. */
@@ -15,7 +16,7 @@ export const templatePathSchema = z.object({
 });
 
 export const emailTemplateSchema = z.object({
-  subject: z.string().trim().min(1).max(500),
+  subject: trimmedText(1, 500),
   html: z.string().min(1).max(100_000),
   text: z.string().min(1).max(50_000),
 });

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { trimmedText } from './text';
 import { timestampSchema } from './timestamp';
 
 /**
@@ -32,11 +33,10 @@ export function generateInvitationCode(randomIndex: RandomIndex = randomInt): st
 
 /**
  * A code an admin chooses may use any letter or digit (look-alikes are their
- * call), typed in any case; it must have the same shape as a generated one.
+ * call), in any case; it must have the same shape as a generated one.
  */
 export const customCodeSchema = z
   .string()
-  .trim()
   .toUpperCase()
   .regex(/^[A-Za-z0-9]*$/, 'must contain only letters A-Z and digits')
   .length(codeLength, `must be exactly ${codeLength} characters`)
@@ -59,7 +59,7 @@ export type InvitationCodeUpdate = z.infer<typeof updateInvitationCodeSchema>;
 /** `POST /v1/join`. The code is any text: a malformed one is just a wrong one, refused the same way. */
 export const joinWithCodeSchema = z.object({
   code: z.string().max(64),
-  userId: z.string().trim().min(1).max(200),
+  userId: trimmedText(1, 200),
   profile: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText, emailAddress } from './text';
 import { HOUR, DAY, parseDuration } from './duration';
 import { isPhoneCountry, normalisePhone, phoneCountries } from './contact';
 import { invitationStatuses } from './invitation';
@@ -8,7 +9,7 @@ import { channelSchema } from './workspace';
 export const minInvitationTtl = HOUR;
 export const maxInvitationTtl = 90 * DAY;
 
-const phoneText = z.string().trim().min(1).max(50);
+const phoneText = trimmedText(1, 50);
 
 /** The country a phone written in national form is read in. */
 export const phoneCountrySchema = z
@@ -47,15 +48,15 @@ export function withE164Phone<T extends { phone?: string; phoneCountry?: string 
 /** A phone and, for a number in national form, its country; parsed into `phone` in E.164. */
 export const phoneFields = { phone: phoneText.optional(), phoneCountry: phoneCountrySchema };
 
-export const roleList = z.array(z.string().trim().min(1).max(64)).max(32);
-export const groupList = z.array(z.string().trim().min(1).max(100)).max(100);
+export const roleList = z.array(trimmedText(1, 64)).max(32);
+export const groupList = z.array(trimmedText(1, 100)).max(100);
 
 export const inviteeSchema = z
   .object({
-    email: z.email().max(254).optional(),
+    email: emailAddress.optional(),
     ...phoneFields,
-    name: z.string().trim().min(1).max(200).optional(),
-    userId: z.string().trim().min(1).max(200).optional(),
+    name: trimmedText(1, 200).optional(),
+    userId: trimmedText(1, 200).optional(),
     /** The invitee agreed that their number be used to reach them and to recognise them when they sign up. */
     phoneConsent: z.boolean().optional(),
   })
@@ -68,9 +69,9 @@ export const inviteeSchema = z
   .transform(withE164Phone);
 
 export const inviterSchema = z.object({
-  userId: z.string().trim().min(1).max(200),
+  userId: trimmedText(1, 200),
   roles: roleList,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: trimmedText(1, 200).optional(),
 });
 
 export const createInvitationSchema = z
@@ -92,7 +93,7 @@ export const createInvitationSchema = z
         { message: 'must be a duration between "1h" and "90d"' },
       )
       .optional(),
-    locale: z.string().trim().min(2).max(16).optional(),
+    locale: trimmedText(2, 16).optional(),
   })
   .superRefine((input, ctx) => {
     const { email, phone, userId } = input.invitee;
@@ -118,21 +119,21 @@ export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
 
 export const acceptInvitationSchema = z.object({
   token: z.string().min(1).max(512),
-  userId: z.string().trim().min(1).max(200),
+  userId: trimmedText(1, 200),
   /** The accepting user's email, as the host verified it; compared when the workspace requires a match. */
-  email: z.email().max(254).optional(),
+  email: emailAddress.optional(),
   profile: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const declineInvitationSchema = z.object({
   token: z.string().min(1).max(512),
   /** The declining user, when signed in; an invitation made for an account can only be declined by it. */
-  userId: z.string().trim().min(1).max(200).optional(),
+  userId: trimmedText(1, 200).optional(),
 });
 
 /** send, resend and revoke: who did it, when the host knows. */
 export const invitationActionSchema = z.object({
-  by: z.string().trim().min(1).max(200).optional(),
+  by: trimmedText(1, 200).optional(),
 });
 
 /** approve and reject: the approver must hold an inviter role, as an inviter must. */
@@ -146,7 +147,7 @@ export const changeInvitationSchema = z
     roles: roleList.min(1).optional(),
     groups: groupList.optional(),
     changer: inviterSchema.optional(),
-    by: z.string().trim().min(1).max(200).optional(),
+    by: trimmedText(1, 200).optional(),
   })
   .refine((input) => input.roles !== undefined || input.groups !== undefined, {
     message: 'needs roles or groups, or both',
@@ -160,7 +161,7 @@ export const changeInvitationSchema = z
 /** `email` and `phone` find one person's invitations: what support needs when someone says theirs never came. */
 export const listInvitationsQueryFields = z.object({
   status: z.enum(invitationStatuses).optional(),
-  email: z.email().max(254).optional(),
+  email: emailAddress.optional(),
   ...phoneFields,
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

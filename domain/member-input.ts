@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { trimmedText } from './text';
 import { memberStatuses } from './member';
 
-const roleName = z.string().trim().min(1).max(64);
-const groupName = z.string().trim().min(1).max(100);
+const roleName = trimmedText(1, 64);
+const groupName = trimmedText(1, 100);
 
 export const updateMemberSchema = z
   .object({

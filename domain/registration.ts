@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText, emailAddress } from './text';
 import { emailKey } from './contact';
 import { errorCodeList } from './error-codes';
 import { phoneFields, withE164Phone } from './invitation-input';
@@ -7,8 +8,8 @@ import type { AcceptMethod, Invitee } from './invitation';
 /** A host telling inviteflow that a user signed up or verified a contact; only verified contacts match. */
 export const registrationSchema = z
   .object({
-    userId: z.string().trim().min(1).max(200),
-    email: z.email().max(254).optional(),
+    userId: trimmedText(1, 200),
+    email: emailAddress.optional(),
     ...phoneFields,
     emailVerified: z.boolean().default(false),
     phoneVerified: z.boolean().default(false),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { trimmedText } from './text';
 import { parseDuration } from './duration';
 
 export const channels = ['email', 'sms'] as const;
 export const channelSchema = z.enum(channels);
 export type Channel = z.infer<typeof channelSchema>;
 
-const roleName = z.string().trim().min(1).max(64);
+const roleName = trimmedText(1, 64);
 
 const durationText = z
   .string()
@@ -55,7 +56,7 @@ export const workspaceSettingsSchema = z
       .meta({ pattern: '^https?://[^/?#].*\\{token\\}' })
       .nullable()
       .default(null),
-    locale: z.string().trim().min(2).max(16).default('en'),
+    locale: trimmedText(2, 16).default('en'),
     channels: z.array(channelSchema).default(['email']),
     /**
      * Where a message goes when its channel refuses it for good, e.g.
@@ -73,7 +74,7 @@ export const workspaceSettingsSchema = z
     /** The host's app, so a printed invitation can say how to install or open it; `null` points at the link only. */
     app: z
       .object({
-        name: z.string().trim().min(1).max(100),
+        name: trimmedText(1, 100),
         url: z.url({ protocol: /^https?$/ }).max(2048),
       })
       .nullable()
@@ -119,7 +120,7 @@ export const workspaceIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "-" or "."');
 
 export const upsertWorkspaceSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: trimmedText(1, 200),
   settings: workspaceSettingsSchema.default(workspaceSettingsSchema.parse({})),
 });
 

@@ -74,6 +74,15 @@ test('a NUL in a JSON string is a 422 naming the field, before PostgreSQL sees i
   expect(await rowCounts()).toEqual(before);
 });
 
+test('a NUL in the name of a property is a 422 naming it, as the document states for every string', async () => {
+  const answer = await send('POST', '/codec/encode', JSON.stringify({ payloads: [{ metadata: { 'a\u0000b': '' } }] }));
+
+  expect(answer.status).toBe(422);
+  expect(answer.body.errors).toEqual([
+    { field: '/payloads/0/metadata/a\u0000b', message: 'its name must not contain the NUL character (U+0000)' },
+  ]);
+});
+
 test.each([
   [
     'a lone surrogate in a string',
