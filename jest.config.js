@@ -3,8 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // The contract fuzz run joins the suite once it finds nothing; until then `npm run test:contract` runs it.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/contract/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   // The package's own exports (`inviteflow/client`, `inviteflow/plugin`), from source: tests need no build first.
   moduleNameMapper: {
     '^inviteflow/client$': '<rootDir>/client/index.ts',
