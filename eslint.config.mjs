@@ -54,6 +54,40 @@ export default tseslint.config(
     },
   },
   {
+    // Use cases say what starting and accepting an invitation take; the callers hand them the database's part.
+    files: ['usecases/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../api/*', '../db/*', '../activities/*', '../store/*', '../delivery/*', '../runtime/*'],
+              message: 'use cases import domain/, workflow messages and Temporal client APIs',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Stores read and write tables; transports put messages out. Neither knows who calls it.
+    files: ['store/**/*.ts', 'delivery/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../api/*', '../activities/*', '../usecases/*', '../plugin/*'],
+              message: 'stores and transports do not import their callers',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The client ships to hosts' backends: fetch, standardwebhooks, and the types of domain/ and contract/.
     files: ['client/**/*.ts'],
     rules: {

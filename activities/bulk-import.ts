@@ -1,29 +1,23 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BulkProgress } from '../domain/bulk';
 import { RuleViolation } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
 import { bulkRows } from '../runtime/metrics';
-import {
-  createInvitation,
-  firstTaskDelayMs,
-  invitationWorkflowId,
-  messageOf,
-  type InvitationState,
-} from '../domain/invitation';
-import { invitationStaticDetails } from '../domain/invitation-view';
+import { createInvitation, invitationWorkflowId, messageOf, type InvitationState } from '../domain/invitation';
 import { keptFromWorkspace, openInvitation, type OpenedInvitation } from '../domain/new-invitation';
 import type { Channel, Workspace } from '../domain/workspace';
 import type { DeliveryReport } from '../workflows/invitation-messages';
-import { invitationSearchAttributes } from '../workflows/search-attributes';
-import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from './bulk-store';
-import { claim, releaseClaims } from './claims';
+import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from '../store/bulk-imports';
+import { placeClaims } from '../store/claims';
+import { recordedRun } from '../usecases/invitation-runs';
+import { startInvitation } from '../usecases/start-invitation';
 import { withSqlScrubbed } from './database-failure';
-import { writeTransitions } from './projection';
-import { enqueueWebhookEvents, type EndpointsToWake } from './webhook-outbox';
-import type { WorkspaceReader } from './workspaces';
+import { writeTransitions } from '../store/projection';
+import { enqueueWebhookEvents, type EndpointsToWake } from '../store/webhook-outbox';
+import type { WorkspaceReader } from '../store/workspaces';
 
 /** Delivers the first message of a sent invitation on one channel; a permanent refusal throws non-retryable. */
 export type FirstMessageSender = (input: { invitation: InvitationState }) => Promise<unknown>;
@@ -37,6 +31,8 @@ export interface BulkDependencies {
   deliverFirst: Record<Channel, FirstMessageSender>;
 }
 
+/** How long a row waits for another invitation for its person that is still being created. */
+const claimWaitMs = 10_000;
 /** How many invitation workflows one batch starts at once: Temporal and PostgreSQL get a steady stream, not a burst. */
 const startConcurrency = 16;
 /** Messages a batch has under way at once; the email path also holds each send to one of a few SMTP connections. */
@@ -90,49 +86,31 @@ export function createBulkActivities(deps: BulkDependencies) {
   }
 
   /**
-   * Claims the person's place (and a seat) for the row's invitation and
-   * starts its workflow, which already holds the opened state and waits until
-   * its clock next matters: its first workflow task is its first reminder or
-   * its expiry, or any command sent to it before. The row's invitation id was
-   * fixed when the row was checked, so a batch retried after a crash starts
-   * the same invitation, not a second one.
+   * Starts the row's invitation through the use case: its place (and a
+   * seat) claimed, then its run started with the opened state, waiting until
+   * its clock next matters. The row's invitation id was fixed when the row
+   * was checked, so a batch retried after a crash starts the same
+   * invitation, not a second one.
    */
   async function startRow(bulk: BulkImportRow, workspace: Workspace, opened: OpenedInvitation): Promise<RowResult> {
-    const { invitation } = opened;
+    const summary = `Invitation ${opened.invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`;
     try {
-      const conflict = await claim(
-        deps.orm,
-        workspace.id,
-        invitation.invitee,
-        invitation.id,
+      const outcome = await startInvitation(
+        placeClaims(deps.orm, claimWaitMs),
+        recordedRun(deps.temporal, deps.taskQueue, summary),
+        opened,
         workspace.settings.seatLimit,
       );
-      if (conflict) return { outcome: 'failed', code: 'already_invited', invitationId: conflict.invitationId };
+      if ('heldBy' in outcome) return { outcome: 'failed', code: 'already_invited', invitationId: outcome.heldBy.id };
+      return { outcome: 'sent' };
     } catch (error) {
       if (error instanceof RuleViolation && error.code === 'seat_limit_reached') {
         return { outcome: 'failed', code: error.code };
       }
+      // Temporal refused this start for what it holds (a payload past its limit): no retry of the batch changes that.
+      if (isRefusedStart(error)) return { outcome: 'failed', code: 'start_refused' };
       throw error;
     }
-    try {
-      await deps.temporal.workflow.start('invitationWorkflow', {
-        taskQueue: deps.taskQueue,
-        workflowId: invitationWorkflowId(invitation.id),
-        args: [{ invitation }],
-        startDelay: firstTaskDelayMs(invitation, new Date()),
-        typedSearchAttributes: invitationSearchAttributes(invitation),
-        staticSummary: `Invitation ${invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`,
-        staticDetails: invitationStaticDetails(invitation),
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-        await releaseClaims(deps.orm, invitation.id);
-        // Temporal refused this start for what it holds (a payload past its limit): no retry of the batch changes that.
-        if (isRefusedStart(error)) return { outcome: 'failed', code: 'start_refused' };
-        throw error;
-      }
-    }
-    return { outcome: 'sent' };
   }
 
   /**

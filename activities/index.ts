@@ -3,21 +3,21 @@ import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { TwilioSettings } from '../config/config';
 import { SecretBox } from '../domain/secret-box';
-import { createTemplateOverrides } from './email-template-overrides';
-import { EmailTemplates } from './email-templates';
+import { createTemplateOverrides } from '../store/email-template-overrides';
+import { EmailTemplates } from '../delivery/email-templates';
 import { createMailActivities } from './mail';
 import { createBulkActivities } from './bulk-import';
 import { heartbeating } from './heartbeat';
 import { createPlaceReclaimActivities } from './place-reclaim';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
-import { createSentMessages } from './sent-messages';
+import { createSentMessages } from '../store/sent-messages';
 import { createSmsActivities } from './sms';
-import { SmsTemplates } from './sms-templates';
-import { createTwilioSender } from './twilio';
-import type { EndpointsToWake } from './webhook-outbox';
+import { SmsTemplates } from '../delivery/sms-templates';
+import { createTwilioSender } from '../delivery/twilio';
+import type { EndpointsToWake } from '../store/webhook-outbox';
 import { wakeWebhookDispatchers } from './webhook-waker';
 import { createWebhookActivities } from './webhooks';
-import { createWorkspaceReader } from './workspaces';
+import { createWorkspaceReader } from '../store/workspaces';
 
 export interface ActivityDependencies {
   orm: MikroORM;

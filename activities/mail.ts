@@ -2,27 +2,16 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { countedDelivery, deliveries } from '../runtime/metrics';
-import nodemailer from 'nodemailer';
 import { acceptLink } from '../domain/workspace';
 import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
 import { invitationToken } from '../domain/tokens';
-import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from './email-templates';
-import type { WorkspaceReader } from './workspaces';
-import type { TemplateOverrides } from './email-template-overrides';
+import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from '../delivery/email-templates';
+import type { WorkspaceReader } from '../store/workspaces';
+import type { TemplateOverrides } from '../store/email-template-overrides';
 import type { EmailTemplateName } from '../domain/email-template';
 import { databaseFailure } from './database-failure';
 import { heartbeating } from './heartbeat';
-import { concurrentSends, type SentMessages } from './sent-messages';
-
-/**
- * Pooled: connections stay open between messages, so a burst of invitations
- * (a bulk import) is not one TCP and SMTP handshake each; as many as sends
- * run at once. `SMTP_URL` query parameters (`?pool=false&maxConnections=2`)
- * take precedence.
- */
-export function createMailTransport(smtpUrl: string): Transporter {
-  return nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: concurrentSends });
-}
+import type { SentMessages } from '../store/sent-messages';
 
 export interface MailDependencies {
   transport: Transporter;

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { RuleViolation } from '../domain/error-codes';
-import { isOpen, type InvitationState, type InvitationStatus } from '../domain/invitation';
-import { claim, releaseClaims } from './claims';
-import type { WorkspaceReader } from './workspaces';
+import type { InvitationState } from '../domain/invitation';
+import { claim, placeHolder } from '../store/claims';
+import type { WorkspaceReader } from '../store/workspaces';
 
 /** A claim with no invitation behind it for this long was left by a creator that died. */
 const abandonedAfterMs = 30_000;
@@ -34,23 +34,18 @@ export function createPlaceReclaimActivities(deps: { orm: MikroORM; workspaces: 
           : error;
       });
       if (!conflict) return;
-      const [holder] = await deps.orm.em
-        .fork()
-        .execute<{ status: InvitationStatus }[]>('select status from invitations where id = ?', [
-          conflict.invitationId,
-        ]);
-      if (holder && isOpen(holder.status)) {
-        throw refusal('already_invited', `the person already has the open invitation ${conflict.invitationId}`);
-      }
-      if (!holder && Date.now() - conflict.claimedAt.getTime() < abandonedAfterMs) {
+      const holder = await placeHolder(deps.orm, conflict, abandonedAfterMs);
+      if (holder === 'creating') {
         // Another invitation for the person is being created: the retry finds it open, or abandoned.
         throw ApplicationFailure.retryable('another invitation for the person is being created', 'place_in_flux');
       }
-      await releaseClaims(deps.orm, conflict.invitationId);
-      throw ApplicationFailure.retryable(
-        'the place was held by an invitation that ended; claiming again',
-        'place_in_flux',
-      );
+      if (holder === 'released') {
+        throw ApplicationFailure.retryable(
+          'the place was held by an invitation that ended; claiming again',
+          'place_in_flux',
+        );
+      }
+      throw refusal('already_invited', `the person already has the open invitation ${holder.open.id}`);
     },
   };
 }

@@ -3,10 +3,10 @@ import { messageOf, type InvitationState } from '../domain/invitation';
 import { countedDelivery } from '../runtime/metrics';
 import { invitationToken } from '../domain/tokens';
 import { acceptLink } from '../domain/workspace';
-import { SmsTooLongError, type SmsTemplateName, type SmsTemplates } from './sms-templates';
+import { SmsTooLongError, type SmsTemplateName, type SmsTemplates } from '../delivery/sms-templates';
 import { heartbeating } from './heartbeat';
-import type { SmsSender } from './twilio';
-import type { WorkspaceReader } from './workspaces';
+import type { SmsSender } from '../delivery/twilio';
+import type { WorkspaceReader } from '../store/workspaces';
 
 export interface SmsDependencies {
   /** `null` when SMS is not configured: SMS deliveries then fail for good, and may fall back to email. */

@@ -5,7 +5,7 @@ import {
   webhookDispatcherWorkflowType,
   type WebhookDispatcherInput,
 } from '../workflows/webhook-dispatcher-messages';
-import type { EndpointsToWake } from './webhook-outbox';
+import type { EndpointsToWake } from '../store/webhook-outbox';
 
 /** Wakes each endpoint's dispatcher, starting it when none runs. */
 export async function wakeWebhookDispatchers(

@@ -14,9 +14,9 @@ import {
   parseRetryAfter,
   type AttemptVerdict,
 } from '../domain/webhook-schedule';
-import { postWebhook, type PostResult } from './webhook-http';
-import { enqueueWebhookEvents, type EndpointsToWake } from './webhook-outbox';
-import { systemResolver, type Resolver } from './webhook-target-guard';
+import { postWebhook, type PostResult } from '../delivery/webhook-http';
+import { enqueueWebhookEvents, type EndpointsToWake } from '../store/webhook-outbox';
+import { systemResolver, type Resolver } from '../delivery/webhook-target-guard';
 
 export interface WebhookDependencies {
   orm: MikroORM;

@@ -1,10 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { enqueueWebhookEvents } from '../activities/webhook-outbox';
+import { enqueueWebhookEvents } from '../store/webhook-outbox';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import { codeStatus, normaliseCode } from '../domain/invitation-code';
-import { codeColumns, fromRow, type InvitationCodeRow } from './invitation-code-store';
-import { memberEvent, memberView, type MemberChangeResult } from './member-store';
-import { checkSeats, lockSeats } from '../activities/claims';
+import { codeColumns, fromRow, type InvitationCodeRow } from '../store/invitation-codes';
+import { memberEvent, memberView, type MemberChangeResult } from '../store/members';
+import { checkSeats, lockSeats } from '../store/claims';
 import { Problem } from './problem';
 
 /** Wrong, disabled, expired, used up or another workspace's: one answer, so a guess learns nothing more. */

@@ -1,19 +1,6 @@
 import type { z } from 'zod';
+import { unstorable } from '../domain/text';
 import { Problem, type FieldError } from './problem';
-
-/**
- * What PostgreSQL cannot take from a string: U+0000, which text and jsonb
- * refuse and its driver fails on with a protocol error, and a lone
- * surrogate, which jsonb refuses and text would silently replace.
- */
-const unstorable: [test: (text: string) => boolean, message: string][] = [
-  [(text) => text.includes('\u0000'), 'must not contain the NUL character (U+0000)'],
-  // In a `u` regex a well-formed pair is one code point: only a lone surrogate is one of `Cs`.
-  [(text) => /\p{Cs}/u.test(text), 'must be well-formed Unicode (no lone surrogate)'],
-];
-
-/** Whether PostgreSQL can take the text as it is. */
-export const isStorable = (text: string): boolean => !unstorable.some(([test]) => test(text));
 
 function unstorableFields(
   value: unknown,
@@ -47,6 +34,3 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
   }
   return result.data;
 }
-
-/** No id, the host's user ids included, holds a control character (C0 or DEL). */
-export const holdsControlCharacter = (value: string) => [...value].some((char) => char < ' ' || char === '\u007f');

@@ -1,25 +1,25 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { refusalOf, startInvitation as startInvitationWorkflow } from '../api/invitation-workflows';
 import { newId } from '../domain/ids';
-import {
-  invitationWorkflowId,
-  isRepeatedAcceptance,
-  refusal,
-  type InvitationCommand,
-  type InvitationState,
-} from '../domain/invitation';
+import { invitationWorkflowId, type InvitationState } from '../domain/invitation';
 import { createInvitationSchema } from '../domain/invitation-input';
 import { invitationView, type InvitationView } from '../domain/invitation-view';
 import { invitationToStart } from '../domain/new-invitation';
-import { checkMayAccept } from '../domain/policies';
 import type { Workspace } from '../domain/workspace';
-import { acceptUpdate, resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation-messages';
+import { acceptInvitation as accept } from '../usecases/accept-invitation';
+import { openingRun, runUpdate, type InvitationRuns } from '../usecases/invitation-runs';
+import { startInvitation as start } from '../usecases/start-invitation';
+import { resendUpdate, revokeUpdate, stateQuery } from '../workflows/invitation-messages';
 import { parseInput } from './validation';
 
 /** How long a helper waits on Temporal, as the API does by default (TEMPORAL_REQUEST_TIMEOUT_MS). */
 const defaultTimeoutMs = 10_000;
+
+/** Without a database, a closed run's final state is what the run answers while Temporal keeps it. */
+function pluginRuns(client: Client, timeoutMs = defaultTimeoutMs): InvitationRuns {
+  return { temporal: client, timeoutMs, closedState: (invitationId) => getInvitation(client, invitationId) };
+}
 
 export type StartInvitationInput = z.input<typeof createInvitationSchema> & {
   /** The task queue of the worker that runs the inviteflow plugin. */
@@ -38,34 +38,23 @@ export type StartInvitationInput = z.input<typeof createInvitationSchema> & {
  */
 export async function startInvitation(
   client: Client,
-  { taskQueue, workspace, timeoutMs = defaultTimeoutMs, ...request }: StartInvitationInput,
+  { taskQueue, workspace, timeoutMs, ...request }: StartInvitationInput,
 ): Promise<InvitationView> {
   const input = parseInput(createInvitationSchema, request, 'invitation');
-  return startInvitationWorkflow(
-    { temporal: client, taskQueue, temporalTimeoutMs: timeoutMs },
-    invitationToStart(workspace, input, newId('inv'), new Date()),
-    // Nothing was claimed in the database, so nothing to undo.
-    () => Promise.resolve(),
-  );
+  const opened = invitationToStart(workspace, input, newId('inv'), new Date());
+  const outcome = await start(null, openingRun(pluginRuns(client, timeoutMs), taskQueue), opened, null);
+  // Nothing claims a place without a database, so nothing else holds one.
+  if ('heldBy' in outcome) return outcome.heldBy;
+  return outcome.started;
 }
 
-async function runUpdate<Input>(
+function update<Input>(
   client: Client,
   invitationId: string,
-  update: UpdateDefinition<InvitationState, [Input]>,
+  definition: UpdateDefinition<InvitationState, [Input]>,
   input: Input,
 ): Promise<InvitationView> {
-  const handle = client.workflow.getHandle(invitationWorkflowId(invitationId));
-  try {
-    return invitationView(await handle.executeUpdate(update, { args: [input] }));
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw refusalOf(error) ?? error;
-    // The run has closed (accepted, declined, revoked): its final state answers, as the API's projection does.
-    const closed = invitationView(await handle.query(stateQuery));
-    const command = { type: update.name, ...input } as InvitationCommand;
-    if (isRepeatedAcceptance(closed, command)) return closed;
-    throw refusal(closed.status, command.type);
-  }
+  return runUpdate(pluginRuns(client), invitationId, definition, input);
 }
 
 /**
@@ -80,11 +69,12 @@ export async function acceptInvitation(
   invitationId: string,
   { userId, email, workspace }: { userId: string; email?: string; workspace?: Pick<Workspace, 'settings'> },
 ): Promise<InvitationView> {
-  if (workspace) {
-    const state = await client.workflow.getHandle(invitationWorkflowId(invitationId)).query(stateQuery);
-    checkMayAccept(workspace.settings, state, { userId, ...(email !== undefined && { email }) });
-  }
-  return runUpdate(client, invitationId, acceptUpdate, { userId });
+  const acceptor = { userId, ...(email !== undefined && { email }) };
+  // The invitee the email rule compares with is the run's; without a workspace no rule needs it.
+  const invitation = workspace
+    ? await getInvitation(client, invitationId)
+    : { id: invitationId, invitee: { userId: null, email: null } };
+  return accept(pluginRuns(client), invitation, acceptor, 'link', { settings: workspace?.settings });
 }
 
 export function revokeInvitation(
@@ -92,7 +82,7 @@ export function revokeInvitation(
   invitationId: string,
   { by }: { by?: string } = {},
 ): Promise<InvitationView> {
-  return runUpdate(client, invitationId, revokeUpdate, { by });
+  return update(client, invitationId, revokeUpdate, { by });
 }
 
 /** Sends again with a fresh expiry; works on an expired invitation too. */
@@ -101,7 +91,7 @@ export function resendInvitation(
   invitationId: string,
   { by }: { by?: string } = {},
 ): Promise<InvitationView> {
-  return runUpdate(client, invitationId, resendUpdate, { by });
+  return update(client, invitationId, resendUpdate, { by });
 }
 
 /** The invitation's state as its workflow holds it, while Temporal keeps its run. */

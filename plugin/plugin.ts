@@ -3,7 +3,7 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { z } from 'zod';
 import { createActivities } from '../activities';
-import { getWorkspace, upsertWorkspace } from '../api/workspace-store';
+import { getWorkspace, upsertWorkspace } from '../store/workspaces';
 import { upsertWorkspaceSchema, workspaceIdSchema, type Workspace } from '../domain/workspace';
 import { inviteflowDataConverter } from '../runtime/data-converter';
 import { payloadKeys } from '../runtime/payload-codec';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
-import { createMailTransport } from '../activities/mail';
+import { createMailTransport } from '../delivery/smtp';
 import { createOrm, migrate } from '../db/orm';
 import { payloadKeys } from '../runtime/payload-codec';
 import { checkPayloadKeys } from '../runtime/payload-key-checks';

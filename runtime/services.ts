@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { createMailTransport } from '../activities/mail';
+import { createMailTransport } from '../delivery/smtp';
 import { wakeStalledDispatchers } from '../activities/webhook-sweeper';
 import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';

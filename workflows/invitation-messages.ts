@@ -7,6 +7,9 @@ import type { Channel } from '../domain/workspace';
  * updates and its query. The API, the plugin and activities import these,
  * never the workflow itself.
  */
+/** The name runs are started by: the workflow's own code stays out of the processes that start it. */
+export const invitationWorkflowType = 'invitationWorkflow';
+
 export interface InvitationWorkflowInput {
   /**
    * The state the run starts in, which its search attributes were started

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bulkSummary, bulkView, findBulkImport } from '../../activities/bulk-store';
+import { bulkSummary, bulkView, findBulkImport } from '../../store/bulk-imports';
 import { bulkWorkflowId } from '../../domain/bulk';
 import {
   BulkInputError,
@@ -19,12 +19,12 @@ import { inviteOrRequest } from '../../domain/invite-requests';
 import type { Workspace } from '../../domain/workspace';
 import { bulkImportWorkflow, cancelBulkUpdate } from '../../workflows/bulk-import';
 import type { ApiContext } from '../context';
-import { seatsTaken } from '../../activities/claims';
+import { seatsTaken } from '../../store/claims';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import type { Parsed } from '../../contract/route';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 
 /** What one import request asks for, whichever form it came in. */
 interface BulkRequest {

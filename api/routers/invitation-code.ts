@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { invitationCodeView } from '../../domain/invitation-code';
 import { routes } from '../../contract';
 import type { ApiContext } from '../context';
-import { CodeTaken, getInvitationCode, rotateInvitationCode, updateInvitationCode } from '../invitation-code-store';
+import { CodeTaken, getInvitationCode, rotateInvitationCode, updateInvitationCode } from '../../store/invitation-codes';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 
 /** The workspace's invitation code, which hosts show their admins to share. */
 export function invitationCodeRouter(ctx: ApiContext): Router {

@@ -3,15 +3,18 @@ import type { InvitationLookup } from '../../domain/invitation-view';
 import { deadLinkRefusals, isDeadLink } from '../../domain/invitation';
 import { verifyInvitationToken } from '../../domain/tokens';
 import { declineUpdate } from '../../workflows/invitation-messages';
-import { acceptInvitation } from '../acceptance';
+import { findMembership } from '../../store/members';
+import { acceptAsMember } from '../../usecases/accept-invitation';
 import type { ApiContext } from '../context';
-import { getInvitation } from '../invitation-store';
-import { runInvitationUpdate } from '../invitation-workflows';
+import { getInvitation } from '../../store/invitations';
+import { invitationRuns } from '../invitation-runs';
+import { runUpdate } from '../../usecases/invitation-runs';
+import { RuleViolation } from '../../domain/error-codes';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 
 const invalidTokenDetail = 'this invitation link is not valid';
 
@@ -39,6 +42,7 @@ const isForged = (error: unknown) => error instanceof ForgedToken;
  */
 export function invitationLinksRouter(ctx: ApiContext): Router {
   const router = Router();
+  const runs = invitationRuns(ctx);
   const guarded = joinAttemptGuard(ctx.orm, ctx.secret, ctx.joinAttempts, { countWhileRunning: false });
 
   async function invitationOf(req: Request, token: string) {
@@ -54,7 +58,8 @@ export function invitationLinksRouter(ctx: ApiContext): Router {
 
   /** The run may have closed the link after the projection was read. */
   function hidingDeadLink(error: unknown): never {
-    if (error instanceof Problem && deadLinkRefusals.includes(error.code)) throw invalidToken();
+    const refused = error instanceof Problem || error instanceof RuleViolation ? error.code : undefined;
+    if (refused && deadLinkRefusals.includes(refused)) throw invalidToken();
     throw error;
   }
 
@@ -85,16 +90,16 @@ export function invitationLinksRouter(ctx: ApiContext): Router {
       isForged,
     );
     const { userId, email } = input;
-    return {
-      status: 200,
-      body: await acceptInvitation(ctx, invitation, { userId, email }, 'link').catch(hidingDeadLink),
-    };
+    const { settings } = await getWorkspace(ctx.orm, invitation.workspaceId);
+    const membershipOf = () => findMembership(ctx.orm, invitation.workspaceId, userId);
+    const accepted = acceptAsMember(runs, invitation, { userId, email }, 'link', { settings, membershipOf });
+    return { status: 200, body: await accepted.catch(hidingDeadLink) };
   });
 
   serve(router, routes.declineInvitation, async ({ body: input }, req) => {
     const invitation = await guarded(attemptClient(req), () => invitationOf(req, input.token), isForged);
     const by = input.userId;
-    const declined = await runInvitationUpdate(ctx, invitation.id, declineUpdate, { by }).catch(hidingDeadLink);
+    const declined = await runUpdate(runs, invitation.id, declineUpdate, { by }).catch(hidingDeadLink);
     return { status: 200, body: { invitation: declined } };
   });
 

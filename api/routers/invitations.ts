@@ -17,23 +17,25 @@ import {
   revokeUpdate,
   sendUpdate,
 } from '../../workflows/invitation-messages';
-import { writeTransition } from '../../activities/projection';
+import { writeTransition } from '../../store/projection';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import type { ApiContext } from '../context';
-import { getInvitation, listInvitations } from '../invitation-store';
-import { runInvitationUpdate, startInvitation } from '../invitation-workflows';
-import { releaseClaims } from '../../activities/claims';
-import { claimOrFindOpen } from '../open-invitations';
+import { getInvitation, listInvitations } from '../../store/invitations';
+import { invitationRuns } from '../invitation-runs';
+import { openingRun, runUpdate } from '../../usecases/invitation-runs';
+import { startInvitation } from '../../usecases/start-invitation';
+import { placeClaims } from '../../store/claims';
 import { InvitationPrinter } from '../print-invitation';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 import { cursorFromQuery } from '../cursor';
 
 export function invitationsRouter(ctx: ApiContext): Router {
   const router = Router();
   const printer = new InvitationPrinter();
+  const runs = invitationRuns(ctx);
   const at = (workspaceId: string, id: string) => ({ location: `/v1/workspaces/${workspaceId}/invitations/${id}` });
 
   serve(router, routes.createInvitation, async ({ params, body }) => {
@@ -44,18 +46,15 @@ export function invitationsRouter(ctx: ApiContext): Router {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
       throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
     }
-    const open = await claimOrFindOpen(
-      ctx.orm,
-      workspace.id,
-      invitation.invitee,
-      invitation.id,
+    const outcome = await startInvitation(
+      placeClaims(ctx.orm, ctx.temporalTimeoutMs),
+      openingRun(runs, ctx.taskQueue),
+      opened,
       workspace.settings.seatLimit,
-      ctx.temporalTimeoutMs,
     );
     // One open invitation per person: inviting them again answers the one they have.
-    if (open) return { status: 200, body: open, headers: at(workspace.id, open.id) };
-    const view = await startInvitation(ctx, opened, () => releaseClaims(ctx.orm, invitation.id));
-    return { status: 201, body: view, headers: at(workspace.id, view.id) };
+    if ('heldBy' in outcome) return { status: 200, body: outcome.heldBy, headers: at(workspace.id, outcome.heldBy.id) };
+    return { status: 201, body: outcome.started, headers: at(workspace.id, outcome.started.id) };
   });
 
   serve(router, routes.listInvitations, async ({ params, query }) => {
@@ -76,7 +75,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     if (input.roles && changer) checkMayInviteAs('changer', workspace.settings, changer, input.roles);
     await getInvitation(ctx.orm, params.id, workspace.id);
     const by = input.by ?? changer?.userId;
-    return { status: 200, body: await runInvitationUpdate(ctx, params.id, changeUpdate, { ...input, by }) };
+    return { status: 200, body: await runUpdate(runs, params.id, changeUpdate, { ...input, by }) };
   });
 
   /** The link that was (or will be) emailed: the same for every send of the invitation. */
@@ -141,7 +140,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
   serve(router, routes.eraseInvitee, async ({ params, query: { by } }) => {
     const workspace = await getWorkspace(ctx.orm, params.ws);
     await getInvitation(ctx.orm, params.id, workspace.id);
-    const erased = await runInvitationUpdate(ctx, params.id, eraseUpdate, { by }, async (closed) => {
+    const erased = await runUpdate(runs, params.id, eraseUpdate, { by }, async (closed) => {
       const state = closedInvitationState(closed);
       const next = transition(state, { type: 'erase', by }, new Date());
       if (next === state) return closed;
@@ -159,7 +158,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     serve(router, route, async ({ params, body }) => {
       const workspace = await getWorkspace(ctx.orm, params.ws);
       await getInvitation(ctx.orm, params.id, workspace.id);
-      return { status: 200, body: await runInvitationUpdate(ctx, params.id, update, body) };
+      return { status: 200, body: await runUpdate(runs, params.id, update, body) };
     });
   }
 
@@ -171,7 +170,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     const grantable = grantableRoles(workspace.settings, approver);
     return {
       status: 200,
-      body: await runInvitationUpdate(ctx, params.id, approveUpdate, { by: approver.userId, grantable }),
+      body: await runUpdate(runs, params.id, approveUpdate, { by: approver.userId, grantable }),
     };
   });
 
@@ -179,7 +178,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
     const workspace = await getWorkspace(ctx.orm, params.ws);
     const invitation = await getInvitation(ctx.orm, params.id, workspace.id);
     checkMayApprove(workspace.settings, approver, invitation.roles);
-    return { status: 200, body: await runInvitationUpdate(ctx, params.id, rejectUpdate, { by: approver.userId }) };
+    return { status: 200, body: await runUpdate(runs, params.id, rejectUpdate, { by: approver.userId }) };
   });
 
   return router;

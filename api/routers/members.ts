@@ -4,9 +4,9 @@ import { checkKnownRoles } from '../../domain/policies';
 import { routes } from '../../contract';
 import type { ApiContext } from '../context';
 import { cursorFromQuery } from '../cursor';
-import { getMember, listMembers, removeMember, updateMember } from '../member-store';
+import { getMember, listMembers, removeMember, updateMember } from '../../store/members';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 
 /**
  * The people who joined a workspace. Every change is announced by a webhook

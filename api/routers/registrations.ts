@@ -2,7 +2,10 @@ import { Router } from 'express';
 import { emailKey } from '../../domain/contact';
 import { RuleViolation } from '../../domain/error-codes';
 import { matchMethod, type RegistrationResult } from '../../domain/registration';
-import { acceptInvitation } from '../acceptance';
+import { findMembership } from '../../store/members';
+import { getWorkspace } from '../../store/workspaces';
+import { acceptAsMember } from '../../usecases/accept-invitation';
+import { invitationRuns } from '../invitation-runs';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
@@ -24,6 +27,7 @@ interface Candidate {
  */
 export function registrationsRouter(ctx: ApiContext): Router {
   const router = Router();
+  const runs = invitationRuns(ctx);
 
   serve(router, routes.registerUser, async ({ body: registration }, req) => {
     const scoped = req.caller?.scope === 'workspace' ? req.caller.workspaceId : null;
@@ -46,7 +50,9 @@ export function registrationsRouter(ctx: ApiContext): Router {
       };
       const { userId, email } = registration;
       try {
-        await acceptInvitation(ctx, invitation, { userId, ...(email && { email }) }, method);
+        const { settings } = await getWorkspace(ctx.orm, candidate.workspace_id);
+        const membershipOf = () => findMembership(ctx.orm, candidate.workspace_id, userId);
+        await acceptAsMember(runs, invitation, { userId, ...(email && { email }) }, method, { settings, membershipOf });
         matched.push({ ...where, method });
       } catch (error) {
         // One invitation that cannot be accepted (another account's, expired, taken meanwhile) does not stop the others.

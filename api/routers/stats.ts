@@ -3,8 +3,8 @@ import { statsPeriod } from '../../domain/stats';
 import { routes } from '../../contract';
 import type { ApiContext } from '../context';
 import { serve } from '../serve';
-import { workspaceStats } from '../stats-store';
-import { getWorkspace } from '../workspace-store';
+import { workspaceStats } from '../../store/stats';
+import { getWorkspace } from '../../store/workspaces';
 
 /** The invitation funnel of a workspace over a period, read from the projection. */
 export function statsRouter(ctx: ApiContext): Router {

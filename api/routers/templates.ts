@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { createTemplateOverrides } from '../../activities/email-template-overrides';
-import { EmailTemplates } from '../../activities/email-templates';
+import { createTemplateOverrides } from '../../store/email-template-overrides';
+import { EmailTemplates } from '../../delivery/email-templates';
 import { parseDuration } from '../../domain/duration';
 import {
   checkTemplates,
@@ -13,7 +13,7 @@ import type { ApiContext } from '../context';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
-import { getWorkspace } from '../workspace-store';
+import { getWorkspace } from '../../store/workspaces';
 
 /** A workspace's own wording of its emails, per template and language, checked when saved. */
 export function templatesRouter(ctx: ApiContext): Router {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Router, type Request } from 'express';
-import { claimIdleEndpoints } from '../../activities/webhook-outbox';
-import { refusedWebhookTarget } from '../../activities/webhook-target-guard';
+import { claimIdleEndpoints } from '../../store/webhook-outbox';
+import { refusedWebhookTarget } from '../../delivery/webhook-target-guard';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 import { WorkspaceSchema } from '../../db/entities/workspace';
 import {
@@ -17,7 +17,8 @@ import { SecretBox } from '../../domain/secret-box';
 import { webhookEndpointView, type WebhookDelivery } from '../../domain/webhook-events';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
-import { cursorFromQuery, encodeCursor } from '../cursor';
+import { encodeCursor } from '../../domain/cursor';
+import { cursorFromQuery } from '../cursor';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';

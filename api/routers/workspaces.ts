@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { routes } from '../../contract';
 import type { ApiContext } from '../context';
 import { serve } from '../serve';
-import { getWorkspace, upsertWorkspace } from '../workspace-store';
+import { getWorkspace, upsertWorkspace } from '../../store/workspaces';
 
 export function workspacesRouter({ orm }: ApiContext): Router {
   const router = Router();

@@ -1,4 +1,4 @@
-import { concurrentSends } from '../../activities/sent-messages';
+import { concurrentSends } from '../../store/sent-messages';
 import { invitees, startBulkImport, workspaceId } from './support/bulk-run';
 import { arrivalsBeforeFaults, tallyEmails, unexplainedDuplicates } from './support/emails';
 import { waitForAllSent } from './support/projection';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { claimIdleEndpoints } from '../../activities/webhook-outbox';
+import { claimIdleEndpoints } from '../../store/webhook-outbox';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
 
 /** Queues one `member.removed` message to one endpoint the way the outbox does, and wakes its dispatcher. */

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Webhook } from 'standardwebhooks';
-import { enqueueWebhookEvents } from '../../../activities/webhook-outbox';
-import type { Resolver } from '../../../activities/webhook-target-guard';
+import { enqueueWebhookEvents } from '../../../store/webhook-outbox';
+import type { Resolver } from '../../../delivery/webhook-target-guard';
 import { createWebhookActivities, type DispatchOutcome } from '../../../activities/webhooks';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { SecretBox } from '../../../domain/secret-box';

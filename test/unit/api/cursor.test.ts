@@ -1,4 +1,5 @@
-import { cursorFromQuery, encodeCursor } from '../../../api/cursor';
+import { cursorFromQuery } from '../../../api/cursor';
+import { encodeCursor } from '../../../domain/cursor';
 import { Problem } from '../../../api/problem';
 import { thrownBy } from '../../support/thrown';
 

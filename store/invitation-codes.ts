@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { generateInvitationCode, type InvitationCode, type InvitationCodeUpdate } from '../domain/invitation-code';
-import { Problem } from './problem';
+import { RuleViolation } from '../domain/error-codes';
 
 export interface InvitationCodeRow {
   workspace_id: string;
@@ -28,10 +28,9 @@ export function fromRow(row: InvitationCodeRow): InvitationCode {
 }
 
 /** A custom code another workspace holds. Telling so is an answer about that code, so it counts as a failed try. */
-export class CodeTaken extends Problem {
+export class CodeTaken extends RuleViolation {
   constructor() {
-    const message = 'is not available; choose another code';
-    super('validation_failed', `invalid body: /code: ${message}`, [{ field: '/code', message }]);
+    super('validation_failed', 'is not available; choose another code', '/code');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { boundedResolver, refusedWebhookTarget, type Resolver } from '../../../activities/webhook-target-guard';
+import { boundedResolver, refusedWebhookTarget, type Resolver } from '../../../delivery/webhook-target-guard';
 
 const publicAddress: LookupAddress[] = [{ address: '93.184.215.14', family: 4 }];
 const never: Resolver = () => new Promise(() => undefined);

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createSentMessages, type SendOutcome, type SentMessages } from '../../../activities/sent-messages';
+import { createSentMessages, type SendOutcome, type SentMessages } from '../../../store/sent-messages';
 import { openTestDatabase } from '../../support/database';
 
 let orm: MikroORM;

@@ -1,11 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import type { UpsertWorkspace, Workspace } from '../domain/workspace';
-import { Problem } from './problem';
+import { RuleViolation } from '../domain/error-codes';
 
 export async function getWorkspace(orm: MikroORM, id: string): Promise<Workspace> {
   const row = await orm.em.fork().findOne(WorkspaceSchema, id);
-  if (!row) throw new Problem('workspace_not_found', `no workspace "${id}"`);
+  if (!row) throw new RuleViolation('workspace_not_found', `no workspace "${id}"`);
   return toWorkspace(row);
 }
 
@@ -28,4 +28,17 @@ export async function upsertWorkspace(
   await em.flush();
   await em.refresh(row);
   return { workspace: toWorkspace(row), created: true };
+}
+
+export interface WorkspaceReader {
+  get(id: string): Promise<Workspace>;
+}
+
+/** Reads workspaces for activities; a missing one is a bug upstream, so it throws (and retries). */
+export function createWorkspaceReader(orm: MikroORM): WorkspaceReader {
+  return {
+    async get(id) {
+      return toWorkspace(await orm.em.fork().findOneOrFail(WorkspaceSchema, id));
+    },
+  };
 }

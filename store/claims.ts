@@ -1,7 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { personKeys } from '../domain/contact';
 import { RuleViolation } from '../domain/error-codes';
-import type { Invitee } from '../domain/invitation';
+import { isOpen, type InvitationState, type Invitee } from '../domain/invitation';
+import type { InvitationView } from '../domain/invitation-view';
+import { findInvitation } from './invitations';
 
 export class ClaimedElsewhere extends Error {
   constructor(
@@ -83,4 +85,53 @@ export async function checkSeats(em: EntityManager, workspaceId: string, seatLim
 
 export async function releaseClaims(orm: MikroORM, invitationId: string): Promise<void> {
   await orm.em.fork().execute('delete from open_invitations where invitation_id = ?', [invitationId]);
+}
+
+/**
+ * What holds a place another invitation claimed: that invitation, open;
+ * `creating` when it does not exist yet and was claimed within
+ * `abandonedAfterMs` (its creator is at it); else `released`: it ended, or
+ * its creator died, and its claim was dropped so that claiming again works.
+ */
+export async function placeHolder(
+  orm: MikroORM,
+  conflict: ClaimedElsewhere,
+  abandonedAfterMs: number,
+): Promise<{ open: InvitationView } | 'creating' | 'released'> {
+  const holder = await findInvitation(orm, conflict.invitationId);
+  if (holder && isOpen(holder.status)) return { open: holder };
+  if (!holder && Date.now() - conflict.claimedAt.getTime() < abandonedAfterMs) return 'creating';
+  await releaseClaims(orm, conflict.invitationId);
+  return 'released';
+}
+
+const pollMs = 100;
+
+/**
+ * The places and seats of the API and bulk imports: a claim that meets an
+ * open invitation answers it; one still being created is waited for up to
+ * `waitMs`, then refused as `unavailable` (retry shortly).
+ */
+export function placeClaims(orm: MikroORM, waitMs: number) {
+  return {
+    async claimOrFindOpen(invitation: InvitationState, seatLimit: number | null): Promise<InvitationView | undefined> {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const conflict = await claim(orm, invitation.workspaceId, invitation.invitee, invitation.id, seatLimit);
+        if (!conflict) return undefined;
+        const deadline = Date.now() + waitMs;
+        for (;;) {
+          const holder = await placeHolder(orm, conflict, waitMs);
+          if (holder === 'released') break;
+          if (holder !== 'creating') return holder.open;
+          if (Date.now() > deadline) {
+            const message = 'an invitation for this person is still being created; retry shortly';
+            throw new RuleViolation('unavailable', message, undefined, 1);
+          }
+          await new Promise((resolve) => setTimeout(resolve, pollMs));
+        }
+      }
+      throw new RuleViolation('unavailable', 'invitations for this person kept changing; retry shortly', undefined, 1);
+    },
+    release: (invitationId: string) => releaseClaims(orm, invitationId),
+  };
 }

@@ -3,8 +3,8 @@ import { emailKey } from '../domain/contact';
 import { InvitationEventSchema, InvitationSchema, type InvitationRow } from '../db/entities';
 import type { InvitationEvent, InvitationStatus } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
-import { Problem } from './problem';
-import { encodeCursor, type Cursor } from './cursor';
+import { RuleViolation } from '../domain/error-codes';
+import { encodeCursor, type Cursor } from '../domain/cursor';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -39,7 +39,7 @@ function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
 /** One invitation as projected, with its history; 404 when it is not in that workspace. */
 export async function getInvitation(orm: MikroORM, id: string, workspaceId?: string): Promise<InvitationView> {
   const invitation = await findInvitation(orm, id, workspaceId);
-  if (!invitation) throw new Problem('invitation_not_found', `no invitation "${id}" in this workspace`);
+  if (!invitation) throw new RuleViolation('invitation_not_found', `no invitation "${id}" in this workspace`);
   return invitation;
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/postgresql';
-import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from '../activities/webhook-outbox';
-import { checkSeats, lockSeats } from '../activities/claims';
+import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
+import { checkSeats, lockSeats } from './claims';
 import { MemberSchema, type MemberRow } from '../db/entities';
 import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } from '../domain/member';
-import { encodeCursor, type Cursor } from './cursor';
-import { Problem } from './problem';
+import { encodeCursor, type Cursor } from '../domain/cursor';
+import { RuleViolation } from '../domain/error-codes';
 
 export function memberView(row: MemberRow): MemberView {
   return {
@@ -19,7 +19,17 @@ export function memberView(row: MemberRow): MemberView {
   };
 }
 
-const notFound = (userId: string) => new Problem('member_not_found', `no member "${userId}" in this workspace`);
+/** A user's membership of a workspace, with the invitation it came from; `null` when there is none. */
+export async function findMembership(
+  orm: MikroORM,
+  workspaceId: string,
+  userId: string,
+): Promise<{ invitationId: string | null; member: MemberView } | null> {
+  const row = await orm.em.fork().findOne(MemberSchema, { workspaceId, userId });
+  return row && { invitationId: row.invitationId, member: memberView(row) };
+}
+
+const notFound = (userId: string) => new RuleViolation('member_not_found', `no member "${userId}" in this workspace`);
 
 export async function getMember(orm: MikroORM, workspaceId: string, userId: string): Promise<MemberView> {
   const row = await orm.em.fork().findOne(MemberSchema, { workspaceId, userId });
