@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { trimmedText } from './text';
+import { jsonValue, trimmedText } from './text';
 import { timestampSchema } from './timestamp';
 
 /**
@@ -60,7 +60,7 @@ export type InvitationCodeUpdate = z.infer<typeof updateInvitationCodeSchema>;
 export const joinWithCodeSchema = z.object({
   code: z.string().max(64),
   userId: trimmedText(1, 200),
-  profile: z.record(z.string(), z.unknown()).optional(),
+  profile: z.record(z.string(), jsonValue).optional(),
 });
 
 export interface InvitationCode {

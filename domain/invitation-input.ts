@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trimmedText, emailAddress } from './text';
+import { emailAddress, jsonValue, trimmedText } from './text';
 import { HOUR, DAY, parseDuration } from './duration';
 import { isPhoneCountry, normalisePhone, phoneCountries } from './contact';
 import { invitationStatuses } from './invitation';
@@ -122,7 +122,7 @@ export const acceptInvitationSchema = z.object({
   userId: trimmedText(1, 200),
   /** The accepting user's email, as the host verified it; compared when the workspace requires a match. */
   email: emailAddress.optional(),
-  profile: z.record(z.string(), z.unknown()).optional(),
+  profile: z.record(z.string(), jsonValue).optional(),
 });
 
 export const declineInvitationSchema = z.object({

@@ -192,9 +192,18 @@ describe('OpenAPI document', () => {
       ['putInvitationCode', updateInvitationCodeSchema],
       ['joinWithCode', joinWithCodeSchema],
     ] as const) {
-      const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: 'input' });
+      const { $schema: _dialect, $defs: defs = {}, ...own } = z.toJSONSchema(schema, { io: 'input' });
+      // What a request schema holds more than once is a component, referred to there.
+      const toComponents = (json: unknown) =>
+        JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as unknown;
       const documented = operation(operationId).requestBody?.content['application/json']?.schema;
-      expect({ operationId, schema: withoutStorablePattern(documented) }).toEqual({ operationId, schema: expected });
+      expect({ operationId, schema: withoutStorablePattern(documented) }).toEqual({
+        operationId,
+        schema: toComponents(own),
+      });
+      for (const [id, def] of Object.entries(defs)) {
+        expect(withoutStorablePattern(document.components.schemas[id])).toEqual(toComponents(def));
+      }
     }
     const invitation = operation('createInvitation').requestBody;
     expect(invitation?.required).toBe(true);
