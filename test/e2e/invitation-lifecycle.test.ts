@@ -1,6 +1,7 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { tokenFromEmail, invite, type InviteOptions } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -25,9 +26,7 @@ beforeAll(async () => {
   expect(
     (await app.call('PUT', '/v1/workspaces/paced', { name: 'Paced', settings: { resendInterval: '1m' } })).status,
   ).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite, tokenFromEmail } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 /** Everything inviteflow logs during the scenario, API and Temporal SDK alike, at debug. */
 let logs = '';
@@ -34,9 +35,7 @@ test('a whole scenario logs no token, key, secret or personal data', async () =>
   expect(
     (await app.call('PUT', '/v1/workspaces/hygiene', { name: 'Hygiene', settings: { resendInterval: '0s' } })).status,
   ).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  const webhookSecret = endpoint.body.secret as string;
+  const { secret: webhookSecret } = await addWebhookEndpoint(app, hooks);
 
   const { id, token } = await invite(app, {
     workspace: 'hygiene',

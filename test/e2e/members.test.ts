@@ -7,6 +7,7 @@ import {
   type ReceivedWebhook,
   type WebhookReceiver,
 } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -17,10 +18,7 @@ const settings = { roles: ['admin', 'member', 'viewer'] };
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
-  endpointId = endpoint.body.id;
+  ({ secret: webhookSecret, id: endpointId } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite } from '../support/invite';
 import { testServers } from '../support/servers';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -16,7 +17,7 @@ let hooks: WebhookReceiver;
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
   expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
-  expect((await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).status).toBe(201);
+  await addWebhookEndpoint(app, hooks);
 });
 
 afterAll(async () => {

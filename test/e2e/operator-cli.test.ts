@@ -4,6 +4,7 @@ import { freePort } from '../../embedded/free-port';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 import { settledDelivery } from '../support/webhooks';
 import { capturedStream } from '../support/captured-stream';
 
@@ -15,9 +16,7 @@ beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
   const workspace = await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme', settings: { resendInterval: '0s' } });
   expect(workspace.status).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url, events: ['invitation.sent'] });
-  expect(endpoint.status).toBe(201);
-  endpointId = endpoint.body.id;
+  ({ id: endpointId } = await addWebhookEndpoint(app, hooks, { events: ['invitation.sent'] }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   for (const ws of ['north', 'south']) {
     expect((await app.call('PUT', `/v1/workspaces/${ws}`, { name: ws })).status).toBe(201);
   }
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { tokenFromApi, tokenFromEmail } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -17,9 +18,7 @@ beforeAll(async () => {
   });
   expect(asking.status).toBe(201);
   expect((await app.call('PUT', '/v1/workspaces/strict', { name: 'Strict' })).status).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {

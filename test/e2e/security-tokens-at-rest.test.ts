@@ -5,6 +5,7 @@ import { historyToJson } from '../replay/history-json';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { tokenFromEmail, invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let logs = '';
 let app: TestInviteflow;
@@ -63,7 +64,7 @@ describe('after a run through every way a token travels', () => {
   beforeAll(async () => {
     const workspace = { name: 'Vault', settings: { resendInterval: '0s', channels: ['email', 'sms'] } };
     expect((await app.call('PUT', '/v1/workspaces/vault', workspace)).status).toBe(201);
-    expect((await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).status).toBe(201);
+    await addWebhookEndpoint(app, hooks);
 
     // Emailed and texted, looked up, refused once for a bad body, then accepted.
     const accepted = await invite(app, {

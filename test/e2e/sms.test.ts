@@ -3,6 +3,7 @@ import { smsSegments } from '../../domain/sms';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -22,7 +23,7 @@ beforeAll(async () => {
     app: { name: 'Ommnio', url: 'https://get.ommnio.example/app' },
   };
   expect((await app.call('PUT', '/v1/workspaces/plant', { name: 'Planta Norte', settings })).status).toBe(201);
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
