@@ -1,7 +1,7 @@
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 
 let app: TestInviteflow;
-const inviter = { userId: 'u-admin', roles: ['admin'] };
 
 beforeAll(async () => {
   app = await startTestInviteflow();
@@ -17,13 +17,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Invites by email and answers the invitation's id and the token from the email. */
-async function invited(workspace: string, invitee: Record<string, string>): Promise<{ id: string; token: string }> {
-  const created = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, { invitee, inviter });
-  expect(created.status).toBe(201);
-  const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(created.body.id));
-  return { id: created.body.id, token: linkIn(mail.text).searchParams.get('token')! };
-}
+/** An emailed invitation, with the token from the email. */
+const invited = (workspace: string, invitee: Record<string, string>) =>
+  invite(app, { workspace, invitee, tokenFrom: 'email' });
 
 const accept = (body: Record<string, string>) => app.call('POST', '/v1/invitations/accept', body);
 

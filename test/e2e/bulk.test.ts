@@ -1,5 +1,6 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -15,8 +16,7 @@ beforeAll(async () => {
     expect((await app.call('PUT', `/v1/workspaces/${ws}`, { name: ws, settings })).status).toBe(201);
   }
   // Only the import's own event: a webhook per invitation would be a thousand deliveries to wait behind.
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url, events: ['bulk.completed'] })).body
-    .secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks, { events: ['bulk.completed'] }));
 });
 
 afterAll(async () => {

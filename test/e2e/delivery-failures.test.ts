@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { completedImport, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   hooks = await startWebhookReceiver();
   app = await startTestInviteflow({}, { smtpUrl: await moodySmtp() });
   expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@ import { codeAlphabet } from '../../domain/invitation-code';
 import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -17,9 +18,7 @@ const roomyCaps = {
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(roomyCaps), startWebhookReceiver()]);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url, events: ['member.joined'] });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks, { events: ['member.joined'] }));
 });
 
 afterAll(async () => {

@@ -1,5 +1,7 @@
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { tokenFromEmail, invite, type InviteOptions } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -24,9 +26,7 @@ beforeAll(async () => {
   expect(
     (await app.call('PUT', '/v1/workspaces/paced', { name: 'Paced', settings: { resendInterval: '1m' } })).status,
   ).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
@@ -34,30 +34,23 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-async function invite(email: string, extra: Record<string, unknown> = {}, workspace = 'acme') {
-  const response = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
+/** An Acme member's invitation by the admin, with the token from its email unless told otherwise. */
+const invited = (email: string, { body, ...options }: Partial<InviteOptions> = {}) =>
+  invite(app, {
+    workspace: 'acme',
     invitee: { email, name: 'Invitee' },
-    roles: ['member'],
-    inviter: admin,
-    ...extra,
+    tokenFrom: 'email',
+    ...options,
+    body: { roles: ['member'], inviter: admin, ...body },
   });
-  expect(response.status).toBe(201);
-  return response.body as { id: string; status: string; expiresAt: string; sendCount: number };
-}
-
-/** The token from the n-th (1-based) email sent to an address. */
-async function tokenFromEmail(to: string, sendNumber = 1): Promise<string> {
-  const mail = await app.catcher.waitFor((m) => m.to.includes(to) && (m.messageId ?? '').includes(`.${sendNumber}@`));
-  return linkIn(mail.text).searchParams.get('token')!;
-}
 
 const webhookFor = (invitationId: string, type: string) => hooks.invitationEvent(webhookSecret, invitationId, type);
 
 test('invite -> email -> lookup -> accept -> signed webhook -> listed as accepted', async () => {
-  const invitation = await invite('ana@example.org');
+  const invitation = await invited('ana@example.org');
   expect(invitation.status).toBe('pending');
 
-  const token = await tokenFromEmail('ana@example.org');
+  const { token } = invitation;
   const lookup = await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`);
   expect(lookup.status).toBe(200);
   expect(lookup.body.workspace).toEqual({ id: 'acme', name: 'Acme' });
@@ -95,8 +88,8 @@ test('invite -> email -> lookup -> accept -> signed webhook -> listed as accepte
 });
 
 test('two concurrent accepts of one invitation: exactly one wins', async () => {
-  const invitation = await invite('race@example.org');
-  const token = await tokenFromEmail('race@example.org');
+  const invitation = await invited('race@example.org');
+  const { token } = invitation;
   const answers = await Promise.all(
     ['user-1', 'user-2', 'user-3'].map((userId) => app.call('POST', '/v1/invitations/accept', { token, userId })),
   );
@@ -110,8 +103,8 @@ test('two concurrent accepts of one invitation: exactly one wins', async () => {
 });
 
 test('revoke: the link stops working and the host hears of it', async () => {
-  const invitation = await invite('rev@example.org');
-  const token = await tokenFromEmail('rev@example.org');
+  const invitation = await invited('rev@example.org');
+  const { token } = invitation;
   const revoked = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/revoke`, { by: 'u-admin' });
   expect(revoked.status).toBe(200);
   expect(revoked.body.status).toBe('revoked');
@@ -126,8 +119,8 @@ test('revoke: the link stops working and the host hears of it', async () => {
 });
 
 test('decline: the invitee says no', async () => {
-  const invitation = await invite('dec@example.org');
-  const token = await tokenFromEmail('dec@example.org');
+  const invitation = await invited('dec@example.org');
+  const { token } = invitation;
   const declined = await app.call('POST', '/v1/invitations/decline', { token });
   expect(declined.status).toBe(200);
   expect(declined.body.invitation.status).toBe('declined');
@@ -136,14 +129,14 @@ test('decline: the invitee says no', async () => {
 });
 
 test('resend: same link, a fresh expiry, and the link still accepts', async () => {
-  const invitation = await invite('again@example.org');
-  const firstToken = await tokenFromEmail('again@example.org', 1);
+  const invitation = await invited('again@example.org');
+  const firstToken = invitation.token;
   await new Promise((resolve) => setTimeout(resolve, 20));
   const resent = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/resend`, {});
   expect(resent.status).toBe(200);
   expect(resent.body.sendCount).toBe(2);
   expect(Date.parse(resent.body.expiresAt)).toBeGreaterThan(Date.parse(invitation.expiresAt));
-  const secondToken = await tokenFromEmail('again@example.org', 2);
+  const secondToken = await tokenFromEmail(app, invitation.id, 2);
   expect(secondToken).toBe(firstToken);
   await webhookFor(invitation.id, 'invitation.resent');
   const accepted = await app.call('POST', '/v1/invitations/accept', { token: firstToken, userId: 'user-again' });
@@ -151,8 +144,7 @@ test('resend: same link, a fresh expiry, and the link still accepts', async () =
 });
 
 test('a resend sooner than the workspace resendInterval: 429 with Retry-After, and nothing sent', async () => {
-  const invitation = await invite('paced@example.org', {}, 'paced');
-  await tokenFromEmail('paced@example.org', 1);
+  const invitation = await invited('paced@example.org', { workspace: 'paced' });
 
   const refused = await app.call('POST', `/v1/workspaces/paced/invitations/${invitation.id}/resend`, {});
   expect(refused.status).toBe(429);
@@ -173,8 +165,8 @@ test('a resend sooner than the workspace resendInterval: 429 with Retry-After, a
 });
 
 test('expiry fires from the durable timer; a resend revives the same link', async () => {
-  const invitation = await invite('late@example.org', {}, 'short');
-  const token = await tokenFromEmail('late@example.org');
+  const invitation = await invited('late@example.org', { workspace: 'short' });
+  const { token } = invitation;
   const expired = await webhookFor(invitation.id, 'invitation.expired');
   expect(expired.data.invitation.status).toBe('expired');
   expect((await app.call('GET', `/v1/workspaces/short/invitations/${invitation.id}`)).body.status).toBe('expired');
@@ -188,7 +180,7 @@ test('expiry fires from the durable timer; a resend revives the same link', asyn
 });
 
 test('register first, send later', async () => {
-  const invitation = await invite('later@example.org', { send: false });
+  const invitation = await invited('later@example.org', { body: { send: false }, tokenFrom: 'api' });
   expect(invitation.status).toBe('registered');
   const registered = await app.call('GET', '/v1/workspaces/acme/invitations?status=registered');
   expect(registered.body.data.map((row: { id: string }) => row.id)).toContain(invitation.id);
@@ -199,14 +191,14 @@ test('register first, send later', async () => {
   const sent = await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {});
   expect(sent.body).toMatchObject({ status: 'pending', sendCount: 1 });
   const link = await app.call('GET', `/v1/workspaces/acme/invitations/${invitation.id}/link`);
-  expect(link.body.url).toContain(encodeURIComponent(await tokenFromEmail('later@example.org')));
+  expect(link.body.url).toContain(encodeURIComponent(await tokenFromEmail(app, invitation.id)));
   expect((await app.call('POST', `/v1/workspaces/acme/invitations/${invitation.id}/send`, {})).body.code).toBe(
     'invitation_already_sent',
   );
 });
 
 test('operators find the run by its search attributes; its ID and attributes carry no personal data', async () => {
-  const invitation = await invite('findme@example.org');
+  const invitation = await invited('findme@example.org');
   const query = `InvitationStatus = 'pending' AND WorkspaceId = 'acme' AND WorkflowId = 'invitation-${invitation.id}'`;
   let found: { workflowId: string; searchAttributes: Record<string, unknown> } | undefined;
   for (let attempt = 0; attempt < 50 && !found; attempt += 1) {
@@ -221,7 +213,7 @@ test('operators find the run by its search attributes; its ID and attributes car
 
 test('expiresIn overrides the workspace TTL within 1 hour to 90 days', async () => {
   const before = Date.now();
-  const invitation = await invite('override@example.org', { expiresIn: '2h' });
+  const invitation = await invited('override@example.org', { body: { expiresIn: '2h' } });
   const lifetime = Date.parse(invitation.expiresAt) - before;
   expect(lifetime).toBeGreaterThan(2 * 3_600_000 - 60_000);
   expect(lifetime).toBeLessThanOrEqual(2 * 3_600_000 + 60_000);

@@ -1,26 +1,24 @@
 import { addWorkspaceKey } from '../support/api-keys';
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import {
   startWebhookReceiver,
   verifyWebhook,
   type ReceivedWebhook,
   type WebhookReceiver,
 } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
 let webhookSecret: string;
 let endpointId: string;
 
-const admin = { userId: 'u-admin', roles: ['admin'] };
 const settings = { roles: ['admin', 'member', 'viewer'] };
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
-  endpointId = endpoint.body.id;
+  ({ secret: webhookSecret, id: endpointId } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
@@ -41,15 +39,7 @@ async function newWorkspace(): Promise<string> {
 /** Makes a member the way hosts do: invite by email, then accept with the token from the email. */
 async function join(workspace: string, userId: string, roles: string[], groups: string[] = []) {
   const email = `${userId}@${workspace}.example.org`;
-  const invited = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
-    invitee: { email },
-    roles,
-    groups,
-    inviter: admin,
-  });
-  expect(invited.status).toBe(201);
-  const mail = await app.catcher.waitFor((m) => m.to.includes(email));
-  const token = linkIn(mail.text).searchParams.get('token');
+  const { token } = await invite(app, { workspace, invitee: { email }, body: { roles, groups }, tokenFrom: 'email' });
   const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId });
   expect(accepted.status).toBe(200);
 }

@@ -5,9 +5,11 @@ import { repoRoot } from '../../config/paths';
 import { freePort } from '../../embedded/free-port';
 import { addWorkspaceKey } from '../support/api-keys';
 import { createTestDatabase } from '../support/database';
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { testServers } from '../support/servers';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -15,7 +17,7 @@ let hooks: WebhookReceiver;
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
   expect((await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme' })).status).toBe(201);
-  expect((await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).status).toBe(201);
+  await addWebhookEndpoint(app, hooks);
 });
 
 afterAll(async () => {
@@ -57,14 +59,12 @@ test("the API's /metrics needs a platform key: its port faces hosts", async () =
 
 test('counters move as an invitation is sent, accepted and announced', async () => {
   const before = (await scrape()).samples;
-  const invited = await app.call('POST', '/v1/workspaces/acme/invitations', {
+  const { token } = await invite(app, {
+    workspace: 'acme',
     invitee: { email: 'mia@example.org', name: 'Mia' },
-    roles: ['member'],
-    inviter: { userId: 'u-admin', roles: ['admin'] },
+    body: { roles: ['member'] },
+    tokenFrom: 'email',
   });
-  expect(invited.status).toBe(201);
-  const mail = await app.catcher.waitFor((m) => m.to.includes('mia@example.org'));
-  const token = linkIn(mail.text).searchParams.get('token')!;
   expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-mia' })).status).toBe(200);
 
   const moved = (key: string, by: number) => async () =>

@@ -2,7 +2,9 @@ import { runInvitations } from '../../bin/invitations-cli';
 import { runWebhooks } from '../../bin/webhooks-cli';
 import { freePort } from '../../embedded/free-port';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 import { settledDelivery } from '../support/webhooks';
 import { capturedStream } from '../support/captured-stream';
 
@@ -14,9 +16,7 @@ beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
   const workspace = await app.call('PUT', '/v1/workspaces/acme', { name: 'Acme', settings: { resendInterval: '0s' } });
   expect(workspace.status).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url, events: ['invitation.sent'] });
-  expect(endpoint.status).toBe(201);
-  endpointId = endpoint.body.id;
+  ({ id: endpointId } = await addWebhookEndpoint(app, hooks, { events: ['invitation.sent'] }));
 });
 
 afterAll(async () => {
@@ -39,19 +39,13 @@ async function inviteflow(run: typeof runInvitations, args: string[], connection
 const invitations = (args: string[]) => inviteflow(runInvitations, args);
 const webhooks = (args: string[]) => inviteflow(runWebhooks, args);
 
-async function invite(email: string): Promise<string> {
-  const created = await app.call('POST', '/v1/workspaces/acme/invitations', {
-    invitee: { email },
-    inviter: { userId: 'u-admin', roles: ['admin'] },
-  });
-  expect(created.status).toBe(201);
-  await app.catcher.waitFor((mail) => mail.to.includes(email));
-  return created.body.id as string;
-}
+/** An invitation once its email is out: the CLI then shows it sent. */
+const invited = async (email: string) =>
+  (await invite(app, { workspace: 'acme', invitee: { email }, tokenFrom: 'email' })).id;
 
 test('list shows the workspace invitations as a table, or the API page as --json', async () => {
-  const ana = await invite('ana@example.org');
-  const ben = await invite('ben@example.org');
+  const ana = await invited('ana@example.org');
+  const ben = await invited('ben@example.org');
 
   const listed = await invitations(['list', '--workspace', 'acme']);
   expect(listed).toMatchObject({ code: 0, stderr: '' });
@@ -77,25 +71,24 @@ test('list shows the workspace invitations as a table, or the API page as --json
   // Support's first question: which invitation is this person's? Email case does not matter.
   const hers = await invitations(['list', '--workspace', 'acme', '--email', 'ANA@Example.org', '--json']);
   expect(JSON.parse(hers.stdout).data.map((invitation: { id: string }) => invitation.id)).toEqual([ana]);
-  const byPhone = await app.call('POST', '/v1/workspaces/acme/invitations', {
+  const byPhone = await invite(app, {
+    workspace: 'acme',
     invitee: { email: 'cem@example.org', phone: '+33 6 12 34 56 78', phoneConsent: true },
-    inviter: { userId: 'u-admin', roles: ['admin'] },
   });
-  expect(byPhone.status).toBe(201);
   const his = await invitations(['list', '--workspace', 'acme', '--phone', '+33612345678', '--json']);
-  expect(JSON.parse(his.stdout).data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.body.id]);
+  expect(JSON.parse(his.stdout).data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.id]);
   const national = await app.call(
     'GET',
     '/v1/workspaces/acme/invitations?phone=06%2012%2034%2056%2078&phoneCountry=FR',
   );
-  expect(national.body.data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.body.id]);
+  expect(national.body.data.map((invitation: { id: string }) => invitation.id)).toEqual([byPhone.id]);
   const bad = await invitations(['list', '--workspace', 'acme', '--phone', '12']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('phone');
 });
 
 test('show prints the invitation, its events and where its run is in the Temporal UI', async () => {
-  const id = await invite('cleo@example.org');
+  const id = await invited('cleo@example.org');
   const shown = await invitations(['show', '--workspace', 'acme', id]);
   expect(shown).toMatchObject({ code: 0, stderr: '' });
   expect(shown.stdout).toMatch(/│ status\s+│ pending\s+│/);
@@ -116,7 +109,7 @@ test('show prints the invitation, its events and where its run is in the Tempora
 });
 
 test('resend sends the email again and counts it; revoke revokes', async () => {
-  const id = await invite('dora@example.org');
+  const id = await invited('dora@example.org');
   const first = await app.catcher.waitFor((mail) => mail.to.includes('dora@example.org'));
 
   const resent = await invitations(['resend', '--workspace', 'acme', id, '--by', 'u-support']);
@@ -191,7 +184,7 @@ test('bad usage exits 2 with the reason and the usage; --help exits 0', async ()
 });
 
 test('webhooks deliveries lists what an endpoint was sent, with its attempts; replay sends it again', async () => {
-  const id = await invite('emil@example.org');
+  const id = await invited('emil@example.org');
   const hook = await hooks.waitFor((received) => JSON.parse(received.body).data.invitation?.id === id);
   const deliveryId = String(hook.headers['webhook-id']);
   await settledDelivery(app.orm, deliveryId);

@@ -7,7 +7,8 @@ import { codecRouter } from '../../api/routers/codec';
 import { createLogger } from '../../runtime/logger';
 import { payloadKeys } from '../../runtime/payload-codec';
 import { addWorkspaceKey } from '../support/api-keys';
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { historyToJson } from '../replay/history-json';
 
 let app: TestInviteflow;
@@ -60,16 +61,14 @@ describe('a finished invitation in Temporal', () => {
   let history: unknown;
 
   beforeAll(async () => {
-    const created = await app.call('POST', '/v1/workspaces/acme/invitations', {
+    const { id, token } = await invite(app, {
+      workspace: 'acme',
       invitee: { ...invitee, phoneConsent: true },
-      channels: ['email', 'sms'],
-      inviter: { userId: 'u-admin', roles: ['admin'] },
+      body: { channels: ['email', 'sms'] },
+      tokenFrom: 'email',
     });
-    expect(created.status).toBe(201);
-    const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(created.body.id));
-    const token = linkIn(mail.text).searchParams.get('token')!;
     expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-zoe' })).status).toBe(200);
-    const handle = app.client.workflow.getHandle(`invitation-${created.body.id}`);
+    const handle = app.client.workflow.getHandle(`invitation-${id}`);
     expect((await handle.result()).status).toBe('accepted');
     history = historyToJson(await handle.fetchHistory());
   });

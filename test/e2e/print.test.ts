@@ -1,4 +1,5 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { readPdf } from '../support/pdf';
 
 let app: TestInviteflow;
@@ -18,22 +19,25 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function invite(workspace: string, body: Record<string, unknown>): Promise<string> {
-  const created = await app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
-    channels: [],
-    inviter: admin,
-    send: false,
-    ...body,
+/** The API path of an invitation registered but not sent, unless `body` says otherwise: paper is how it goes out. */
+async function invited(
+  workspace: string,
+  invitee: Record<string, unknown>,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const { id } = await invite(app, {
+    workspace,
+    invitee,
+    body: { channels: [], inviter: admin, send: false, ...body },
   });
-  expect(created.status).toBe(201);
-  return `/v1/workspaces/${workspace}/invitations/${created.body.id}`;
+  return `/v1/workspaces/${workspace}/invitations/${id}`;
 }
 
 const print = (path: string, headers: Record<string, string> = { authorization: `Bearer ${app.apiKey}` }) =>
   fetch(`${app.apiUrl}${path}`, { headers });
 
 test('the printed invitation: who invites, the app, the QR code and text of the link', async () => {
-  const path = await invite('plant', { invitee: { name: 'Luis', userId: 'user-luis' } });
+  const path = await invited('plant', { name: 'Luis', userId: 'user-luis' });
   const { url } = (await app.call('GET', `${path}/link`)).body as { url: string };
 
   const res = await print(`${path}/print.pdf`);
@@ -65,12 +69,11 @@ test('the printed invitation: who invites, the app, the QR code and text of the 
 });
 
 test("in the invitation's language, else the workspace's, with the expiry once sent", async () => {
-  const french = await invite('plant', {
-    invitee: { email: 'chloe@example.org', name: 'Chloé' },
-    channels: ['email'],
-    send: true,
-    locale: 'fr',
-  });
+  const french = await invited(
+    'plant',
+    { email: 'chloe@example.org', name: 'Chloé' },
+    { channels: ['email'], send: true, locale: 'fr' },
+  );
   const { expiresAt } = (await app.call('GET', french)).body as { expiresAt: string };
   const expiry = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(expiresAt));
   const pdf = readPdf(Buffer.from(await (await print(`${french}/print.pdf`)).arrayBuffer()));
@@ -86,7 +89,7 @@ test("in the invitation's language, else the workspace's, with the expiry once s
   }
 
   // No app: the phone's camera. No inviter name: a teammate, in the workspace's language (es-MX: es).
-  const spanish = await invite('taller', { invitee: { userId: 'user-ana' }, inviter: { ...admin, name: undefined } });
+  const spanish = await invited('taller', { userId: 'user-ana' }, { inviter: { ...admin, name: undefined } });
   const texts = readPdf(Buffer.from(await (await print(`${spanish}/print.pdf`)).arrayBuffer())).text;
   expect(texts).toContain('Un miembro del equipo te invita a unirte a Taller.');
   expect(texts).toContain('Escanea el código de abajo con la cámara de tu teléfono');
@@ -94,7 +97,7 @@ test("in the invitation's language, else the workspace's, with the expiry once s
 });
 
 test('refusals: no API key, unknown invitation, unknown paper size', async () => {
-  const path = await invite('plant', { invitee: { userId: 'user-eva' } });
+  const path = await invited('plant', { userId: 'user-eva' });
   expect((await print(`${path}/print.pdf`, {})).status).toBe(401);
 
   const unknown = await print('/v1/workspaces/plant/invitations/inv_nope/print.pdf');

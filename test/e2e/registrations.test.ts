@@ -1,5 +1,7 @@
-import { startTestInviteflow, linkIn, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -13,7 +15,7 @@ beforeAll(async () => {
   for (const ws of ['north', 'south']) {
     expect((await app.call('PUT', `/v1/workspaces/${ws}`, { name: ws })).status).toBe(201);
   }
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
@@ -21,22 +23,15 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-async function invite(ws: string, invitee: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const created = await app.call(
-    'POST',
-    `/v1/workspaces/${ws}/invitations`,
-    { invitee, inviter, channels: [] },
-    headers,
-  );
-  expect(created.status).toBe(201);
-  return created.body as { id: string };
-}
+/** Invitations no channel delivers: the tests reach them by registration or by their link. */
+const invited = (workspace: string, invitee: Record<string, unknown>, headers?: Record<string, string>) =>
+  invite(app, { workspace, invitee, body: { channels: [] }, headers });
 
 const register = (body: Record<string, unknown>) => app.call('POST', '/v1/registrations', body);
 
 test('a verified phone, written any way, matches the consented invitations of every workspace and accepts them', async () => {
-  const north = await invite('north', { phone: '+34 612 34 56 78', phoneConsent: true, name: 'Lucía' });
-  const south = await invite('south', { phone: '0034 612 345 678', phoneCountry: 'ES', phoneConsent: true });
+  const north = await invited('north', { phone: '+34 612 34 56 78', phoneConsent: true, name: 'Lucía' });
+  const south = await invited('south', { phone: '0034 612 345 678', phoneCountry: 'ES', phoneConsent: true });
 
   // The host knows the user's number in national form, and where they live.
   const registered = await register({
@@ -66,28 +61,26 @@ test('a verified phone, written any way, matches the consented invitations of ev
   expect(detail.body.events.at(-1)).toMatchObject({ type: 'accepted', by: 'user-lucia', method: 'phone_match' });
 
   // The matched invitation's link no longer lets anyone else in.
-  const link = await app.call('GET', `/v1/workspaces/north/invitations/${north.id}/link`);
-  const token = new URL(link.body.url).searchParams.get('token');
-  const stolen = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-mallory' });
+  const stolen = await app.call('POST', '/v1/invitations/accept', { token: north.token, userId: 'user-mallory' });
   expect(stolen.status).toBe(409);
   expect(stolen.body.code).toBe('invitation_already_accepted');
 });
 
 test('an unverified contact matches nothing; a verified email matches whatever its case', async () => {
-  const invited = await invite('north', { email: 'Pau.Vidal@Example.org' });
+  const pau = await invited('north', { email: 'Pau.Vidal@Example.org' });
 
   const unverified = await register({ userId: 'user-pau', email: 'pau.vidal@example.org', emailVerified: false });
   expect(unverified.body.matched).toEqual([]);
-  expect((await app.call('GET', `/v1/workspaces/north/invitations/${invited.id}`)).body.status).toBe('pending');
+  expect((await app.call('GET', `/v1/workspaces/north/invitations/${pau.id}`)).body.status).toBe('pending');
 
   const verified = await register({ userId: 'user-pau', email: 'PAU.VIDAL@example.org', emailVerified: true });
-  expect(verified.body.matched).toEqual([{ invitationId: invited.id, workspaceId: 'north', method: 'email_match' }]);
+  expect(verified.body.matched).toEqual([{ invitationId: pau.id, workspaceId: 'north', method: 'email_match' }]);
 });
 
 test('a member already in the workspace is skipped, not accepted twice', async () => {
-  await invite('south', { email: 'kim@example.org' });
+  await invited('south', { email: 'kim@example.org' });
   await register({ userId: 'user-kim', email: 'kim@example.org', emailVerified: true });
-  const second = await invite('south', { email: 'kim.work@example.org' });
+  const second = await invited('south', { email: 'kim.work@example.org' });
 
   const again = await register({ userId: 'user-kim', email: 'kim.work@example.org', emailVerified: true });
   expect(again.body).toMatchObject({
@@ -97,7 +90,7 @@ test('a member already in the workspace is skipped, not accepted twice', async (
 });
 
 test('an invitation made for an account is skipped as wrong_account for any other, and matched for it', async () => {
-  const forKim = await invite('north', { email: 'kim@example.org', userId: 'user-kim' });
+  const forKim = await invited('north', { email: 'kim@example.org', userId: 'user-kim' });
   const other = await register({ userId: 'user-not-kim', email: 'kim@example.org', emailVerified: true });
   expect(other.body).toMatchObject({
     matched: [],
@@ -108,16 +101,12 @@ test('an invitation made for an account is skipped as wrong_account for any othe
 });
 
 test('accepting again answers the membership as it is now: disabled, or 409 once removed', async () => {
-  const created = await app.call('POST', '/v1/workspaces/south/invitations', {
+  const { token } = await invite(app, {
+    workspace: 'south',
     invitee: { email: 'again@example.org' },
-    inviter,
+    tokenFrom: 'email',
   });
-  const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(created.body.id));
-  const accept = () =>
-    app.call('POST', '/v1/invitations/accept', {
-      token: linkIn(mail.text).searchParams.get('token'),
-      userId: 'user-again',
-    });
+  const accept = () => app.call('POST', '/v1/invitations/accept', { token, userId: 'user-again' });
   expect((await accept()).body.member).toMatchObject({ userId: 'user-again', status: 'active' });
 
   const member = '/v1/workspaces/south/members/user-again';
@@ -147,7 +136,7 @@ test('bad registrations are 422s naming the field', async () => {
 test('erasure removes the email, phone and name everywhere the projection copied them', async () => {
   const email = 'erase.me@example.org';
   const phone = '+33699887766';
-  const { id } = await invite(
+  const { id } = await invited(
     'north',
     { email, phone, phoneConsent: true, name: 'Erin Erasable' },
     {
@@ -232,9 +221,7 @@ test('erasure reaches the bulk imports that named the person, and their stored a
 });
 
 test('a closed invitation is erased in the projection, with its event and webhook', async () => {
-  const { id } = await invite('south', { email: 'closed@example.org', name: 'Cleo Closed' });
-  const link = await app.call('GET', `/v1/workspaces/south/invitations/${id}/link`);
-  const token = linkIn(link.body.url).searchParams.get('token');
+  const { id, token } = await invited('south', { email: 'closed@example.org', name: 'Cleo Closed' });
   expect((await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-cleo' })).status).toBe(200);
   await app.client.workflow.getHandle(`invitation-${id}`).result();
 

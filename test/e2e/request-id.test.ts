@@ -1,5 +1,6 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 /** Every JSON line inviteflow logs, API and Temporal SDK alike, at debug. */
 const lines: Record<string, unknown>[] = [];
@@ -13,7 +14,7 @@ beforeAll(async () => {
     { logStream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } },
   );
   expect((await app.call('PUT', '/v1/workspaces/trace', { name: 'Trace' })).status).toBe(201);
-  expect((await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).status).toBe(201);
+  await addWebhookEndpoint(app, hooks);
 });
 
 afterAll(async () => {

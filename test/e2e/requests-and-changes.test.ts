@@ -1,5 +1,7 @@
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { tokenFromApi, tokenFromEmail } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -16,9 +18,7 @@ beforeAll(async () => {
   });
   expect(asking.status).toBe(201);
   expect((await app.call('PUT', '/v1/workspaces/strict', { name: 'Strict' })).status).toBe(201);
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
-  expect(endpoint.status).toBe(201);
-  webhookSecret = endpoint.body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
@@ -26,6 +26,7 @@ afterAll(async () => {
   await hooks?.close();
 });
 
+/** The API's answer whatever it is: a member's invitation is a request, or refused, or answers the one open. */
 async function invite(email: string, inviter: typeof admin, workspace = 'asking') {
   return app.call('POST', `/v1/workspaces/${workspace}/invitations`, {
     invitee: { email, name: 'Invitee' },
@@ -35,16 +36,6 @@ async function invite(email: string, inviter: typeof admin, workspace = 'asking'
 }
 
 const webhookFor = (invitationId: string, type: string) => hooks.invitationEvent(webhookSecret, invitationId, type);
-
-async function tokenFromEmail(to: string): Promise<string> {
-  const mail = await app.catcher.waitFor((m) => m.to.includes(to));
-  return linkIn(mail.text).searchParams.get('token')!;
-}
-
-async function tokenFromLink(workspace: string, id: string): Promise<string> {
-  const link = await app.call('GET', `/v1/workspaces/${workspace}/invitations/${id}/link`);
-  return new URL(link.body.url).searchParams.get('token')!;
-}
 
 const eventTypes = (invitation: { events: { type: string }[] }) => invitation.events.map((event) => event.type);
 
@@ -65,7 +56,7 @@ describe('invite requests', () => {
 
     // The link exists but cannot be used before approval.
     const early = await app.call('POST', '/v1/invitations/accept', {
-      token: await tokenFromLink('asking', id),
+      token: await tokenFromApi(app, 'asking', id),
       userId: 'user-req',
     });
     expect(early.status).toBe(409);
@@ -82,7 +73,7 @@ describe('invite requests', () => {
     const sent = await webhookFor(id, 'invitation.sent');
     expect(sent.data.invitation.status).toBe('pending');
 
-    const token = await tokenFromEmail('req@example.org');
+    const token = await tokenFromEmail(app, id);
     const accepted = await app.call('POST', '/v1/invitations/accept', { token, userId: 'user-req' });
     expect(accepted.status).toBe(200);
     expect(accepted.body.member).toMatchObject({ userId: 'user-req', roles: ['member'] });
@@ -111,7 +102,7 @@ describe('invite requests', () => {
     expect(hook.data.invitation.status).toBe('revoked');
 
     const accept = await app.call('POST', '/v1/invitations/accept', {
-      token: await tokenFromLink('asking', id),
+      token: await tokenFromApi(app, 'asking', id),
       userId: 'user-rej',
     });
     expect(accept.status).toBe(404);
@@ -153,7 +144,7 @@ describe('changing roles and groups before acceptance', () => {
     expect(hook.data.invitation.roles).toEqual(['viewer']);
 
     expect((await app.call('GET', `/v1/workspaces/asking/invitations/${id}`)).body.roles).toEqual(['viewer']);
-    const token = await tokenFromEmail('chg@example.org');
+    const token = await tokenFromEmail(app, id);
     const lookup = await app.call('GET', `/v1/invitations/lookup?token=${encodeURIComponent(token)}`);
     expect(lookup.body.invitation).toMatchObject({ roles: ['viewer'], groups: ['Night shift'] });
 

@@ -1,14 +1,7 @@
 import { invitationToken } from '../../domain/tokens';
 import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
-
-const inviter = { userId: 'u-admin', roles: ['admin'] };
-
-async function invite(app: TestInviteflow, ws: string, email: string): Promise<{ id: string; token: string }> {
-  const created = await app.call('POST', `/v1/workspaces/${ws}/invitations`, { invitee: { email }, inviter });
-  expect(created.status).toBe(201);
-  return { id: created.body.id, token: invitationToken(app.secret, created.body.id) };
-}
+import { invite } from '../support/invite';
 
 async function statusBecomes(app: TestInviteflow, ws: string, id: string, status: string): Promise<void> {
   for (let tries = 0; tries < 100; tries += 1) {
@@ -64,13 +57,13 @@ describe('a link that does not work', () => {
     const short = { name: 'Short', settings: { ...settings, invitationTtl: '2s' } };
     expect((await app.call('PUT', '/v1/workspaces/short', short)).status).toBe(201);
 
-    const expired = await invite(app, 'short', 'exp@example.org');
-    const revoked = await invite(app, 'links', 'rev@example.org');
+    const expired = await invite(app, { workspace: 'short', invitee: { email: 'exp@example.org' } });
+    const revoked = await invite(app, { workspace: 'links', invitee: { email: 'rev@example.org' } });
     expect((await app.call('POST', `/v1/workspaces/links/invitations/${revoked.id}/revoke`, {})).status).toBe(200);
-    const declined = await invite(app, 'links', 'dec@example.org');
+    const declined = await invite(app, { workspace: 'links', invitee: { email: 'dec@example.org' } });
     expect((await app.call('POST', '/v1/invitations/decline', { token: declined.token })).status).toBe(200);
-    const elsewhere = await invite(app, 'other', 'else@example.org');
-    const done = await invite(app, 'links', 'acc@example.org');
+    const elsewhere = await invite(app, { workspace: 'other', invitee: { email: 'else@example.org' } });
+    const done = await invite(app, { workspace: 'links', invitee: { email: 'acc@example.org' } });
     expect((await app.call('POST', '/v1/invitations/accept', { token: done.token, userId: 'u-acc' })).status).toBe(200);
     accepted = done.token;
     await statusBecomes(app, 'short', expired.id, 'expired');
@@ -133,7 +126,7 @@ describe('tries with tokens and codes that do not work are capped', () => {
   beforeAll(async () => {
     app = await startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '3', JOIN_ATTEMPTS_PER_USER: '4' });
     expect((await app.call('PUT', '/v1/workspaces/capped', { name: 'Capped' })).status).toBe(201);
-    good = (await invite(app, 'capped', 'good@example.org')).token;
+    good = (await invite(app, { workspace: 'capped', invitee: { email: 'good@example.org' } })).token;
     calls = inviteeCalls(app);
   });
 
@@ -183,7 +176,7 @@ describe('tries with tokens and codes that do not work are capped', () => {
   });
 
   test('dead links answer like forged ones but do not count: old emails cannot lock a host out', async () => {
-    const dead = await invite(app, 'capped', 'dead@example.org');
+    const dead = await invite(app, { workspace: 'capped', invitee: { email: 'dead@example.org' } });
     expect((await app.call('POST', `/v1/workspaces/capped/invitations/${dead.id}/revoke`, {})).status).toBe(200);
     const ip = '198.51.100.40';
     for (let n = 0; n < 5; n += 1) {

@@ -2,8 +2,10 @@ import type { Payload } from '@temporalio/common';
 import { invitationWorkflowId } from '../../domain/invitation';
 import { EncryptionCodec, payloadKeys } from '../../runtime/payload-codec';
 import { historyToJson } from '../replay/history-json';
-import { linkIn, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { tokenFromEmail, invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let logs = '';
 let app: TestInviteflow;
@@ -19,19 +21,7 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-const inviter = { userId: 'u-admin', roles: ['admin'] };
 const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
-
-async function invite(invitee: Record<string, unknown>, channels = ['email']): Promise<string> {
-  const created = await app.call('POST', '/v1/workspaces/vault/invitations', { invitee, channels, inviter });
-  expect(created.status).toBe(201);
-  return created.body.id as string;
-}
-
-async function emailedToken(invitationId: string, sendNumber = 1): Promise<string> {
-  const mail = await app.catcher.waitFor((m) => (m.messageId ?? '').includes(`${invitationId}.${sendNumber}@`));
-  return tokenOf(linkIn(mail.text).toString());
-}
 
 /** Every invitation and webhook delivery run of this deployment, waiting until visibility lists `expected`. */
 async function workflowIdsOfTaskQueue(expected: string[]): Promise<string[]> {
@@ -74,15 +64,17 @@ describe('after a run through every way a token travels', () => {
   beforeAll(async () => {
     const workspace = { name: 'Vault', settings: { resendInterval: '0s', channels: ['email', 'sms'] } };
     expect((await app.call('PUT', '/v1/workspaces/vault', workspace)).status).toBe(201);
-    expect((await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).status).toBe(201);
+    await addWebhookEndpoint(app, hooks);
 
     // Emailed and texted, looked up, refused once for a bad body, then accepted.
-    const accepted = await invite({ email: 'acc@example.org', phone: '+34 612 34 56 78', phoneConsent: true }, [
-      'email',
-      'sms',
-    ]);
-    const token = await emailedToken(accepted);
-    const sms = await app.sms.waitFor((message) => message.statusCallback?.includes(accepted) === true);
+    const accepted = await invite(app, {
+      workspace: 'vault',
+      invitee: { email: 'acc@example.org', phone: '+34 612 34 56 78', phoneConsent: true },
+      body: { channels: ['email', 'sms'] },
+      tokenFrom: 'email',
+    });
+    const { token } = accepted;
+    const sms = await app.sms.waitFor((message) => message.statusCallback?.includes(accepted.id) === true);
     tokens.add(token).add(tokenOf(/https?:\/\/\S+token=\S+/.exec(sms.body)![0]));
     const lookup = `/v1/invitations/lookup?token=${encodeURIComponent(token)}`;
     expect((await app.call('GET', lookup)).status).toBe(200);
@@ -91,23 +83,29 @@ describe('after a run through every way a token travels', () => {
     expect((await app.call('POST', '/v1/invitations/decline', { token })).status).toBe(409);
 
     // Resent (the same link again), then declined.
-    const declined = await invite({ email: 'dec@example.org' });
-    tokens.add(await emailedToken(declined));
-    expect((await app.call('POST', `/v1/workspaces/vault/invitations/${declined}/resend`, {})).status).toBe(200);
-    const resent = await emailedToken(declined, 2);
+    const declined = await invite(app, {
+      workspace: 'vault',
+      invitee: { email: 'dec@example.org' },
+      body: { channels: ['email'] },
+      tokenFrom: 'email',
+    });
+    tokens.add(declined.token);
+    expect((await app.call('POST', `/v1/workspaces/vault/invitations/${declined.id}/resend`, {})).status).toBe(200);
+    const resent = await tokenFromEmail(app, declined.id, 2);
     tokens.add(resent);
     expect((await app.call('POST', '/v1/invitations/decline', { token: resent })).status).toBe(200);
 
     // Copied as a link, then revoked; its dead link tried once more.
-    const revoked = await invite({ email: 'rev@example.org' });
-    const link = await app.call('GET', `/v1/workspaces/vault/invitations/${revoked}/link`);
-    tokens.add(tokenOf(link.body.url));
-    expect((await app.call('POST', `/v1/workspaces/vault/invitations/${revoked}/revoke`, {})).status).toBe(200);
-    expect(
-      (await app.call('POST', '/v1/invitations/accept', { token: tokenOf(link.body.url), userId: 'u' })).status,
-    ).toBe(404);
+    const revoked = await invite(app, {
+      workspace: 'vault',
+      invitee: { email: 'rev@example.org' },
+      body: { channels: ['email'] },
+    });
+    tokens.add(revoked.token);
+    expect((await app.call('POST', `/v1/workspaces/vault/invitations/${revoked.id}/revoke`, {})).status).toBe(200);
+    expect((await app.call('POST', '/v1/invitations/accept', { token: revoked.token, userId: 'u' })).status).toBe(404);
 
-    invitationIds.push(accepted, declined, revoked);
+    invitationIds.push(accepted.id, declined.id, revoked.id);
     // One token per invitation, the same through every channel and send.
     expect(tokens.size).toBe(3);
     for (const id of invitationIds) await app.client.workflow.getHandle(invitationWorkflowId(id)).result();

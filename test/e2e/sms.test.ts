@@ -1,7 +1,9 @@
 import twilio from 'twilio';
 import { smsSegments } from '../../domain/sms';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -21,7 +23,7 @@ beforeAll(async () => {
     app: { name: 'Ommnio', url: 'https://get.ommnio.example/app' },
   };
   expect((await app.call('PUT', '/v1/workspaces/plant', { name: 'Planta Norte', settings })).status).toBe(201);
-  webhookSecret = (await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url })).body.secret;
+  ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
 afterAll(async () => {
@@ -29,15 +31,8 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-async function invite(invitee: Record<string, string>, extra: Record<string, unknown> = {}) {
-  const created = await app.call('POST', '/v1/workspaces/plant/invitations', {
-    invitee: { ...invitee, phoneConsent: true },
-    inviter: admin,
-    ...extra,
-  });
-  expect(created.status).toBe(201);
-  return created.body as { id: string; channels: string[] };
-}
+const invited = (invitee: Record<string, string>, body: Record<string, unknown> = {}) =>
+  invite(app, { workspace: 'plant', invitee: { ...invitee, phoneConsent: true }, body: { inviter: admin, ...body } });
 
 async function linkOf(id: string): Promise<string> {
   return (await app.call('GET', `/v1/workspaces/plant/invitations/${id}/link`)).body.url as string;
@@ -55,7 +50,7 @@ async function twilioCallback(path: string, params: Record<string, string>, sign
 }
 
 test('an SMS goes through the Twilio SDK with the link, in the workspace language, and its delivery is recorded', async () => {
-  const { id, channels } = await invite({ phone: '+34 612 34 56 78', name: 'Lucía' });
+  const { id, channels } = await invited({ phone: '+34 612 34 56 78', name: 'Lucía' });
   expect(channels).toEqual(['sms']);
 
   const sms = await app.sms.waitFor((message) => message.statusCallback?.includes(id) === true);
@@ -84,7 +79,7 @@ test('an SMS goes through the Twilio SDK with the link, in the workspace languag
 });
 
 test('an undelivered SMS is recorded with Twilio’s code and falls back to email with the same link', async () => {
-  const { id } = await invite({ phone: unreachable, email: 'pau@example.org' }, { channels: ['sms'] });
+  const { id } = await invited({ phone: unreachable, email: 'pau@example.org' }, { channels: ['sms'] });
 
   const failed = await hooks.invitationEvent(webhookSecret, id, 'invitation.delivery_failed');
   expect(failed.data.invitation.status).toBe('pending');
@@ -102,12 +97,12 @@ test('an undelivered SMS is recorded with Twilio’s code and falls back to emai
 
 test('a phone-only invitee of an email-only workspace gets no email attempt: the link is theirs to share', async () => {
   expect((await app.call('PUT', '/v1/workspaces/mail-only', { name: 'Mail only' })).status).toBe(201);
-  const created = await app.call('POST', '/v1/workspaces/mail-only/invitations', {
+  const created = await invite(app, {
+    workspace: 'mail-only',
     invitee: { phone: '+33612345678', phoneConsent: true },
-    inviter: admin,
+    body: { inviter: admin },
   });
-  expect(created.status).toBe(201);
-  expect(created.body.channels).toEqual([]);
+  expect(created.channels).toEqual([]);
 });
 
 test('an invalid phone number is a 422 naming the field', async () => {
@@ -127,7 +122,7 @@ describe('the status callback', () => {
   const MessageSid = `SM${'7e'.repeat(16)}`;
 
   beforeAll(async () => {
-    ({ id } = await invite({ phone: '+34611111111' }));
+    ({ id } = await invited({ phone: '+34611111111' }));
     await app.sms.waitFor((message) => message.statusCallback?.includes(id) === true);
     path = `/v1/providers/twilio/status?invitation=${id}&send=1&reminder=0`;
   });

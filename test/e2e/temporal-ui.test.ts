@@ -1,8 +1,7 @@
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { invite } from '../support/invite';
 
 let app: TestInviteflow;
-
-const admin = { userId: 'u-admin', roles: ['admin'] };
 
 beforeAll(async () => {
   app = await startTestInviteflow();
@@ -13,15 +12,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function invite(email: string): Promise<string> {
-  const created = await app.call('POST', '/v1/workspaces/ops/invitations', {
-    invitee: { email, name: 'Olga Ops' },
-    roles: ['member'],
-    inviter: admin,
-  });
-  expect(created.status).toBe(201);
-  return created.body.id as string;
-}
+const invited = async (email: string) =>
+  (await invite(app, { workspace: 'ops', invitee: { email, name: 'Olga Ops' }, body: { roles: ['member'] } })).id;
 
 /** The workflow ids a visibility query lists once it has caught up with `expected`, or what it lists after 10 s. */
 async function listed(query: string, expected: string[]): Promise<string[]> {
@@ -38,9 +30,9 @@ async function listed(query: string, expected: string[]): Promise<string[]> {
 
 test('a search-attribute query finds exactly the runs in that state and workspace', async () => {
   const [first, second, third] = [
-    await invite('o1@example.org'),
-    await invite('o2@example.org'),
-    await invite('o3@example.org'),
+    await invited('o1@example.org'),
+    await invited('o2@example.org'),
+    await invited('o3@example.org'),
   ];
   expect((await app.call('POST', `/v1/workspaces/ops/invitations/${third}/revoke`, {})).status).toBe(200);
   const run = (id: string) => `invitation-${id}`;
@@ -53,7 +45,7 @@ test('a search-attribute query finds exactly the runs in that state and workspac
 });
 
 test('each run has a summary, details and current details that name the invitation, not the person', async () => {
-  const id = await invite('olga@example.org');
+  const id = await invited('olga@example.org');
   const handle = app.client.workflow.getHandle(`invitation-${id}`);
   const description = await handle.describe();
   const summary = await description.staticSummary();

@@ -7,6 +7,7 @@ import {
   type ReceivedWebhook,
   type WebhookReceiver,
 } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 
 let app: TestInviteflow;
 let hooks: WebhookReceiver;
@@ -21,11 +22,8 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-async function newEndpoint(events = ['member.removed']): Promise<{ id: string; secret: string }> {
-  const created = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url, events });
-  expect(created.status).toBe(201);
-  return created.body as { id: string; secret: string };
-}
+/** Subscribed to what `send` queues, unless told otherwise. */
+const newEndpoint = (events = ['member.removed']) => addWebhookEndpoint(app, hooks, { events });
 
 const send = (endpointId: string) => queueWebhook(app, endpointId);
 
@@ -123,19 +121,19 @@ test('a delivery still retrying cannot be replayed; failed ones since a time can
 test('410 Gone disables the endpoint and announces endpoint.disabled to another endpoint', async () => {
   const gone = await startWebhookReceiver(() => 410);
   try {
-    const goneEndpoint = await app.call('POST', '/v1/webhook-endpoints', { url: gone.url });
+    const goneEndpoint = await addWebhookEndpoint(app, gone);
     const watcher = await newEndpoint(['endpoint.disabled']);
-    await send(goneEndpoint.body.id);
+    await send(goneEndpoint.id);
     const announcement = verifyWebhook(
-      await hooks.waitFor((hook) => JSON.parse(hook.body).data.endpoint?.id === goneEndpoint.body.id),
+      await hooks.waitFor((hook) => JSON.parse(hook.body).data.endpoint?.id === goneEndpoint.id),
       watcher.secret,
     );
     expect(announcement).toMatchObject({
       type: 'endpoint.disabled',
-      data: { reason: 'gone', endpoint: { id: goneEndpoint.body.id, url: gone.url, disabledReason: 'gone' } },
+      data: { reason: 'gone', endpoint: { id: goneEndpoint.id, url: gone.url, disabledReason: 'gone' } },
     });
     expect(announcement.data.endpoint.secret).toBeUndefined();
-    const shown = await app.call('GET', `/v1/webhook-endpoints/${goneEndpoint.body.id}`);
+    const shown = await app.call('GET', `/v1/webhook-endpoints/${goneEndpoint.id}`);
     expect(shown.body).toMatchObject({ disabledReason: 'gone', disabledAt: expect.any(String) });
   } finally {
     await gone.close();

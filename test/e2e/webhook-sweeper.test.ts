@@ -1,6 +1,7 @@
 import { wakeStalledDispatchers } from '../../activities/webhook-sweeper';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import { addWebhookEndpoint } from '../support/webhook-endpoint';
 import { settledDelivery } from '../support/webhooks';
 
 let app: TestInviteflow;
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 test('messages long overdue whose dispatcher was never woken (Temporal was away) are sent after the sweep, once', async () => {
-  const endpoint = await app.call('POST', '/v1/webhook-endpoints', { url: hooks.url });
+  const endpoint = await addWebhookEndpoint(app, hooks);
   const payload = { type: 'member.removed', timestamp: '2026-03-01T10:00:00.000Z', data: { member: { userId: 'u' } } };
   // Queued and marked busy, but the wake never happened.
   await app.orm.em.fork().execute(
@@ -25,14 +26,14 @@ test('messages long overdue whose dispatcher was never woken (Temporal was away)
        values ('msg_orphan', ?, 'member.removed', 'u', ?::jsonb, now() - interval '5 minutes', now() - interval '5 minutes')
        returning endpoint_id)
      update webhook_endpoints set dispatcher_idle = false where id in (select endpoint_id from queued)`,
-    [endpoint.body.id, JSON.stringify(payload)],
+    [endpoint.id, JSON.stringify(payload)],
   );
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(hooks.received).toHaveLength(0);
 
   expect(await wakeStalledDispatchers(app.orm, app.client, app.taskQueue)).toBe(1);
   const hook = await hooks.waitFor((received) => received.headers['webhook-id'] === 'msg_orphan');
-  expect(verifyWebhook(hook, endpoint.body.secret)).toEqual(payload);
+  expect(verifyWebhook(hook, endpoint.secret)).toEqual(payload);
 
   // Once delivered, a second sweep finds nothing to wake.
   expect(await settledDelivery(app.orm, 'msg_orphan')).toBe('delivered');
