@@ -59,6 +59,7 @@ async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<v
 }
 
 export function createBulkActivities(deps: BulkDependencies) {
+  const places = placeClaims(deps.orm, claimWaitMs);
   /** The row's invitation as its run starts: created, then sent unless the import only registers. */
   function openRow(bulk: BulkImportRow, workspace: Workspace, row: BulkRowRecord, now: Date): OpenedInvitation {
     const invitee = {
@@ -96,7 +97,7 @@ export function createBulkActivities(deps: BulkDependencies) {
     const summary = `Invitation ${opened.invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`;
     try {
       const outcome = await startInvitation(
-        placeClaims(deps.orm, claimWaitMs),
+        places,
         recordedRun(deps.temporal, deps.taskQueue, summary),
         opened,
         workspace.settings.seatLimit,

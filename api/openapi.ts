@@ -86,30 +86,35 @@ function withStorableStrings(schema: JsonSchema): void {
   schema.pattern = storable;
 }
 
-/**
- * The recursive schemas requests hold (a free-form JSON value), lifted out of
- * each request schema's `$defs` into `components.schemas`: a `#/$defs/…`
- * reference inside the document would point at its root.
- */
-const inputComponents = new Map<string, JsonSchema>();
-
 /** A request part as the route's schema accepts it; the document's dialect already is 2020-12. */
 function inputSchema(schema: z.ZodType): JsonSchema {
-  const {
-    $schema: _dialect,
-    $defs: defs = {},
-    ...json
-  } = z.toJSONSchema(schema, {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
     io: 'input',
     override: ({ jsonSchema }) => withStorableStrings(jsonSchema as JsonSchema),
   });
-  const lift = (value: unknown): JsonSchema =>
-    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', `"${schemaRef('')}`)) as JsonSchema;
-  for (const [id, def] of Object.entries(defs)) {
-    if (id.startsWith('__')) throw new Error('a schema a request holds more than once needs an `id` in its metadata');
-    inputComponents.set(id, lift(def));
-  }
-  return lift(json);
+  return json;
+}
+
+/**
+ * The paths with what their request schemas hold under `$defs` (a recursive
+ * JSON value) lifted into components: a `#/$defs/…` reference inside the
+ * document would point at its root.
+ */
+function withDefsLifted(documentPaths: OpenApiDocument['paths']): {
+  paths: OpenApiDocument['paths'];
+  schemas: Record<string, JsonSchema>;
+} {
+  const schemas: Record<string, JsonSchema> = {};
+  const stripped = JSON.stringify(documentPaths, (key, value: unknown) => {
+    if (key !== '$defs') return value;
+    for (const [id, def] of Object.entries(value as Record<string, JsonSchema>)) {
+      if (id.startsWith('__')) throw new Error('a schema a request holds more than once needs an `id` in its metadata');
+      schemas[id] = def;
+    }
+    return undefined;
+  });
+  const retarget = <T>(text: string) => JSON.parse(text.replaceAll('"#/$defs/', `"${schemaRef('')}`)) as T;
+  return { paths: retarget(stripped), schemas: retarget(JSON.stringify(schemas)) };
 }
 
 function answerSchemas(): z.ZodType[] {
@@ -339,7 +344,7 @@ function paths(): OpenApiDocument['paths'] {
 /** The OpenAPI 3.1 description of the HTTP API, built by walking the route declarations. */
 export function openApiDocument(): OpenApiDocument {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  const documentPaths = paths();
+  const lifted = withDefsLifted(paths());
   return {
     openapi: '3.1.1',
     info: {
@@ -352,9 +357,9 @@ export function openApiDocument(): OpenApiDocument {
     },
     tags: [...new Set(routeEntries.map(([, route]) => route.tag))].map((name) => ({ name })),
     security: [{ apiKey: [] }],
-    paths: documentPaths,
+    paths: lifted.paths,
     components: {
-      schemas: { ...componentSchemas(), ...Object.fromEntries(inputComponents) },
+      schemas: { ...componentSchemas(), ...lifted.schemas },
       securitySchemes: {
         apiKey: {
           type: 'http',

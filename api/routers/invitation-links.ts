@@ -58,8 +58,7 @@ export function invitationLinksRouter(ctx: ApiContext): Router {
 
   /** The run may have closed the link after the projection was read. */
   function hidingDeadLink(error: unknown): never {
-    const refused = error instanceof Problem || error instanceof RuleViolation ? error.code : undefined;
-    if (refused && deadLinkRefusals.includes(refused)) throw invalidToken();
+    if (error instanceof RuleViolation && deadLinkRefusals.includes(error.code)) throw invalidToken();
     throw error;
   }
 
