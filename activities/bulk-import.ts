@@ -10,7 +10,16 @@ import { createInvitation, invitationWorkflowId, messageOf, type InvitationState
 import { keptFromWorkspace, openInvitation, type OpenedInvitation } from '../domain/new-invitation';
 import type { Channel, Workspace } from '../domain/workspace';
 import type { DeliveryReport } from '../workflows/invitation-messages';
-import { findBulkImport, progressOf, type BulkImportRow, type BulkRowRecord } from '../store/bulk-imports';
+import {
+  endBulkImport,
+  findBulkImport,
+  pendingRows,
+  progressOf,
+  recordRowOutcomes,
+  skipPendingRows,
+  type BulkImportRow,
+  type BulkRowRecord,
+} from '../store/bulk-imports';
 import { placeClaims } from '../store/claims';
 import { recordedRun } from '../usecases/invitation-runs';
 import { startInvitation } from '../usecases/start-invitation';
@@ -158,10 +167,7 @@ export function createBulkActivities(deps: BulkDependencies) {
         const bulk = await findBulkImport(em, bulkId);
         if (!bulk) throw new Error(`no bulk import ${bulkId}`);
         const workspace = await deps.workspaces.get(bulk.workspace_id);
-        const rows = await em.execute<BulkRowRecord[]>(
-          `select * from bulk_rows where bulk_id = ? and outcome = 'pending' and line >= ? and line < ? order by line`,
-          [bulkId, fromLine, toLine],
-        );
+        const rows = await pendingRows(em, bulkId, fromLine, toLine);
         const now = new Date();
         const started: OpenedInvitation[] = [];
         const results = new Map<number, RowResult>();
@@ -180,26 +186,19 @@ export function createBulkActivities(deps: BulkDependencies) {
         );
         const sent = started.map(({ invitation }) => invitation).filter((invitation) => invitation.sendCount > 0);
         await inPool(sent, deliveryConcurrency, deliverFirstMessages);
-        if (rows.length > 0) {
-          await em.execute(
-            `update bulk_rows set outcome = result.outcome, code = result.code, invitation_id = result.invitation_id
-             from (values ${rows.map(() => '(?::int, ?::text, ?::text, ?::text)').join(', ')})
-               as result (line, outcome, code, invitation_id)
-             where bulk_rows.bulk_id = ? and bulk_rows.line = result.line`,
-            [
-              ...rows.flatMap((row) => {
-                const result = results.get(row.line)!;
-                return [
-                  row.line,
-                  result.outcome,
-                  result.outcome === 'failed' ? result.code : null,
-                  (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
-                ];
-              }),
-              bulkId,
-            ],
-          );
-        }
+        await recordRowOutcomes(
+          em,
+          bulkId,
+          rows.map((row) => {
+            const result = results.get(row.line)!;
+            return {
+              line: row.line,
+              outcome: result.outcome,
+              code: result.outcome === 'failed' ? result.code : null,
+              invitationId: (result.outcome === 'failed' && result.invitationId) || row.invitation_id,
+            };
+          }),
+        );
         for (const result of results.values()) bulkRows.inc({ outcome: result.outcome });
         return progressOf(em, bulkId);
       },
@@ -211,18 +210,8 @@ export function createBulkActivities(deps: BulkDependencies) {
       async ({ bulkId, cancelled }: { bulkId: string; cancelled: boolean }): Promise<BulkProgress> => {
         let skipped = 0;
         const toWake = await deps.orm.em.fork().transactional(async (em) => {
-          if (cancelled) {
-            const rows = await em.execute<{ line: number }[]>(
-              `update bulk_rows set outcome = 'skipped', code = 'cancelled' where bulk_id = ? and outcome = 'pending'
-               returning line`,
-              [bulkId],
-            );
-            skipped = rows.length;
-          }
-          const [bulk] = await em.execute<BulkImportRow[]>(
-            `update bulk_imports set status = ?, finished_at = coalesce(finished_at, now()) where id = ? returning *`,
-            [cancelled ? 'cancelled' : 'completed', bulkId],
-          );
+          if (cancelled) skipped = await skipPendingRows(em, bulkId);
+          const bulk = await endBulkImport(em, bulkId, cancelled ? 'cancelled' : 'completed');
           if (!bulk) throw new Error(`no bulk import ${bulkId}`);
           const progress = await progressOf(em, bulkId);
           return enqueueWebhookEvents(em, [

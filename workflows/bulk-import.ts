@@ -1,30 +1,7 @@
-import {
-  continueAsNew,
-  defineQuery,
-  defineUpdate,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BulkProgress } from '../domain/bulk';
-
-export interface BulkImportInput {
-  bulkId: string;
-  /** The import's last line: its batches cover lines `fromLine` to `lastLine`. */
-  lastLine: number;
-  /** Where this run starts; a continued run goes on after the lines its predecessor covered. */
-  fromLine?: number;
-  /** Lines per activity: each batch is one event pair in history, however many invitations it starts. */
-  batchSize?: number;
-  /** Lines in flight at once, in batches: the next batch starts when the ones running leave room for it. */
-  window?: number;
-}
-
-/** Skips the rows not started yet; the batches under way finish first. */
-export const cancelBulkUpdate = defineUpdate<void>('cancel');
-/** The counters as of the last batch; `null` before the first one ends. */
-export const bulkProgressQuery = defineQuery<BulkProgress | null>('progress');
+import { bulkProgressQuery, cancelBulkUpdate, type BulkImportInput } from './bulk-import-messages';
 
 const defaultBatchSize = 100;
 const defaultWindow = 400;

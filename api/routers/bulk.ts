@@ -1,25 +1,28 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { bulkSummary, bulkView, findBulkImport } from '../../store/bulk-imports';
+import {
+  bulkSummary,
+  bulkView,
+  deleteBulkImport,
+  findBulkImport,
+  insertBulkImport,
+  knownContacts,
+} from '../../store/bulk-imports';
 import { bulkWorkflowId } from '../../domain/bulk';
+import { newBulkRows, workspaceFindings } from '../../domain/bulk-findings';
 import {
   BulkInputError,
   checkBulkRows,
   entriesToRows,
   parsePastedList,
   type BulkRowInput,
-  type CheckedBulkRow,
 } from '../../domain/bulk-input';
 import { parseCsv } from '../../domain/bulk-csv';
-import { personKeys, emailKey } from '../../domain/contact';
 import { newId } from '../../domain/ids';
 import type { Inviter } from '../../domain/invitation';
 import { inviteOrRequest } from '../../domain/invite-requests';
-import type { Workspace } from '../../domain/workspace';
-import { bulkImportWorkflow, cancelBulkUpdate } from '../../workflows/bulk-import';
+import { bulkImportWorkflowType, cancelBulkUpdate, type BulkImportInput } from '../../workflows/bulk-import-messages';
 import type { ApiContext } from '../context';
-import { seatsTaken } from '../../store/claims';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import type { Parsed } from '../../contract/route';
@@ -59,99 +62,6 @@ function readRequest(body: Parsed<typeof routes.importInvitations>['body']): Bul
 }
 
 /**
- * What the workspace already says about the rows that passed their own
- * checks: a person with an open invitation, a member who joined through one,
- * and rows past the seat limit. Answers a problem code per line.
- */
-async function workspaceChecks(
-  em: EntityManager,
-  workspace: Workspace,
-  rows: CheckedBulkRow[],
-): Promise<Map<number, { code: string; invitationId?: string }>> {
-  const found = new Map<number, { code: string; invitationId?: string }>();
-  const valid = rows.filter((row) => row.problem === null);
-  const keysOf = (row: CheckedBulkRow) => personKeys({ email: row.email, phone: row.phone, userId: null });
-  const open = await em.execute<{ person_key: string; invitation_id: string }[]>(
-    `select person_key, invitation_id from open_invitations
-     where workspace_id = ? and person_key in (select jsonb_array_elements_text(?::jsonb))`,
-    [workspace.id, JSON.stringify(valid.flatMap(keysOf))],
-  );
-  const openBy = new Map(open.map((row) => [row.person_key, row.invitation_id]));
-  const emails = valid.flatMap((row) => (row.email ? [emailKey(row.email)] : []));
-  const phones = valid.flatMap((row) => (row.phone ? [row.phone] : []));
-  const members = await em.execute<{ email_key: string | null; phone: string | null }[]>(
-    `select i.email_key, i.phone from invitations i
-     join members m on m.workspace_id = i.workspace_id and m.user_id = i.accepted_by and m.status = 'active'
-     where i.workspace_id = ? and i.status = 'accepted'
-       and (i.email_key in (select jsonb_array_elements_text(?::jsonb))
-         or i.phone in (select jsonb_array_elements_text(?::jsonb)))`,
-    [workspace.id, JSON.stringify(emails), JSON.stringify(phones)],
-  );
-  const memberKeys = new Set(
-    members.flatMap((member) => personKeys({ email: member.email_key, phone: member.phone, userId: null })),
-  );
-  const { seatLimit } = workspace.settings;
-  let seatsLeft = seatLimit === null ? Infinity : seatLimit - (await seatsTaken(em, workspace.id));
-  for (const row of valid) {
-    const keys = keysOf(row);
-    const holder = keys.map((key) => openBy.get(key)).find((id) => id !== undefined);
-    if (keys.some((key) => memberKeys.has(key))) found.set(row.line, { code: 'already_member' });
-    else if (holder) found.set(row.line, { code: 'already_invited', invitationId: holder });
-    else if (seatsLeft-- <= 0) found.set(row.line, { code: 'seat_limit_reached' });
-  }
-  return found;
-}
-
-/** Inserts an import and all its rows in one transaction: it exists whole or not at all. */
-async function insertImport(
-  em: EntityManager,
-  bulkId: string,
-  workspace: Workspace,
-  request: BulkRequest,
-  rows: CheckedBulkRow[],
-  found: Map<number, { code: string; invitationId?: string }>,
-): Promise<void> {
-  await em.transactional(async (tx) => {
-    await tx.execute(
-      `insert into bulk_imports (id, workspace_id, status, inviter, send, locale, phone_consent)
-       values (?, ?, 'running', ?::jsonb, ?, ?, ?)`,
-      [
-        bulkId,
-        workspace.id,
-        JSON.stringify(request.inviter),
-        request.send,
-        request.locale ?? null,
-        request.phoneConsent,
-      ],
-    );
-    const chunk = 1_000;
-    for (let start = 0; start < rows.length; start += chunk) {
-      const part = rows.slice(start, start + chunk);
-      await tx.execute(
-        `insert into bulk_rows (bulk_id, line, email, phone, name, roles, groups, outcome, code, invitation_id)
-         values ${part.map(() => '(?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ')}`,
-        part.flatMap((row) => {
-          const known = found.get(row.line);
-          const code = row.problem ?? known?.code ?? null;
-          return [
-            bulkId,
-            row.line,
-            row.email,
-            row.phone,
-            row.name,
-            JSON.stringify(row.roles),
-            JSON.stringify(row.groups),
-            code === null ? 'pending' : 'failed',
-            code,
-            known?.invitationId ?? newId('inv'),
-          ];
-        }),
-      );
-    }
-  });
-}
-
-/**
  * Bulk invitations (a pasted list, entries, a CSV upload): every row is checked
  * before anything is sent and reported with its line; the valid ones are
  * started by a bulk workflow, the others say why not.
@@ -175,19 +85,32 @@ export function bulkRouter(ctx: ApiContext): Router {
     }
     const bulkId = newId('blk');
     const em = ctx.orm.em.fork();
-    await insertImport(em, bulkId, workspace, request, rows, await workspaceChecks(em, workspace, rows));
+    const found = workspaceFindings(rows, await knownContacts(em, workspace.id, rows, workspace.settings.seatLimit));
+    await insertBulkImport(
+      em,
+      {
+        id: bulkId,
+        workspaceId: workspace.id,
+        inviter: request.inviter,
+        send: request.send,
+        locale: request.locale ?? null,
+        phoneConsent: request.phoneConsent,
+      },
+      newBulkRows(rows, found, () => newId('inv')),
+    );
     try {
+      const input: BulkImportInput = { bulkId, lastLine: rows.reduce((last, row) => Math.max(last, row.line), 0) };
       await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
-        ctx.temporal.workflow.start(bulkImportWorkflow, {
+        ctx.temporal.workflow.start(bulkImportWorkflowType, {
           taskQueue: ctx.taskQueue,
           workflowId: bulkWorkflowId(bulkId),
-          args: [{ bulkId, lastLine: rows.reduce((last, row) => Math.max(last, row.line), 0) }],
+          args: [input],
           staticSummary: `Import ${bulkId} of ${rows.length} rows into workspace ${workspace.id}`,
         }),
       );
     } catch (error) {
       // Nothing was started: the import is taken back whole, and the host can send it again.
-      await em.execute('delete from bulk_imports where id = ?', [bulkId]);
+      await deleteBulkImport(em, bulkId);
       throw error;
     }
     const bulk = (await findBulkImport(em, bulkId))!;
