@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { TwilioSettings } from '../config/config';
 import { SecretBox } from '../domain/secret-box';
-import { createTemplateOverrides } from '../store/email-template-overrides';
+import { createTemplateOverrides } from '../store/email-templates';
 import { EmailTemplates } from '../delivery/email-templates';
 import { createMailActivities } from './mail';
 import { createBulkActivities } from './bulk-import';

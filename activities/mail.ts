@@ -7,7 +7,7 @@ import { remindersSinceLastSend, type InvitationState } from '../domain/invitati
 import { invitationToken } from '../domain/tokens';
 import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from '../delivery/email-templates';
 import type { WorkspaceReader } from '../store/workspaces';
-import type { TemplateOverrides } from '../store/email-template-overrides';
+import type { TemplateOverrides } from '../store/email-templates';
 import type { EmailTemplateName } from '../domain/email-template';
 import { databaseFailure } from './database-failure';
 import { heartbeating } from './heartbeat';

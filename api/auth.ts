@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ApiKeySchema, type ApiKeyScope } from '../db/entities';
+import type { ApiKeyScope } from '../db/entities';
+import { findActiveKey, saveBootstrapKey } from '../store/api-keys';
 import { Problem } from './problem';
 
 export interface Caller {
@@ -20,16 +21,9 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** Stores the bootstrap key's hash as the platform key `key_bootstrap`; a changed key replaces the old one. */
-export async function ensureBootstrapKey(orm: MikroORM, key: string): Promise<void> {
-  await orm.em.fork().upsert(ApiKeySchema, {
-    id: 'key_bootstrap',
-    name: 'bootstrap (INVITEFLOW_API_KEY)',
-    keyHash: hashApiKey(key),
-    scope: 'platform',
-    workspaceId: null,
-    revokedAt: null,
-  });
+/** The bootstrap key, as the platform key `key_bootstrap`. */
+export function ensureBootstrapKey(orm: MikroORM, key: string): Promise<void> {
+  return saveBootstrapKey(orm, hashApiKey(key));
 }
 
 /** A key revoked in the database stops working in every API process within this. */
@@ -52,7 +46,7 @@ export function authenticate(orm: MikroORM): RequestHandler {
       req.caller = cached.caller;
       return next();
     }
-    const row = await orm.em.fork().findOne(ApiKeySchema, { keyHash, revokedAt: null });
+    const row = await findActiveKey(orm, keyHash);
     if (!row) throw new Problem('unauthorized', 'the API key is not valid');
     if (cache.size >= cacheSize) cache.clear();
     req.caller = { keyId: row.id, scope: row.scope, workspaceId: row.workspaceId };

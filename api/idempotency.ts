@@ -5,21 +5,9 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../domain/error-codes';
 import type { SecretBox } from '../domain/secret-box';
 import { Problem, validationCodes } from './problem';
+import { claimIdempotencyKey, forgetIdempotencyKey, recordIdempotentAnswer } from '../store/idempotency-keys';
 
 export const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
-
-/** How long a key is remembered: long enough for any client's retries. */
-const retention = '24 hours';
-
-/** Drops the keys past their retention, with the answers they kept (personal data among them). */
-export async function purgeExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
-  const purged = await orm.em
-    .fork()
-    .execute<unknown[]>(
-      `delete from idempotency_keys where created_at < now() - interval '${retention}' returning key`,
-    );
-  return purged.length;
-}
 
 /**
  * An answer as stored: a signing secret, shown once (a new webhook endpoint,
@@ -63,39 +51,26 @@ export function idempotency(orm: MikroORM, secrets: SecretBox, log: Logger): Req
       .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
 
-    const em = orm.em.fork();
-    // A key past its retention is free again even before the purge reaches it.
-    await em.execute(
-      `delete from idempotency_keys where api_key_id = ? and key = ? and created_at < now() - interval '${retention}'`,
-      [apiKeyId, key],
-    );
-    const claimed = await em.execute<unknown[]>(
-      `insert into idempotency_keys (api_key_id, key, request_hash) values (?, ?, ?)
-       on conflict do nothing returning key`,
-      [apiKeyId, key, requestHash],
-    );
-    if (claimed.length === 0) {
-      const [first] = await em.execute<{ request_hash: string; status_code: number | null; response_body: unknown }[]>(
-        'select request_hash, status_code, response_body from idempotency_keys where api_key_id = ? and key = ?',
-        [apiKeyId, key],
-      );
-      if (!first || first.request_hash !== requestHash) {
+    const claim = await claimIdempotencyKey(orm, apiKeyId, key, requestHash);
+    if (!claim.claimed) {
+      const { first } = claim;
+      if (!first || first.requestHash !== requestHash) {
         throw new Problem('idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
           { field: 'header.Idempotency-Key', message: 'was used for a different request' },
         ]);
       }
-      if (first.status_code === null) {
+      if (first.statusCode === null) {
         throw new Problem('idempotency_key_in_use', 'a request with this Idempotency-Key is still running', [], {
           'retry-after': '1',
         });
       }
       res
-        .status(first.status_code)
+        .status(first.statusCode)
         .set({
           'idempotent-replayed': 'true',
-          'content-type': first.status_code >= 400 ? 'application/problem+json' : 'application/json',
+          'content-type': first.statusCode >= 400 ? 'application/problem+json' : 'application/json',
         })
-        .send(replayedAnswer(first.response_body, secrets));
+        .send(replayedAnswer(first.responseBody, secrets));
       return;
     }
 
@@ -105,13 +80,8 @@ export function idempotency(orm: MikroORM, secrets: SecretBox, log: Logger): Req
     res.send = (chunk: unknown) => {
       const forget = res.statusCode >= 500 || validationCodes.has(res.locals.problemCode as ErrorCode);
       const remember = forget
-        ? orm.em.fork().execute('delete from idempotency_keys where api_key_id = ? and key = ?', [apiKeyId, key])
-        : orm.em
-            .fork()
-            .execute(
-              'update idempotency_keys set status_code = ?, response_body = ?::jsonb where api_key_id = ? and key = ?',
-              [res.statusCode, storedAnswer(chunk, secrets), apiKeyId, key],
-            );
+        ? forgetIdempotencyKey(orm, apiKeyId, key)
+        : recordIdempotentAnswer(orm, apiKeyId, key, res.statusCode, storedAnswer(chunk, secrets));
       remember
         .catch((error: unknown) => log.error({ err: error }, 'could not record an idempotent response'))
         .finally(() => send(chunk));

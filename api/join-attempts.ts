@@ -1,6 +1,7 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
-import { attemptKey, retryAfterSeconds, type AttemptKind, type AttemptLimits } from '../domain/rate-limit';
+import { attemptKey, retryAfterSeconds, type AttemptLimits } from '../domain/rate-limit';
+import { blockingAttempts, dropAttempts, logAttempts, type AttemptKey } from '../store/join-attempts';
 import { Problem } from './problem';
 import { visitorAddress } from './visitor';
 
@@ -18,11 +19,6 @@ export function attemptClient(req: Request, { userId, workspaceId }: { userId?: 
   return { visitor: visitorAddress(req), tenant, ...(userId !== undefined && { userId }) } satisfies AttemptClient;
 }
 
-interface AttemptKey {
-  kind: AttemptKind;
-  key: string;
-}
-
 export interface AttemptGuardOptions {
   /**
    * Whether a try counts against the caps while it runs. A code is short, so
@@ -32,9 +28,6 @@ export interface AttemptGuardOptions {
    */
   countWhileRunning: boolean;
 }
-
-/** `now()` less the window, given in milliseconds as a parameter. */
-const windowStart = "now() - ?::double precision * interval '1 millisecond'";
 
 /**
  * Caps failed tries at a workspace code, in PostgreSQL so every API process
@@ -59,37 +52,6 @@ export function joinAttemptGuard(
     return keys;
   }
 
-  /** Logs the try, pruning entries older than the window on the way: the log stays as small as the window. */
-  async function reserve(em: EntityManager, keys: AttemptKey[]): Promise<string[]> {
-    const rows = await em.execute<{ id: string }[]>(
-      `with pruned as (delete from join_attempts where at < ${windowStart})
-       insert into join_attempts (kind, key) values ${keys.map(() => '(?, ?)').join(', ')} returning id`,
-      [limits.windowMs, ...keys.flatMap(({ kind, key }) => [kind, key])],
-    );
-    return rows.map((row) => row.id);
-  }
-
-  /** For each key at its cap, the cap-th most recent other try in the window: when it leaves, a slot frees. */
-  async function blockingAttempts(em: EntityManager, keys: AttemptKey[], own: string[]) {
-    const rows = await em.execute<{ at: Date; now: Date }[]>(
-      keys
-        .map(
-          () => `(select at, now() as now from join_attempts
-                  where kind = ? and key = ? and at > ${windowStart}
-                  ${own.length > 0 ? `and id not in (${own.map(() => '?').join(', ')})` : ''}
-                  order by at desc offset ? limit 1)`,
-        )
-        .join(' union all '),
-      keys.flatMap(({ kind, key }) => [kind, key, limits.windowMs, ...own, limits.caps[kind] - 1]),
-    );
-    return { blocking: rows.map((row) => new Date(row.at)), now: rows[0] ? new Date(rows[0].now) : new Date() };
-  }
-
-  async function release(em: EntityManager, own: string[]): Promise<void> {
-    if (own.length > 0)
-      await em.execute(`delete from join_attempts where id in (${own.map(() => '?').join(', ')})`, own);
-  }
-
   /** Runs `attempt` unless the client is over a cap; an error `failed` recognises counts against the caps. */
   return async function guarded<T>(
     client: AttemptClient,
@@ -98,22 +60,22 @@ export function joinAttemptGuard(
   ): Promise<T> {
     const em = orm.em.fork();
     const keys = keysOf(client);
-    const own = countWhileRunning ? await reserve(em, keys) : [];
-    const { blocking, now } = await blockingAttempts(em, keys, own);
+    const own = countWhileRunning ? await logAttempts(em, keys, limits.windowMs) : [];
+    const { blocking, now } = await blockingAttempts(em, keys, own, limits);
     const retryAfter = retryAfterSeconds(limits.windowMs, blocking, now);
     if (retryAfter !== undefined) {
-      await release(em, own);
+      await dropAttempts(em, own);
       throw new Problem('too_many_attempts', `too many failed attempts; retry in ${retryAfter} seconds`, [], {
         'retry-after': String(retryAfter),
       });
     }
     try {
       const result = await attempt();
-      await release(em, own);
+      await dropAttempts(em, own);
       return result;
     } catch (error) {
-      if (!failed(error)) await release(em, own);
-      else if (!countWhileRunning) await reserve(em, keys);
+      if (!failed(error)) await dropAttempts(em, own);
+      else if (!countWhileRunning) await logAttempts(em, keys, limits.windowMs);
       throw error;
     }
   };

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError } from '../config/config';
 import { secretKeyId, type PayloadKey } from './payload-codec';
+import { forgetKeyCheck, knownKeyChecks, recordKeyChecks } from '../store/payload-key-checks';
 
 /** What a key is known by in the database: a keyed hash, from which the key cannot be found. */
 function keyCheck({ key }: PayloadKey): string {
@@ -31,10 +32,7 @@ function problemOf(id: string, configured: PayloadKey | undefined): string {
 export async function checkPayloadKeys(orm: MikroORM, keys: readonly PayloadKey[]): Promise<void> {
   const em = orm.em.fork();
   const verify = async () => {
-    const known = await em.execute<{ key_id: string; key_check: string }[]>(
-      'select key_id, key_check from payload_key_checks order by created_at, key_id',
-    );
-    const problems = known.flatMap(({ key_id: id, key_check: check }) => {
+    const problems = (await knownKeyChecks(em)).flatMap(({ id, check }) => {
       const configured = keys.find((key) => key.id === id);
       return configured && keyCheck(configured) === check ? [] : [problemOf(id, configured)];
     });
@@ -45,10 +43,9 @@ export async function checkPayloadKeys(orm: MikroORM, keys: readonly PayloadKey[
   };
   // A refused start records nothing; after the insert, a second look catches a process that raced this one.
   await verify();
-  await em.execute(
-    `insert into payload_key_checks (key_id, key_check) values ${keys.map(() => '(?, ?)').join(', ')}
-     on conflict (key_id) do nothing`,
-    keys.flatMap((key) => [key.id, keyCheck(key)]),
+  await recordKeyChecks(
+    em,
+    keys.map((key) => ({ id: key.id, check: keyCheck(key) })),
   );
   await verify();
 }
@@ -56,8 +53,5 @@ export async function checkPayloadKeys(orm: MikroORM, keys: readonly PayloadKey[
 /** Forgets a key that no open run needs any more, so starts without it are allowed. */
 export async function retirePayloadKey(orm: MikroORM, id: string): Promise<boolean> {
   if (id === secretKeyId) throw new ConfigError('s1 is derived from INVITEFLOW_SECRET: it cannot be retired');
-  const removed = await orm.em
-    .fork()
-    .execute<unknown[]>('delete from payload_key_checks where key_id = ? returning key_id', [id]);
-  return removed.length > 0;
+  return forgetKeyCheck(orm, id);
 }

@@ -7,7 +7,7 @@ import { createMailTransport } from '../delivery/smtp';
 import { wakeStalledDispatchers } from '../activities/webhook-sweeper';
 import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';
-import { purgeExpiredIdempotencyKeys } from '../api/idempotency';
+import { purgeExpiredIdempotencyKeys } from '../store/idempotency-keys';
 import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { temporalSecurity } from './temporal-connection';

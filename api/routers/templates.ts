@@ -1,13 +1,13 @@
 import { Router } from 'express';
-import { createTemplateOverrides } from '../../store/email-template-overrides';
+import {
+  createTemplateOverrides,
+  deleteEmailTemplate,
+  findEmailTemplate,
+  saveEmailTemplate,
+} from '../../store/email-templates';
 import { EmailTemplates } from '../../delivery/email-templates';
 import { parseDuration } from '../../domain/duration';
-import {
-  checkTemplates,
-  type EmailTemplateName,
-  type EmailTemplateSources,
-  type EmailTemplateView,
-} from '../../domain/email-template';
+import { checkTemplates, type EmailTemplateName, type EmailTemplateView } from '../../domain/email-template';
 import { acceptLink } from '../../domain/workspace';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
@@ -22,26 +22,15 @@ export function templatesRouter(ctx: ApiContext): Router {
   const overrides = createTemplateOverrides(ctx.orm);
 
   async function stored(ws: string, name: EmailTemplateName, locale: string): Promise<EmailTemplateView> {
-    const [row] = await ctx.orm.em
-      .fork()
-      .execute<(EmailTemplateSources & { updated_at: Date })[]>(
-        'select subject, html, text, updated_at from email_templates where workspace_id = ? and name = ? and locale = ?',
-        [ws, name, locale],
-      );
+    const row = await findEmailTemplate(ctx.orm, ws, name, locale);
     if (!row) throw new Problem('template_not_found', `workspace "${ws}" has no ${locale} ${name} template of its own`);
-    const { subject, html, text, updated_at: updatedAt } = row;
-    return { workspaceId: ws, name, locale, subject, html, text, updatedAt: new Date(updatedAt).toISOString() };
+    return { workspaceId: ws, name, locale, ...row };
   }
 
   serve(router, routes.putEmailTemplate, async ({ params: { ws, name, locale }, body: sources }) => {
     checkTemplates(sources);
     await getWorkspace(ctx.orm, ws);
-    await ctx.orm.em.fork().execute(
-      `insert into email_templates (workspace_id, name, locale, subject, html, text) values (?, ?, ?, ?, ?, ?)
-       on conflict (workspace_id, name, locale) do update
-       set subject = excluded.subject, html = excluded.html, text = excluded.text, updated_at = now()`,
-      [ws, name, locale, sources.subject, sources.html, sources.text],
-    );
+    await saveEmailTemplate(ctx.orm, ws, name, locale, sources);
     return { status: 200, body: await stored(ws, name, locale) };
   });
 
@@ -51,9 +40,7 @@ export function templatesRouter(ctx: ApiContext): Router {
 
   serve(router, routes.deleteEmailTemplate, async ({ params: { ws, name, locale } }) => {
     await stored(ws, name, locale);
-    await ctx.orm.em
-      .fork()
-      .execute('delete from email_templates where workspace_id = ? and name = ? and locale = ?', [ws, name, locale]);
+    await deleteEmailTemplate(ctx.orm, ws, name, locale);
     return { status: 204 };
   });
 

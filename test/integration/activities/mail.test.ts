@@ -18,7 +18,7 @@ import { deliveries } from '../../../runtime/metrics';
 import { openTestDatabase } from '../../support/database';
 import { linkIn } from '../../support/harness';
 import { newTestInvitation } from '../../support/invitations';
-import type { TemplateOverrides } from '../../../store/email-template-overrides';
+import type { TemplateOverrides } from '../../../store/email-templates';
 
 const secret = 'mail-test-secret-mail-test-secret-0123';
 const clock = new Date('2026-03-01T10:00:00Z');
