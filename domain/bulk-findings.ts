@@ -15,13 +15,7 @@ export type RowFinding =
   { code: 'already_member' } | { code: 'already_invited'; invitationId: string } | { code: 'seat_limit_reached' };
 
 /** One row as an import stores it: refused with its code, or pending with the id its invitation will take. */
-export interface NewBulkRow {
-  line: number;
-  email: string | null;
-  phone: string | null;
-  name: string | null;
-  roles: string[];
-  groups: string[];
+export interface NewBulkRow extends Pick<CheckedBulkRow, 'line' | 'email' | 'phone' | 'name' | 'roles' | 'groups'> {
   outcome: 'pending' | 'failed';
   code: string | null;
   invitationId: string;
