@@ -3,7 +3,7 @@ import { enqueueWebhookEvents } from '../store/webhook-outbox';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import { codeStatus, normaliseCode } from '../domain/invitation-code';
 import { codeColumns, fromRow, type InvitationCodeRow } from '../store/invitation-codes';
-import { memberEvent, memberView, type MemberChangeResult } from '../store/members';
+import { memberColumns, memberEvent, memberView, type MemberChangeResult, type MemberRow } from '../store/members';
 import { checkSeats, lockSeats } from '../store/claims';
 import { Problem } from './problem';
 
@@ -35,26 +35,17 @@ export function joinWithCode(orm: MikroORM, join: CodeJoin): Promise<MemberChang
 
     const { settings } = toWorkspace(await em.findOneOrFail(WorkspaceSchema, code.workspaceId));
     if (settings.seatLimit !== null) await lockSeats(em, code.workspaceId);
-    const [joined] = await em.execute<{ joined_at: Date }[]>(
+    const [joined] = await em.execute<MemberRow[]>(
       `insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
        values (?, ?, ?::jsonb, '[]'::jsonb, 'active', 'code', null, now())
-       on conflict (workspace_id, user_id) do nothing returning joined_at`,
+       on conflict (workspace_id, user_id) do nothing returning ${memberColumns}`,
       [code.workspaceId, join.userId, JSON.stringify([settings.codeJoinRole])],
     );
     if (!joined) throw new Problem('already_member', 'this user is already a member of the workspace');
     if (settings.seatLimit !== null) await checkSeats(em, code.workspaceId, settings.seatLimit);
     await em.execute('update invitation_codes set uses = uses + 1 where workspace_id = ?', [code.workspaceId]);
 
-    const member = memberView({
-      workspaceId: code.workspaceId,
-      userId: join.userId,
-      roles: [settings.codeJoinRole],
-      groups: [],
-      status: 'active',
-      joinedVia: 'code',
-      invitationId: null,
-      joinedAt: new Date(joined.joined_at),
-    });
+    const member = memberView(joined);
     return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
   });
 }

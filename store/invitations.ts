@@ -1,38 +1,96 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { emailKey } from '../domain/contact';
-import { InvitationEventSchema, InvitationSchema, type InvitationRow } from '../db/entities';
-import type { InvitationEvent, InvitationStatus } from '../domain/invitation';
+import type {
+  AcceptMethod,
+  Inviter,
+  InvitationEvent,
+  InvitationEventType,
+  InvitationStatus,
+} from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
+import type { Channel } from '../domain/workspace';
 import { RuleViolation } from '../domain/error-codes';
 import { encodeCursor, type Cursor } from '../domain/cursor';
+import { joinClauses, keysetAfter } from './clauses';
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+/** A row of `invitations` as `em.execute` returns it: jsonb parsed, timestamptz as text. */
+interface InvitationRow {
+  id: string;
+  workspace_id: string;
+  status: InvitationStatus;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  user_id: string | null;
+  phone_consent: boolean;
+  roles: string[];
+  groups: string[];
+  channels: Channel[];
+  inviter: Inviter;
+  locale: string | null;
+  send_count: number;
+  last_sent_at: string | null;
+  expires_at: string | null;
+  created_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  erased_at: string | null;
+}
+
+interface InvitationEventRow {
+  seq: number;
+  type: InvitationEventType;
+  at: string;
+  by: string | null;
+  detail: string | null;
+  message_id: string | null;
+  method: AcceptMethod | null;
+}
+
+const invitationColumns = `id, workspace_id, status, email, phone, name, user_id, phone_consent, roles, groups,
+  channels, inviter, locale, send_count, last_sent_at, expires_at, created_at, accepted_at, accepted_by, erased_at`;
+
+// PostgreSQL's text keeps microseconds and the session's offset; the API shows UTC to the millisecond.
+const iso = (at: string) => new Date(at).toISOString();
+const isoOrNull = (at: string | null) => (at === null ? null : iso(at));
 
 function view(row: InvitationRow, events: InvitationEvent[]): InvitationView {
   return {
     id: row.id,
-    workspaceId: row.workspaceId,
+    workspaceId: row.workspace_id,
     status: row.status,
     invitee: {
       email: row.email,
       phone: row.phone,
       name: row.name,
-      userId: row.userId,
-      phoneConsent: row.phoneConsent,
+      userId: row.user_id,
+      phoneConsent: row.phone_consent,
     },
     roles: row.roles,
     groups: row.groups,
     channels: row.channels,
     inviter: row.inviter,
     locale: row.locale,
-    sendCount: row.sendCount,
-    lastSentAt: iso(row.lastSentAt),
-    expiresAt: iso(row.expiresAt),
-    createdAt: row.createdAt.toISOString(),
-    acceptedAt: iso(row.acceptedAt),
-    acceptedBy: row.acceptedBy,
-    ...(row.erasedAt && { erasedAt: row.erasedAt.toISOString() }),
+    sendCount: row.send_count,
+    lastSentAt: isoOrNull(row.last_sent_at),
+    expiresAt: isoOrNull(row.expires_at),
+    createdAt: iso(row.created_at),
+    acceptedAt: isoOrNull(row.accepted_at),
+    acceptedBy: row.accepted_by,
+    ...(row.erased_at && { erasedAt: iso(row.erased_at) }),
     events,
+  };
+}
+
+function eventView(row: InvitationEventRow): InvitationEvent {
+  return {
+    seq: row.seq,
+    type: row.type,
+    at: iso(row.at),
+    by: row.by,
+    ...(row.detail !== null && { detail: row.detail }),
+    ...(row.message_id !== null && { messageId: row.message_id }),
+    ...(row.method !== null && { method: row.method }),
   };
 }
 
@@ -49,21 +107,16 @@ export async function findInvitation(
   workspaceId?: string,
 ): Promise<InvitationView | undefined> {
   const em = orm.em.fork();
-  const row = await em.findOne(InvitationSchema, workspaceId ? { id, workspaceId } : { id });
-  if (!row) return undefined;
-  const events = await em.find(InvitationEventSchema, { invitationId: id }, { orderBy: { seq: 'asc' } });
-  return view(
-    row,
-    events.map((event) => ({
-      seq: event.seq,
-      type: event.type,
-      at: event.at.toISOString(),
-      by: event.by,
-      ...(event.detail !== null && { detail: event.detail }),
-      ...(event.messageId !== null && { messageId: event.messageId }),
-      ...(event.method !== null && { method: event.method }),
-    })),
+  const [row] = await em.execute<InvitationRow[]>(
+    `select ${invitationColumns} from invitations where id = ? and (?::text is null or workspace_id = ?)`,
+    [id, workspaceId ?? null, workspaceId ?? null],
   );
+  if (!row) return undefined;
+  const events = await em.execute<InvitationEventRow[]>(
+    'select seq, type, at, by, detail, message_id, method from invitation_events where invitation_id = ? order by seq',
+    [id],
+  );
+  return view(row, events.map(eventView));
 }
 
 export interface ListPage {
@@ -83,29 +136,27 @@ export async function listInvitations(
     limit: number;
   },
 ): Promise<ListPage> {
-  const rows = await orm.em.fork().find(
-    InvitationSchema,
-    {
-      workspaceId: query.workspaceId,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.email ? { emailKey: emailKey(query.email) } : {}),
-      ...(query.phone ? { phone: query.phone } : {}),
-      ...(query.cursor
-        ? {
-            $or: [
-              { createdAt: { $lt: new Date(query.cursor.createdAt) } },
-              { createdAt: new Date(query.cursor.createdAt), id: { $lt: query.cursor.id } },
-            ],
-          }
-        : {}),
-    },
-    { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: query.limit + 1 },
+  const where = joinClauses(
+    [
+      ['workspace_id = ?', query.workspaceId],
+      query.status && ['status = ?', query.status],
+      query.email && ['email_key = ?', emailKey(query.email)],
+      query.phone && ['phone = ?', query.phone],
+      query.cursor && keysetAfter('created_at', 'id', query.cursor),
+    ],
+    ' and ',
   );
+  const rows = await orm.em
+    .fork()
+    .execute<InvitationRow[]>(
+      `select ${invitationColumns} from invitations where ${where.sql} order by created_at desc, id desc limit ?`,
+      [...where.params, query.limit + 1],
+    );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     data: page.map((row) => view(row, [])),
     nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+      rows.length > query.limit && last ? encodeCursor({ createdAt: iso(last.created_at), id: last.id }) : null,
   };
 }

@@ -1,22 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
 import { checkSeats, lockSeats } from './claims';
-import { MemberSchema, type MemberRow } from '../db/entities';
-import { memberChanges, type MemberPatch, type MemberStatus, type MemberView } from '../domain/member';
+import { joinClauses, keysetAfter } from './clauses';
+import {
+  memberChanges,
+  type JoinMethod,
+  type MemberChanges,
+  type MemberPatch,
+  type MemberStatus,
+  type MemberView,
+} from '../domain/member';
 import { encodeCursor, type Cursor } from '../domain/cursor';
 import { RuleViolation } from '../domain/error-codes';
 
+/** A row of `members` as `em.execute` returns it: jsonb parsed, timestamptz as text. */
+export interface MemberRow {
+  workspace_id: string;
+  user_id: string;
+  roles: string[];
+  groups: string[];
+  status: MemberStatus;
+  joined_via: JoinMethod;
+  invitation_id: string | null;
+  joined_at: string;
+}
+
+export const memberColumns = 'workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at';
+
+const memberSql = `select ${memberColumns} from members where workspace_id = ? and user_id = ?`;
+
 export function memberView(row: MemberRow): MemberView {
   return {
-    workspaceId: row.workspaceId,
-    userId: row.userId,
+    workspaceId: row.workspace_id,
+    userId: row.user_id,
     roles: row.roles,
     groups: row.groups,
     status: row.status,
-    joinedVia: row.joinedVia,
-    joinedAt: row.joinedAt.toISOString(),
+    joinedVia: row.joined_via,
+    joinedAt: new Date(row.joined_at).toISOString(),
   };
+}
+
+async function findMember(em: EntityManager, workspaceId: string, userId: string): Promise<MemberRow | undefined> {
+  const [row] = await em.execute<MemberRow[]>(memberSql, [workspaceId, userId]);
+  return row;
 }
 
 /** A user's membership of a workspace, with the invitation it came from; `null` when there is none. */
@@ -25,14 +53,14 @@ export async function findMembership(
   workspaceId: string,
   userId: string,
 ): Promise<{ invitationId: string | null; member: MemberView } | null> {
-  const row = await orm.em.fork().findOne(MemberSchema, { workspaceId, userId });
-  return row && { invitationId: row.invitationId, member: memberView(row) };
+  const row = await findMember(orm.em.fork(), workspaceId, userId);
+  return row ? { invitationId: row.invitation_id, member: memberView(row) } : null;
 }
 
 const notFound = (userId: string) => new RuleViolation('member_not_found', `no member "${userId}" in this workspace`);
 
 export async function getMember(orm: MikroORM, workspaceId: string, userId: string): Promise<MemberView> {
-  const row = await orm.em.fork().findOne(MemberSchema, { workspaceId, userId });
+  const row = await findMember(orm.em.fork(), workspaceId, userId);
   if (!row) throw notFound(userId);
   return memberView(row);
 }
@@ -54,37 +82,38 @@ export async function listMembers(
     limit: number;
   },
 ): Promise<MemberPage> {
-  const where: FilterQuery<MemberRow>[] = [{ workspaceId: query.workspaceId }];
-  if (query.status) where.push({ status: query.status });
-  // roles and groups are jsonb arrays of strings: `?` is true when the string is one of their elements.
-  if (query.role) where.push({ roles: { $hasKey: query.role } });
-  if (query.group) where.push({ groups: { $hasKey: query.group } });
-  if (query.cursor) {
-    const joinedAt = new Date(query.cursor.createdAt);
-    where.push({ $or: [{ joinedAt: { $lt: joinedAt } }, { joinedAt, userId: { $lt: query.cursor.id } }] });
-  }
-  const rows = await orm.em.fork().find(
-    MemberSchema,
-    { $and: where },
-    {
-      orderBy: [{ joinedAt: 'desc' }, { userId: 'desc' }],
-      limit: query.limit + 1,
-    },
+  // roles and groups are jsonb arrays of strings. `@>`, which a GIN index could serve, and not `?`: MikroORM
+  // would take that for a placeholder.
+  const where = joinClauses(
+    [
+      ['workspace_id = ?', query.workspaceId],
+      query.status && ['status = ?', query.status],
+      query.role && ['roles @> jsonb_build_array(?::text)', query.role],
+      query.group && ['groups @> jsonb_build_array(?::text)', query.group],
+      query.cursor && keysetAfter('joined_at', 'user_id', query.cursor),
+    ],
+    ' and ',
   );
+  const rows = await orm.em
+    .fork()
+    .execute<MemberRow[]>(
+      `select ${memberColumns} from members where ${where.sql} order by joined_at desc, user_id desc limit ?`,
+      [...where.params, query.limit + 1],
+    );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     data: page.map(memberView),
     nextCursor:
       rows.length > query.limit && last
-        ? encodeCursor({ createdAt: last.joinedAt.toISOString(), id: last.userId })
+        ? encodeCursor({ createdAt: new Date(last.joined_at).toISOString(), id: last.user_id })
         : null,
   };
 }
 
 /** The member's row, locked until the transaction ends so concurrent changes apply one after the other. */
 async function lockedMember(em: EntityManager, workspaceId: string, userId: string): Promise<MemberRow> {
-  const row = await em.findOne(MemberSchema, { workspaceId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const [row] = await em.execute<MemberRow[]>(`${memberSql} for update`, [workspaceId, userId]);
   if (!row) throw notFound(userId);
   return row;
 }
@@ -115,6 +144,28 @@ export interface MemberChangeResult {
   toWake: EndpointsToWake;
 }
 
+/** Sets only the changed columns of the member's row, locked before, and answers the row as it now is. */
+async function writeChanges(
+  em: EntityManager,
+  workspaceId: string,
+  userId: string,
+  changes: MemberChanges,
+): Promise<MemberRow> {
+  const set = joinClauses(
+    [
+      changes.roles && ['roles = ?::jsonb', JSON.stringify(changes.roles.to)],
+      changes.groups && ['groups = ?::jsonb', JSON.stringify(changes.groups.to)],
+      changes.status && ['status = ?', changes.status.to],
+    ],
+    ', ',
+  );
+  const [row] = await em.execute<MemberRow[]>(
+    `update members set ${set.sql} where workspace_id = ? and user_id = ? returning ${memberColumns}`,
+    [...set.params, workspaceId, userId],
+  );
+  return row!;
+}
+
 /**
  * Applies a patch and queues `member.updated` in the same transaction; a
  * patch that changes nothing queues nothing. A disabled member enabled again
@@ -131,15 +182,11 @@ export function updateMember(
     // Seats are locked before the member, in the order every seat-taking path locks them.
     const takesSeat = patch.status === 'active' && seatLimit !== null;
     if (takesSeat) await lockSeats(em, workspaceId);
-    const row = await lockedMember(em, workspaceId, userId);
-    const changes = memberChanges(memberView(row), patch);
-    if (Object.keys(changes).length === 0) return { member: memberView(row), toWake: [] };
-    if (changes.roles) row.roles = changes.roles.to;
-    if (changes.groups) row.groups = changes.groups.to;
-    if (changes.status) row.status = changes.status.to;
-    await em.flush();
+    const current = memberView(await lockedMember(em, workspaceId, userId));
+    const changes = memberChanges(current, patch);
+    if (Object.keys(changes).length === 0) return { member: current, toWake: [] };
+    const member = memberView(await writeChanges(em, workspaceId, userId, changes));
     if (takesSeat && changes.status) await checkSeats(em, workspaceId, seatLimit);
-    const member = memberView(row);
     return {
       member,
       toWake: await enqueueWebhookEvents(em, [memberEvent('member.updated', member, { changes })]),
@@ -150,10 +197,12 @@ export function updateMember(
 /** Deletes the membership and queues `member.removed`, carrying the member as it was, in the same transaction. */
 export function removeMember(orm: MikroORM, workspaceId: string, userId: string): Promise<MemberChangeResult> {
   return orm.em.fork().transactional(async (em) => {
-    const row = await lockedMember(em, workspaceId, userId);
+    const [row] = await em.execute<MemberRow[]>(
+      `delete from members where workspace_id = ? and user_id = ? returning ${memberColumns}`,
+      [workspaceId, userId],
+    );
+    if (!row) throw notFound(userId);
     const member = memberView(row);
-    em.remove(row);
-    await em.flush();
     return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.removed', member, {})]) };
   });
 }

@@ -1,16 +1,10 @@
 import { ApiKeySchema } from './api-key';
-import { InvitationSchema } from './invitation';
-import { InvitationEventSchema } from './invitation-event';
-import { MemberSchema } from './member';
 import { WebhookAttemptSchema } from './webhook-attempt';
 import { WebhookDeliverySchema } from './webhook-delivery';
 import { WebhookEndpointSchema } from './webhook-endpoint';
 import { WorkspaceSchema } from './workspace';
 
 export * from './api-key';
-export * from './invitation';
-export * from './invitation-event';
-export * from './member';
 export * from './webhook-attempt';
 export * from './webhook-delivery';
 export * from './webhook-endpoint';
@@ -19,9 +13,6 @@ export * from './workspace';
 /** Every entity, listed explicitly: discovery never globs or reads decorator metadata. */
 export const entities = [
   WorkspaceSchema,
-  InvitationSchema,
-  InvitationEventSchema,
-  MemberSchema,
   ApiKeySchema,
   WebhookEndpointSchema,
   WebhookDeliverySchema,

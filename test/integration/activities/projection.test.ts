@@ -1,12 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createProjectionActivities, type RecordTransitionInput } from '../../../activities/projection';
-import {
-  InvitationEventSchema,
-  InvitationSchema,
-  MemberSchema,
-  WebhookDeliverySchema,
-  WebhookEndpointSchema,
-} from '../../../db/entities';
+import { WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { DAY } from '../../../domain/duration';
 import { createInvitation, transition, type InvitationState } from '../../../domain/invitation';
 import { openTestDatabase } from '../../support/database';
@@ -41,6 +35,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await orm?.close();
 });
+
+async function projected(id: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await orm.em.fork().execute('select * from invitations where id = ?', [id]);
+  return row;
+}
+
+async function historyTypes(id: string): Promise<string[]> {
+  const events = await orm.em
+    .fork()
+    .execute<{ type: string }[]>('select type from invitation_events where invitation_id = ? order by seq', [id]);
+  return events.map((event) => event.type);
+}
 
 function recordTransition(input: RecordTransitionInput): Promise<void> {
   return createProjectionActivities({
@@ -80,15 +86,14 @@ test('records the projection, its history and a delivery per subscribed endpoint
   await recordTransition({ invitation: state });
 
   const em = orm.em.fork();
-  const row = await em.findOneOrFail(InvitationSchema, 'inv_a');
-  expect(row).toMatchObject({
+  expect(await projected('inv_a')).toMatchObject({
     status: 'pending',
     email: 'Ana+Team@Example.org',
-    emailKey: 'ana+team@example.org',
+    email_key: 'ana+team@example.org',
     version: 2,
-    sendCount: 1,
+    send_count: 1,
   });
-  expect(await em.count(InvitationEventSchema, { invitationId: 'inv_a' })).toBe(2);
+  expect(await historyTypes('inv_a')).toHaveLength(2);
   const deliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.sent' });
   // Only the platform-wide endpoint listens to every event of w1.
   expect(deliveries.map((delivery) => delivery.endpointId)).toEqual(['whe_all']);
@@ -103,9 +108,8 @@ test('a state recorded with the earlier one it went through announces each with 
   await recordTransition({ invitation: transition(first, { type: 'send' }, clock), earlier: [first] });
 
   const em = orm.em.fork();
-  expect(await em.findOneOrFail(InvitationSchema, 'inv_c')).toMatchObject({ status: 'pending', version: 2 });
-  const events = await em.find(InvitationEventSchema, { invitationId: 'inv_c' }, { orderBy: { seq: 'asc' } });
-  expect(events.map((event) => event.type)).toEqual(['created', 'sent']);
+  expect(await projected('inv_c')).toMatchObject({ status: 'pending', version: 2 });
+  expect(await historyTypes('inv_c')).toEqual(['created', 'sent']);
   const deliveries = await em.find(WebhookDeliverySchema, { payload: { data: { invitation: { id: 'inv_c' } } } });
   const announced = deliveries.map(({ eventType, payload }) => {
     const data = payload.data as { invitation: { sendCount: number }; sequence: number };
@@ -131,10 +135,10 @@ test('an older state recorded late, or the same one recorded twice, changes noth
   await recordTransition({ invitation: accepted });
 
   const em = orm.em.fork();
-  const row = await em.findOneOrFail(InvitationSchema, 'inv_b');
-  expect(row).toMatchObject({ status: 'accepted', acceptedBy: 'user-b', version: 3 });
-  expect(await em.count(InvitationEventSchema, { invitationId: 'inv_b' })).toBe(3);
-  expect(await em.count(MemberSchema, { workspaceId: 'w1', userId: 'user-b' })).toBe(1);
+  expect(await projected('inv_b')).toMatchObject({ status: 'accepted', accepted_by: 'user-b', version: 3 });
+  expect(await historyTypes('inv_b')).toHaveLength(3);
+  const members = await em.execute(`select 1 from members where workspace_id = 'w1' and user_id = 'user-b'`);
+  expect(members).toHaveLength(1);
   const acceptedDeliveries = await em.find(WebhookDeliverySchema, { eventType: 'invitation.accepted' });
   expect(acceptedDeliveries.map((delivery) => delivery.endpointId).sort()).toEqual(['whe_all', 'whe_w1_accepted']);
   expect(await em.count(WebhookDeliverySchema, { eventType: 'member.joined' })).toBe(1);
