@@ -139,7 +139,6 @@ export function memberEvent(
 
 export interface MemberChangeResult {
   member: MemberView;
-  /** Outbox deliveries to start once the transaction has committed. */
   /** Endpoints whose webhook dispatcher to wake once committed. */
   toWake: EndpointsToWake;
 }
