@@ -1,4 +1,4 @@
-import type { Cursor } from '../domain/cursor';
+import { encodeCursor, type Cursor } from '../domain/cursor';
 
 /** A piece of SQL and the values of its `?` placeholders, in order. */
 export type Clause = [sql: string, ...params: unknown[]];
@@ -19,4 +19,27 @@ export function joinClauses(
 export function keysetAfter(time: string, id: string, cursor: Cursor): Clause {
   const at = new Date(cursor.createdAt);
   return [`(${time} < ? or (${time} = ? and ${id} < ?))`, at, at, cursor.id];
+}
+
+export interface KeysetPage<View> {
+  data: View[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a list read with `limit + 1` rows: the extra row, when there is
+ * one, only says that another page follows, which starts after the page's last row.
+ */
+export function keysetPage<Row, View>(
+  rows: Row[],
+  limit: number,
+  view: (row: Row) => View,
+  cursorOf: (row: Row) => Cursor,
+): KeysetPage<View> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
+  };
 }

@@ -10,8 +10,8 @@ import type {
 import type { InvitationView } from '../domain/invitation-view';
 import type { Channel } from '../domain/workspace';
 import { RuleViolation } from '../domain/error-codes';
-import { encodeCursor, type Cursor } from '../domain/cursor';
-import { joinClauses, keysetAfter } from './clauses';
+import type { Cursor } from '../domain/cursor';
+import { joinClauses, keysetAfter, keysetPage, type KeysetPage } from './clauses';
 
 /** A row of `invitations` as `em.execute` returns it: jsonb parsed, timestamptz as text. */
 interface InvitationRow {
@@ -119,11 +119,6 @@ export async function findInvitation(
   return view(row, events.map(eventView));
 }
 
-export interface ListPage {
-  data: InvitationView[];
-  nextCursor: string | null;
-}
-
 /** Newest first, keyset-paginated on (createdAt, id) so pages stay stable while invitations arrive. */
 export async function listInvitations(
   orm: MikroORM,
@@ -135,7 +130,7 @@ export async function listInvitations(
     cursor?: Cursor;
     limit: number;
   },
-): Promise<ListPage> {
+): Promise<KeysetPage<InvitationView>> {
   const where = joinClauses(
     [
       ['workspace_id = ?', query.workspaceId],
@@ -152,11 +147,10 @@ export async function listInvitations(
       `select ${invitationColumns} from invitations where ${where.sql} order by created_at desc, id desc limit ?`,
       [...where.params, query.limit + 1],
     );
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((row) => view(row, [])),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ createdAt: iso(last.created_at), id: last.id }) : null,
-  };
+  return keysetPage(
+    rows,
+    query.limit,
+    (row) => view(row, []),
+    (row) => ({ createdAt: iso(row.created_at), id: row.id }),
+  );
 }

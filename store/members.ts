@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
 import { checkSeats, lockSeats } from './claims';
-import { joinClauses, keysetAfter } from './clauses';
+import { joinClauses, keysetAfter, keysetPage, type KeysetPage } from './clauses';
 import {
   memberChanges,
   type JoinMethod,
@@ -11,7 +11,7 @@ import {
   type MemberStatus,
   type MemberView,
 } from '../domain/member';
-import { encodeCursor, type Cursor } from '../domain/cursor';
+import type { Cursor } from '../domain/cursor';
 import { RuleViolation } from '../domain/error-codes';
 
 /** A row of `members` as `em.execute` returns it: jsonb parsed, timestamptz as text. */
@@ -65,11 +65,6 @@ export async function getMember(orm: MikroORM, workspaceId: string, userId: stri
   return memberView(row);
 }
 
-export interface MemberPage {
-  data: MemberView[];
-  nextCursor: string | null;
-}
-
 /** Newest first, keyset-paginated on (joinedAt, userId) with the invitations' cursor format. */
 export async function listMembers(
   orm: MikroORM,
@@ -81,7 +76,7 @@ export async function listMembers(
     cursor?: Cursor;
     limit: number;
   },
-): Promise<MemberPage> {
+): Promise<KeysetPage<MemberView>> {
   // roles and groups are jsonb arrays of strings. `@>`, which a GIN index could serve, and not `?`: MikroORM
   // would take that for a placeholder.
   const where = joinClauses(
@@ -100,15 +95,10 @@ export async function listMembers(
       `select ${memberColumns} from members where ${where.sql} order by joined_at desc, user_id desc limit ?`,
       [...where.params, query.limit + 1],
     );
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(memberView),
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ createdAt: new Date(last.joined_at).toISOString(), id: last.user_id })
-        : null,
-  };
+  return keysetPage(rows, query.limit, memberView, (row) => ({
+    createdAt: new Date(row.joined_at).toISOString(),
+    id: row.user_id,
+  }));
 }
 
 /** The member's row, locked until the transaction ends so concurrent changes apply one after the other. */
