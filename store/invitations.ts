@@ -11,7 +11,7 @@ import type { InvitationView } from '../domain/invitation-view';
 import type { Channel } from '../domain/workspace';
 import { RuleViolation } from '../domain/error-codes';
 import type { Cursor } from '../domain/cursor';
-import { joinClauses, keysetAfter, keysetPage, type KeysetPage } from './clauses';
+import { readKeysetPage, type KeysetPage } from './clauses';
 
 /** A row of `invitations` as `em.execute` returns it: jsonb parsed, timestamptz as text. */
 interface InvitationRow {
@@ -131,26 +131,21 @@ export async function listInvitations(
     limit: number;
   },
 ): Promise<KeysetPage<InvitationView>> {
-  const where = joinClauses(
-    [
-      ['workspace_id = ?', query.workspaceId],
-      query.status && ['status = ?', query.status],
-      query.email && ['email_key = ?', emailKey(query.email)],
-      query.phone && ['phone = ?', query.phone],
-      query.cursor && keysetAfter('created_at', 'id', query.cursor),
-    ],
-    ' and ',
-  );
-  const rows = await orm.em
-    .fork()
-    .execute<InvitationRow[]>(
-      `select ${invitationColumns} from invitations where ${where.sql} order by created_at desc, id desc limit ?`,
-      [...where.params, query.limit + 1],
-    );
-  return keysetPage(
-    rows,
-    query.limit,
-    (row) => view(row, []),
-    (row) => ({ createdAt: iso(row.created_at), id: row.id }),
+  return readKeysetPage(
+    orm.em.fork(),
+    {
+      select: `select ${invitationColumns} from invitations`,
+      filters: [
+        ['workspace_id = ?', query.workspaceId],
+        query.status && ['status = ?', query.status],
+        query.email && ['email_key = ?', emailKey(query.email)],
+        query.phone && ['phone = ?', query.phone],
+      ],
+      time: 'created_at',
+      id: 'id',
+      cursor: query.cursor,
+      limit: query.limit,
+    },
+    (row: InvitationRow) => view(row, []),
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
 import { checkSeats, lockSeats } from './claims';
-import { joinClauses, keysetAfter, keysetPage, type KeysetPage } from './clauses';
+import { joinClauses, readKeysetPage, type KeysetPage } from './clauses';
 import {
   memberChanges,
   type JoinMethod,
@@ -77,28 +77,25 @@ export async function listMembers(
     limit: number;
   },
 ): Promise<KeysetPage<MemberView>> {
-  // roles and groups are jsonb arrays of strings. `@>`, which a GIN index could serve, and not `?`: MikroORM
-  // would take that for a placeholder.
-  const where = joinClauses(
-    [
-      ['workspace_id = ?', query.workspaceId],
-      query.status && ['status = ?', query.status],
-      query.role && ['roles @> jsonb_build_array(?::text)', query.role],
-      query.group && ['groups @> jsonb_build_array(?::text)', query.group],
-      query.cursor && keysetAfter('joined_at', 'user_id', query.cursor),
-    ],
-    ' and ',
+  return readKeysetPage(
+    orm.em.fork(),
+    {
+      select: `select ${memberColumns} from members`,
+      // roles and groups are jsonb arrays of strings. `@>`, which a GIN index could serve, and not `?`: MikroORM
+      // would take that for a placeholder.
+      filters: [
+        ['workspace_id = ?', query.workspaceId],
+        query.status && ['status = ?', query.status],
+        query.role && ['roles @> jsonb_build_array(?::text)', query.role],
+        query.group && ['groups @> jsonb_build_array(?::text)', query.group],
+      ],
+      time: 'joined_at',
+      id: 'user_id',
+      cursor: query.cursor,
+      limit: query.limit,
+    },
+    memberView,
   );
-  const rows = await orm.em
-    .fork()
-    .execute<MemberRow[]>(
-      `select ${memberColumns} from members where ${where.sql} order by joined_at desc, user_id desc limit ?`,
-      [...where.params, query.limit + 1],
-    );
-  return keysetPage(rows, query.limit, memberView, (row) => ({
-    createdAt: new Date(row.joined_at).toISOString(),
-    id: row.user_id,
-  }));
 }
 
 /** The member's row, locked until the transaction ends so concurrent changes apply one after the other. */
