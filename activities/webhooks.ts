@@ -1,7 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { Webhook } from 'standardwebhooks';
-import { WebhookEndpointSchema, type WebhookEndpointRow } from '../db/entities';
 import type { WebhookDisabledReason } from '../domain/webhook-events';
 import { statusClass, webhookAttempts } from '../runtime/metrics';
 import type { SecretBox } from '../domain/secret-box';
@@ -16,6 +15,14 @@ import {
 } from '../domain/webhook-schedule';
 import { postWebhook, type PostResult } from '../delivery/webhook-http';
 import { enqueueWebhookEvents, type EndpointsToWake } from '../store/webhook-outbox';
+import {
+  disableEndpointRow,
+  findEndpoint,
+  markDispatcherIdle,
+  stopDisabled,
+  type WebhookEndpoint,
+} from '../store/webhook-endpoints';
+import { deliveredSince, dueMessages, dueOrNext, recordAttempts, type DueMessage } from '../store/webhook-dispatch';
 import { systemResolver, type Resolver } from '../delivery/webhook-target-guard';
 
 export interface WebhookDependencies {
@@ -59,14 +66,6 @@ const defaultPacing: DrainPacing = {
 export type DispatchOutcome =
   { state: 'stopped' } | { state: 'idle'; nextAttemptAt: number | null } | { state: 'running' };
 
-interface DueMessage {
-  id: string;
-  orderingKey: string;
-  payload: unknown;
-  roundStartedAt: Date | null;
-  roundAttempts: number;
-}
-
 interface Attempt {
   message: DueMessage;
   attemptedAt: Date;
@@ -76,21 +75,8 @@ interface Attempt {
   nextAttemptAt: Date | null;
 }
 
-/**
- * A pending message is sendable when it is due and no older pending message
- * with its ordering key waits for a later retry; an older one that is due
- * itself comes first in the same batch.
- */
-const sendable = `
-  d.endpoint_id = ? and d.status = 'pending' and d.next_attempt_at <= ?
-  and not exists (
-    select 1 from webhook_deliveries earlier
-    where earlier.endpoint_id = d.endpoint_id and earlier.ordering_key = d.ordering_key
-      and earlier.status = 'pending' and earlier.seq < d.seq and earlier.next_attempt_at > ?
-  )`;
-
 /** The signing secrets in force: the current one, and the one before a rotation while its grace lasts. */
-function signingSecrets(endpoint: WebhookEndpointRow, secrets: SecretBox, now: Date): string[] {
+function signingSecrets(endpoint: WebhookEndpoint, secrets: SecretBox, now: Date): string[] {
   const current = secrets.open(endpoint.secretCiphertext);
   const previous =
     endpoint.previousSecretCiphertext && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
@@ -109,14 +95,9 @@ async function disableEndpoint(
   reason: WebhookDisabledReason,
   now: Date,
 ): Promise<EndpointsToWake> {
-  const changed = await em.nativeUpdate(
-    WebhookEndpointSchema,
-    { id: endpointId, disabledAt: null },
-    { disabledAt: now, disabledReason: reason },
-  );
+  const endpoint = await disableEndpointRow(em, endpointId, reason, now);
   await stopDisabled(em, endpointId);
-  if (changed === 0) return [];
-  const endpoint = await em.findOneOrFail(WebhookEndpointSchema, endpointId, { refresh: true });
+  if (!endpoint) return [];
   return enqueueWebhookEvents(em, [
     {
       type: 'endpoint.disabled',
@@ -127,26 +108,6 @@ async function disableEndpoint(
       data: { endpoint: webhookEndpointView(endpoint), reason },
     },
   ]);
-}
-
-/**
- * A disabled endpoint receives nothing: what it had pending fails (to be
- * replayed once it is re-enabled) and its dispatcher stops, marked idle so
- * that whatever is queued after re-enabling wakes a new one. Inside the
- * caller's transaction the endpoint's row stays locked until both are done;
- * `false` when it was re-enabled first and its drain goes on.
- */
-async function stopDisabled(em: EntityManager, endpointId: string): Promise<boolean> {
-  const stopped = await em.execute<{ id: string }[]>(
-    `update webhook_endpoints set dispatcher_idle = true where id = ? and disabled_at is not null returning id`,
-    [endpointId],
-  );
-  if (stopped.length === 0) return false;
-  await em.execute(
-    `update webhook_deliveries set status = 'failed', next_attempt_at = null where endpoint_id = ? and status = 'pending'`,
-    [endpointId],
-  );
-  return true;
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -163,7 +124,7 @@ export function createWebhookActivities(deps: WebhookDependencies) {
   const resolve = deps.resolve ?? systemResolver;
   const pacing = { ...defaultPacing, ...deps.pacing };
 
-  async function send(endpoint: WebhookEndpointRow, message: DueMessage, now: () => Date): Promise<Attempt> {
+  async function send(endpoint: WebhookEndpoint, message: DueMessage, now: () => Date): Promise<Attempt> {
     const body = JSON.stringify(message.payload);
     const attemptedAt = now();
     // Signed with the wall clock, which consumers hold the timestamp to; the schedule keeps its own.
@@ -208,41 +169,20 @@ export function createWebhookActivities(deps: WebhookDependencies) {
     const gone = attempts.some((attempt) => attempt.verdict === 'gone');
     const givenUp = attempts.filter((attempt) => attempt.verdict === 'retry' && attempt.nextAttemptAt === null);
     const { stopped, toWake } = await deps.orm.em.fork().transactional(async (em) => {
-      await em.execute(
-        `insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, response_snippet, error)
-         values ${attempts.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        attempts.flatMap(({ message, attemptedAt, outcome }) => [
-          message.id,
+      await recordAttempts(
+        em,
+        attempts.map(({ message, attemptedAt, outcome, verdict, nextAttemptAt }) => ({
+          deliveryId: message.id,
           attemptedAt,
-          outcome.statusCode,
-          outcome.latencyMs,
-          outcome.responseSnippet,
-          outcome.error,
-        ]),
-      );
-      await em.execute(
-        `update webhook_deliveries d set
-           status = v.status, next_attempt_at = v.next_attempt_at, attempt_count = d.attempt_count + 1,
-           last_attempt_at = v.attempted_at, delivered_at = v.delivered_at,
-           round_started_at = coalesce(d.round_started_at, v.attempted_at), round_attempts = d.round_attempts + 1
-         from (values ${attempts.map(() => '(?, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz)').join(', ')})
-           as v (id, status, next_attempt_at, attempted_at, delivered_at)
-         where d.id = v.id and d.status = 'pending'`,
-        attempts.flatMap(({ message, attemptedAt, verdict, nextAttemptAt }) => [
-          message.id,
-          verdict === 'delivered' ? 'delivered' : nextAttemptAt ? 'pending' : 'failed',
+          ...outcome,
+          status: verdict === 'delivered' ? 'delivered' : nextAttemptAt ? 'pending' : 'failed',
           nextAttemptAt,
-          attemptedAt,
-          verdict === 'delivered' ? attemptedAt : null,
-        ]),
+        })),
       );
       if (gone) return { stopped: true, toWake: await disableEndpoint(em, endpointId, 'gone', now) };
       for (const { message, attemptedAt } of givenUp) {
-        const [{ reached }] = await em.execute<[{ reached: boolean }]>(
-          `select exists (select 1 from webhook_deliveries where endpoint_id = ? and delivered_at >= ?) as reached`,
-          [endpointId, message.roundStartedAt ?? attemptedAt],
-        );
-        if (!reached) return { stopped: true, toWake: await disableEndpoint(em, endpointId, 'failing', now) };
+        if (!(await deliveredSince(em, endpointId, message.roundStartedAt ?? attemptedAt)))
+          return { stopped: true, toWake: await disableEndpoint(em, endpointId, 'failing', now) };
       }
       return { stopped: false, toWake: [] };
     });
@@ -259,20 +199,10 @@ export function createWebhookActivities(deps: WebhookDependencies) {
   /** One pass: the due messages, sent chain by chain; how many were tried, or `stopped`. */
   async function pass(endpointId: string, now: () => Date, heartbeat: () => void): Promise<number | 'stopped'> {
     const em = deps.orm.em.fork();
-    const endpoint = await em.findOne(WebhookEndpointSchema, endpointId);
+    const endpoint = await findEndpoint(em, endpointId);
     if (!endpoint) return 'stopped';
     if (endpoint.disabledAt) return (await em.transactional((tx) => stopDisabled(tx, endpointId))) ? 'stopped' : 0;
-    const at = now();
-    const rows = await em.execute<(Omit<DueMessage, 'roundStartedAt'> & { roundStartedAt: string | null })[]>(
-      `select d.id, d.ordering_key as "orderingKey", d.payload, d.round_started_at as "roundStartedAt",
-         d.round_attempts as "roundAttempts"
-       from webhook_deliveries d where ${sendable} order by d.seq limit ?`,
-      [endpointId, at, at, pacing.batchSize],
-    );
-    const due: DueMessage[] = rows.map((row) => ({
-      ...row,
-      roundStartedAt: row.roundStartedAt === null ? null : new Date(row.roundStartedAt),
-    }));
+    const due = await dueMessages(em, endpointId, now(), pacing.batchSize);
     if (due.length === 0) return 0;
     const attempts: Attempt[] = [];
     let gone = false;
@@ -297,15 +227,10 @@ export function createWebhookActivities(deps: WebhookDependencies) {
    */
   async function goIdle(endpointId: string, at: Date): Promise<'due' | number | null> {
     const em = deps.orm.em.fork();
-    await em.execute('update webhook_endpoints set dispatcher_idle = true where id = ?', [endpointId]);
-    const [found] = await em.execute<[{ due: boolean; next: Date | null }]>(
-      `select exists (select 1 from webhook_deliveries d where ${sendable}) as due,
-         (select min(next_attempt_at) from webhook_deliveries
-          where endpoint_id = ? and status = 'pending' and next_attempt_at > ?) as next`,
-      [endpointId, at, at, endpointId, at],
-    );
-    if (!found.due) return found.next ? new Date(found.next).getTime() : null;
-    await em.execute('update webhook_endpoints set dispatcher_idle = false where id = ?', [endpointId]);
+    await markDispatcherIdle(em, endpointId, true);
+    const { due, next } = await dueOrNext(em, endpointId, at);
+    if (!due) return next?.getTime() ?? null;
+    await markDispatcherIdle(em, endpointId, false);
     return 'due';
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WebhookDeliverySchema, WebhookEndpointSchema } from '../db/entities';
+import { activeEndpoints } from './webhook-endpoints';
 import { isSubscribed, type WebhookEventType } from '../domain/webhook-events';
 
 export interface WebhookEvent {
@@ -44,20 +44,25 @@ export async function claimIdleEndpoints(em: EntityManager, endpointIds: string[
  */
 export async function enqueueWebhookEvents(em: EntityManager, events: WebhookEvent[]): Promise<EndpointsToWake> {
   if (events.length === 0) return [];
-  const endpoints = await em.find(WebhookEndpointSchema, { disabledAt: null });
+  const endpoints = await activeEndpoints(em);
   const rows = events.flatMap((event) =>
     endpoints
-      .filter((endpoint) => endpoint.workspaceId === null || endpoint.workspaceId === event.workspaceId)
+      .filter((endpoint) => endpoint.workspace_id === null || endpoint.workspace_id === event.workspaceId)
       .filter((endpoint) => isSubscribed(endpoint.events, event.type))
       .map((endpoint) => ({
         id: deliveryId(event.key, endpoint.id),
         endpointId: endpoint.id,
         eventType: event.type,
         orderingKey: event.orderingKey,
-        payload: { type: event.type, timestamp: event.timestamp, data: event.data },
+        // The whole body sent, so every retry carries the same event.
+        payload: JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data }),
       })),
   );
   if (rows.length === 0) return [];
-  await em.createQueryBuilder(WebhookDeliverySchema).insert(rows).onConflict('id').ignore().execute();
+  await em.execute(
+    `insert into webhook_deliveries (id, endpoint_id, event_type, ordering_key, payload)
+     values ${rows.map(() => '(?, ?, ?, ?, ?::jsonb)').join(', ')} on conflict (id) do nothing`,
+    rows.flatMap((row) => [row.id, row.endpointId, row.eventType, row.orderingKey, row.payload]),
+  );
   return claimIdleEndpoints(em, [...new Set(rows.map((row) => row.endpointId))]);
 }

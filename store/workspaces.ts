@@ -42,3 +42,7 @@ export function createWorkspaceReader(orm: MikroORM): WorkspaceReader {
     },
   };
 }
+
+export async function workspaceExists(orm: MikroORM, id: string): Promise<boolean> {
+  return (await orm.em.fork().count(WorkspaceSchema, { id })) > 0;
+}

@@ -1,25 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { FilterQuery } from '@mikro-orm/core';
 import { Router, type Request } from 'express';
 import { claimIdleEndpoints } from '../../store/webhook-outbox';
+import {
+  deleteEndpoint,
+  findEndpoint,
+  insertEndpoint,
+  listEndpoints,
+  rotateEndpointSecret,
+  updateEndpoint,
+  type WebhookEndpoint,
+} from '../../store/webhook-endpoints';
+import { findDelivery, listDeliveries, requeueDeliveries } from '../../store/webhook-deliveries';
+import { workspaceExists } from '../../store/workspaces';
 import { refusedWebhookTarget } from '../../delivery/webhook-target-guard';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
-import { WorkspaceSchema } from '../../db/entities/workspace';
-import {
-  WebhookAttemptSchema,
-  WebhookDeliverySchema,
-  WebhookEndpointSchema,
-  type WebhookDeliveryRow,
-  type WebhookEndpointRow,
-} from '../../db/entities';
 import { newId } from '../../domain/ids';
 import { SecretBox } from '../../domain/secret-box';
-import { webhookEndpointView, type WebhookDelivery } from '../../domain/webhook-events';
+import { webhookEndpointView } from '../../domain/webhook-events';
 import { authorizeWorkspace, requirePlatformKey } from '../auth';
 import type { ApiContext } from '../context';
-import { encodeCursor } from '../../domain/cursor';
 import { cursorFromQuery } from '../cursor';
 import { Problem } from '../problem';
+import type { Clause } from '../../store/clauses';
 import { routes } from '../../contract';
 import { serve } from '../serve';
 
@@ -43,8 +45,8 @@ export function webhookEndpointsRouter(
     else authorizeWorkspace(req, workspaceId);
   }
 
-  async function endpointOf(req: Request, id: string): Promise<WebhookEndpointRow> {
-    const row = await ctx.orm.em.fork().findOne(WebhookEndpointSchema, id);
+  async function endpointOf(req: Request, id: string): Promise<WebhookEndpoint> {
+    const row = await findEndpoint(ctx.orm.em.fork(), id);
     // A workspace key sees its own endpoints only; any other, platform-wide ones included, is as good as missing.
     const reachable = row && (req.caller?.scope === 'platform' || req.caller?.workspaceId === row.workspaceId);
     if (!reachable) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${id}"`);
@@ -61,7 +63,7 @@ export function webhookEndpointsRouter(
     }
   }
 
-  function refuseIfDisabled(endpoint: WebhookEndpointRow): void {
+  function refuseIfDisabled(endpoint: WebhookEndpoint): void {
     if (endpoint.disabledAt) {
       throw new Problem(
         'webhook_endpoint_disabled',
@@ -70,23 +72,11 @@ export function webhookEndpointsRouter(
     }
   }
 
-  /**
-   * Queues failed or delivered messages again, due now with a fresh retry
-   * window: same body, same `webhook-id`. Returns the ids queued; one still
-   * pending is being delivered and is left alone.
-   */
-  async function redeliver(endpointId: string, where: string, params: unknown[]): Promise<string[]> {
+  /** Queues the endpoint's messages `which` picks again (see `requeueDeliveries`) and wakes its dispatcher. */
+  async function redeliver(endpointId: string, which: Clause): Promise<string[]> {
     const { replayed, toWake } = await ctx.orm.em.fork().transactional(async (em) => {
-      const rows = await em.execute<{ id: string }[]>(
-        `update webhook_deliveries set status = 'pending', next_attempt_at = now(), round_started_at = null,
-           round_attempts = 0
-         where endpoint_id = ? and status <> 'pending' and ${where} returning id`,
-        [endpointId, ...params],
-      );
-      return {
-        replayed: rows.map((row) => row.id),
-        toWake: rows.length > 0 ? await claimIdleEndpoints(em, [endpointId]) : [],
-      };
+      const ids = await requeueDeliveries(em, endpointId, which);
+      return { replayed: ids, toWake: ids.length > 0 ? await claimIdleEndpoints(em, [endpointId]) : [] };
     });
     await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
       wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake),
@@ -94,65 +84,31 @@ export function webhookEndpointsRouter(
     return replayed;
   }
 
-  async function deliveryViews(deliveries: WebhookDeliveryRow[]): Promise<WebhookDelivery[]> {
-    const attempts = await ctx.orm.em
-      .fork()
-      .find(
-        WebhookAttemptSchema,
-        { deliveryId: { $in: deliveries.map((delivery) => delivery.id) } },
-        { orderBy: { attemptedAt: 'asc', id: 'asc' } },
-      );
-    return deliveries.map((delivery) => ({
-      id: delivery.id,
-      eventType: delivery.eventType,
-      status: delivery.status,
-      attemptCount: delivery.attemptCount,
-      createdAt: delivery.createdAt.toISOString(),
-      deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
-      attempts: attempts
-        .filter((attempt) => attempt.deliveryId === delivery.id)
-        .map(({ attemptedAt, statusCode, latencyMs, responseSnippet, error }) => ({
-          attemptedAt: attemptedAt.toISOString(),
-          statusCode,
-          latencyMs,
-          responseSnippet,
-          error,
-        })),
-    }));
-  }
-
   serve(router, routes.createWebhookEndpoint, async ({ body: input }, req) => {
     authorizeEndpoint(req, input.workspaceId);
     await checkTarget(input.url);
     const secret = newSigningSecret();
-    const em = ctx.orm.em.fork();
     // A platform key may name any workspace: one that does not exist is refused here, not by the foreign key.
-    if (input.workspaceId !== null && !(await em.findOne(WorkspaceSchema, input.workspaceId))) {
+    if (input.workspaceId !== null && !(await workspaceExists(ctx.orm, input.workspaceId))) {
       throw new Problem('workspace_not_found', `no workspace "${input.workspaceId}"`, [
         { field: '/workspaceId', message: 'no such workspace' },
       ]);
     }
-    const row = em.create(WebhookEndpointSchema, {
+    const row = await insertEndpoint(ctx.orm.em.fork(), {
       id: newId('whe'),
       url: input.url,
       events: input.events,
       workspaceId: input.workspaceId,
       description: input.description ?? null,
       secretCiphertext: secrets.seal(secret),
-      disabledAt: null,
     });
-    await em.flush();
-    await em.refresh(row);
     // The only time the secret is shown.
     return { status: 201, body: { ...webhookEndpointView(row), secret } };
   });
 
   serve(router, routes.listWebhookEndpoints, async (_input, req) => {
     const caller = req.caller;
-    const where = caller?.scope === 'workspace' ? { workspaceId: caller.workspaceId } : {};
-    const rows = await ctx.orm.em
-      .fork()
-      .find(WebhookEndpointSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const rows = await listEndpoints(ctx.orm.em.fork(), caller?.scope === 'workspace' ? caller : undefined);
     return { status: 200, body: { data: rows.map(webhookEndpointView), nextCursor: null } };
   });
 
@@ -161,85 +117,65 @@ export function webhookEndpointsRouter(
     body: webhookEndpointView(await endpointOf(req, params.id)),
   }));
 
+  /** The endpoint after `change`, which answers `null` when it was deleted meanwhile. */
+  function changed(endpoint: WebhookEndpoint | null, id: string): WebhookEndpoint {
+    if (!endpoint) throw new Problem('webhook_endpoint_not_found', `no webhook endpoint "${id}"`);
+    return endpoint;
+  }
+
   serve(router, routes.updateWebhookEndpoint, async ({ params, body: input }, req) => {
     const endpoint = await endpointOf(req, params.id);
     if (input.url !== undefined) await checkTarget(input.url);
-    const em = ctx.orm.em.fork();
-    const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
-    if (input.url !== undefined) row.url = input.url;
-    if (input.events !== undefined) row.events = input.events;
-    if (input.description !== undefined) row.description = input.description;
-    if (input.disabled === false) Object.assign(row, { disabledAt: null, disabledReason: null });
-    if (input.disabled === true && !row.disabledAt)
-      Object.assign(row, { disabledAt: new Date(), disabledReason: 'manual' });
-    await em.flush();
+    const row = changed(await updateEndpoint(ctx.orm.em.fork(), endpoint.id, input), endpoint.id);
     return { status: 200, body: webhookEndpointView(row) };
   });
 
   serve(router, routes.deleteWebhookEndpoint, async ({ params }, req) => {
     const row = await endpointOf(req, params.id);
-    await ctx.orm.em.fork().nativeDelete(WebhookEndpointSchema, { id: row.id });
+    await deleteEndpoint(ctx.orm.em.fork(), row.id);
     return { status: 204 };
   });
 
   serve(router, routes.rotateWebhookSecret, async ({ params, body: { graceSeconds } }, req) => {
     const endpoint = await endpointOf(req, params.id);
     const secret = newSigningSecret();
-    const em = ctx.orm.em.fork();
-    const row = await em.findOneOrFail(WebhookEndpointSchema, endpoint.id);
     // Consumers holding the old secret keep verifying until the grace period ends.
-    Object.assign(row, {
-      previousSecretCiphertext: graceSeconds > 0 ? row.secretCiphertext : null,
-      previousSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
-      secretCiphertext: secrets.seal(secret),
-    });
-    await em.flush();
+    const previousUntil = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null;
+    const row = changed(
+      await rotateEndpointSecret(ctx.orm.em.fork(), endpoint.id, secrets.seal(secret), previousUntil),
+      endpoint.id,
+    );
     return { status: 200, body: { ...webhookEndpointView(row), secret } };
   });
 
   serve(router, routes.listWebhookDeliveries, async ({ params, query }, req) => {
     const cursor = cursorFromQuery(query.cursor);
     const endpoint = await endpointOf(req, params.id);
-    const where: FilterQuery<WebhookDeliveryRow> = {
-      endpointId: endpoint.id,
-      ...(query.status && { status: query.status }),
-      ...(cursor && {
-        $or: [
-          { createdAt: { $lt: new Date(cursor.createdAt) } },
-          { createdAt: new Date(cursor.createdAt), id: { $lt: cursor.id } },
-        ],
-      }),
-    };
-    const page = await ctx.orm.em
-      .fork()
-      .find(WebhookDeliverySchema, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 });
-    const deliveries = page.slice(0, query.limit);
-    const last = deliveries.at(-1);
-    const nextCursor =
-      page.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null;
-    return { status: 200, body: { data: await deliveryViews(deliveries), nextCursor } };
+    const page = await listDeliveries(ctx.orm.em.fork(), endpoint.id, { ...query, cursor });
+    return { status: 200, body: page };
   });
 
   serve(router, routes.replayWebhookDelivery, async ({ params }, req) => {
     const endpoint = await endpointOf(req, params.id);
-    const em = ctx.orm.em.fork();
-    const delivery = await em.findOne(WebhookDeliverySchema, { id: params.deliveryId, endpointId: endpoint.id });
-    if (!delivery) {
-      throw new Problem('webhook_delivery_not_found', `no delivery "${params.deliveryId}" to this endpoint`);
-    }
+    const noDelivery = () =>
+      new Problem('webhook_delivery_not_found', `no delivery "${params.deliveryId}" to this endpoint`);
+    if (!(await findDelivery(ctx.orm.em.fork(), endpoint.id, params.deliveryId))) throw noDelivery();
     refuseIfDisabled(endpoint);
-    if ((await redeliver(endpoint.id, 'id = ?', [delivery.id])).length === 0) {
-      throw new Problem('webhook_delivery_in_progress', `the delivery "${delivery.id}" is being delivered right now`);
+    if ((await redeliver(endpoint.id, ['id = ?', params.deliveryId])).length === 0) {
+      throw new Problem(
+        'webhook_delivery_in_progress',
+        `the delivery "${params.deliveryId}" is being delivered right now`,
+      );
     }
-    await em.refresh(delivery);
-    const [view] = await deliveryViews([delivery]);
-    return { status: 202, body: view! };
+    const delivery = await findDelivery(ctx.orm.em.fork(), endpoint.id, params.deliveryId);
+    if (!delivery) throw noDelivery();
+    return { status: 202, body: delivery };
   });
 
   serve(router, routes.replayWebhookDeliveries, async ({ params, body: { since } }, req) => {
     const endpoint = await endpointOf(req, params.id);
     refuseIfDisabled(endpoint);
-    const replayed = (await redeliver(endpoint.id, `status = 'failed' and created_at >= ?`, [new Date(since)])).length;
+    const replayed = (await redeliver(endpoint.id, [`status = 'failed' and created_at >= ?`, new Date(since)])).length;
     return { status: 202, body: { replayed } };
   });
 

@@ -95,6 +95,9 @@ test('a delivery still retrying cannot be replayed; failed ones since a time can
   // Disabled, the endpoint's dispatcher fails what it had pending and stops; the replay below needs a new one.
   const disabled = await app.call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { disabled: true });
   expect(disabled.body).toMatchObject({ disabledReason: 'manual', disabledAt: expect.any(String) });
+  // Disabling it again keeps when it was.
+  const again = await app.call('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, { disabled: true });
+  expect(again.body).toMatchObject({ disabledReason: 'manual', disabledAt: disabled.body.disabledAt });
   expect(await settledDelivery(app.orm, deliveryId)).toBe('failed');
   const refused = await app.call('POST', `/v1/webhook-endpoints/${endpoint.id}/replay`, {
     since: new Date(Date.now() - 60_000).toISOString(),

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { claimIdleEndpoints } from '../../store/webhook-outbox';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
+import { insertTestDelivery } from './webhook-rows';
 
 /** Queues one `member.removed` message to one endpoint the way the outbox does, and wakes its dispatcher. */
 export async function queueWebhook(
@@ -11,13 +12,8 @@ export async function queueWebhook(
   { orderingKey = randomUUID() }: { orderingKey?: string } = {},
 ): Promise<string> {
   const id = `msg_${randomUUID()}`;
-  const payload = { type: 'member.removed', timestamp: new Date().toISOString(), data: { member: { userId: id } } };
   const toWake = await app.orm.em.fork().transactional(async (em) => {
-    await em.execute(
-      `insert into webhook_deliveries (id, endpoint_id, event_type, ordering_key, payload)
-       values (?, ?, 'member.removed', ?, ?::jsonb)`,
-      [id, endpointId, orderingKey, JSON.stringify(payload)],
-    );
+    await insertTestDelivery(em, endpointId, { id, orderingKey });
     return claimIdleEndpoints(em, [endpointId]);
   });
   await wakeWebhookDispatchers(app.client, app.taskQueue, toWake);

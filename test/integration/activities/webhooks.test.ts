@@ -4,9 +4,9 @@ import { Webhook } from 'standardwebhooks';
 import { enqueueWebhookEvents } from '../../../store/webhook-outbox';
 import type { Resolver } from '../../../delivery/webhook-target-guard';
 import { createWebhookActivities, type DispatchOutcome } from '../../../activities/webhooks';
-import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { SecretBox } from '../../../domain/secret-box';
 import { openTestDatabase } from '../../support/database';
+import { attemptsOf, deliveriesWhere, endpointState, insertTestEndpoint } from '../../support/webhook-rows';
 import { startWebhookReceiver, type WebhookAnswer, type WebhookReceiver } from '../../support/webhook-receiver';
 
 /** One endpoint's drain, run as an activity against a real receiver and PostgreSQL. */
@@ -32,17 +32,7 @@ afterAll(async () => {
 async function newEndpoint(url = receiver.url, events = ['*']): Promise<string> {
   endpoints += 1;
   const id = `whe_${endpoints}`;
-  const em = orm.em.fork();
-  em.create(WebhookEndpointSchema, {
-    id,
-    url,
-    events: events as ['*'],
-    workspaceId: null,
-    description: null,
-    secretCiphertext: secrets.seal(signingSecret),
-    disabledAt: null,
-  });
-  await em.flush();
+  await insertTestEndpoint(orm, { id, url, events: events as ['*'], secretCiphertext: secrets.seal(signingSecret) });
   return id;
 }
 
@@ -65,7 +55,7 @@ async function queue(id: string, orderingKey = id): Promise<void> {
 
 /** The delivery ids of `key` are derived: find them by the note each payload carries. */
 async function delivery(note: string, endpointId: string) {
-  const [row] = await orm.em.fork().find(WebhookDeliverySchema, { endpointId, payload: { data: { note } } });
+  const [row] = await deliveriesWhere(orm, `endpoint_id = ? and payload #>> '{data,note}' = ?`, [endpointId, note]);
   return row!;
 }
 
@@ -87,9 +77,7 @@ function drain(endpointId: string, at = Date.now(), resolve?: Resolver): Promise
 const hooksOf = (deliveryId: string) => receiver.received.filter((hook) => hook.headers['webhook-id'] === deliveryId);
 
 async function statusCodes(deliveryId: string): Promise<(number | null)[]> {
-  const attempts = await orm.em
-    .fork()
-    .find(WebhookAttemptSchema, { deliveryId }, { orderBy: { attemptedAt: 'asc', id: 'asc' } });
+  const attempts = await attemptsOf(orm, deliveryId);
   return attempts.map((attempt) => attempt.statusCode);
 }
 
@@ -199,7 +187,7 @@ test('an endpoint that does not answer is logged with the error and retried', as
   await queue('refused');
   const { id } = await delivery('refused', endpointId);
   expect((await drain(endpointId)).state).toBe('idle');
-  const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: id });
+  const [attempt] = await attemptsOf(orm, id);
   expect(attempt!.statusCode).toBeNull();
   expect(attempt!.error).toMatch(/ECONNREFUSED/);
   expect(await delivery('refused', endpointId)).toMatchObject({ status: 'pending' });
@@ -216,7 +204,7 @@ test('410 Gone disables the endpoint, fails what it had pending, and announces i
 
   expect(await drain(goneId)).toEqual({ state: 'stopped' });
 
-  expect(await orm.em.fork().findOneOrFail(WebhookEndpointSchema, goneId)).toMatchObject({ disabledReason: 'gone' });
+  expect(await endpointState(orm, goneId)).toMatchObject({ disabledReason: 'gone' });
   expect((await delivery('gone', goneId)).status).toBe('failed');
   expect((await delivery('gone-later', goneId)).status).toBe('failed');
   expect(woken.flat()).toContain(watcher);
@@ -231,13 +219,13 @@ test('a disabled endpoint is sent nothing: its drain stops idle and fails what w
   await queue('disabled');
   await orm.em
     .fork()
-    .nativeUpdate(WebhookEndpointSchema, { id: endpointId }, { disabledAt: new Date(), dispatcherIdle: false });
+    .execute('update webhook_endpoints set disabled_at = now(), dispatcher_idle = false where id = ?', [endpointId]);
   expect(await drain(endpointId)).toEqual({ state: 'stopped' });
   const { id, status } = await delivery('disabled', endpointId);
   expect(status).toBe('failed');
   expect(hooksOf(id)).toHaveLength(0);
   // Idle, so what is queued once it is re-enabled wakes a dispatcher.
-  expect(await orm.em.fork().findOneOrFail(WebhookEndpointSchema, endpointId)).toMatchObject({ dispatcherIdle: true });
+  expect(await endpointState(orm, endpointId)).toMatchObject({ dispatcherIdle: true });
 });
 
 describe('the target guard', () => {
@@ -246,7 +234,7 @@ describe('the target guard', () => {
     await queue('metadata');
     const { id } = await delivery('metadata', endpointId);
     await drain(endpointId);
-    const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: id });
+    const [attempt] = await attemptsOf(orm, id);
     expect(attempt).toMatchObject({ statusCode: null });
     expect(attempt!.error).toMatch(/refused target: 169\.254\.169\.254 is a linkLocal address/);
   });
@@ -258,7 +246,7 @@ describe('the target guard', () => {
     const { id } = await delivery('rebound', endpointId);
     const rebound: Resolver = () => Promise.resolve([{ address: '169.254.169.254', family: 4 }]);
     const outcome = (await drain(endpointId, Date.now(), rebound)) as { nextAttemptAt: number };
-    const [attempt] = await orm.em.fork().find(WebhookAttemptSchema, { deliveryId: id });
+    const [attempt] = await attemptsOf(orm, id);
     expect(attempt!.error).toMatch(/refused target: hooks\.example\.test resolves to 169\.254\.169\.254/);
 
     // The same name resolving to an allowed address is delivered: the guard, not the name, decided.

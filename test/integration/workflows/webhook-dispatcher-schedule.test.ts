@@ -3,11 +3,17 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createWebhookActivities } from '../../../activities/webhooks';
-import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookEndpointSchema } from '../../../db/entities';
 import { SecretBox } from '../../../domain/secret-box';
 import { wakeWebhookDispatchers } from '../../../activities/webhook-waker';
 import { webhookDispatcherWorkflowId } from '../../../workflows/webhook-dispatcher-messages';
 import { openTestDatabase } from '../../support/database';
+import {
+  attemptsOf,
+  deliveriesWhere,
+  endpointState,
+  insertTestDelivery,
+  insertTestEndpoint,
+} from '../../support/webhook-rows';
 import { testServers } from '../../support/servers';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -44,31 +50,13 @@ async function receiver(respond: Parameters<typeof startWebhookReceiver>[0]): Pr
 
 async function newEndpoint(url: string, events: string[] = ['*']): Promise<string> {
   const id = `whe_${randomUUID()}`;
-  const em = orm.em.fork();
-  em.create(WebhookEndpointSchema, {
-    id,
-    url,
-    events: events as ['*'],
-    workspaceId: null,
-    description: null,
-    secretCiphertext: secrets.seal(signingSecret),
-    disabledAt: null,
-  });
-  await em.flush();
+  await insertTestEndpoint(orm, { id, url, events: events as ['*'], secretCiphertext: secrets.seal(signingSecret) });
   return id;
 }
 
 async function newDelivery(endpointId: string): Promise<string> {
   const id = `msg_${randomUUID()}`;
-  const em = orm.em.fork();
-  em.create(WebhookDeliverySchema, {
-    id,
-    endpointId,
-    eventType: 'member.removed',
-    orderingKey: id,
-    payload: { type: 'member.removed', timestamp: '2026-03-01T10:00:00.000Z', data: { member: { userId: id } } },
-  });
-  await em.flush();
+  await insertTestDelivery(orm.em.fork(), endpointId, { id });
   return id;
 }
 
@@ -99,15 +87,13 @@ async function deliver(endpointId: string, deliveryIds: string[]): Promise<strin
     for (let done = 0; done < woken.length; done += 1) {
       await env.client.workflow.getHandle(webhookDispatcherWorkflowId(woken[done]!)).result();
     }
-    const rows = await orm.em.fork().find(WebhookDeliverySchema, { id: { $in: deliveryIds } });
+    const rows = await deliveriesWhere(orm, `id in (${deliveryIds.map(() => '?').join(', ')})`, deliveryIds);
     return deliveryIds.map((id) => rows.find((row) => row.id === id)!.status);
   });
 }
 
 async function statusCodes(deliveryId: string): Promise<(number | null)[]> {
-  const attempts = await orm.em
-    .fork()
-    .find(WebhookAttemptSchema, { deliveryId }, { orderBy: { attemptedAt: 'asc', id: 'asc' } });
+  const attempts = await attemptsOf(orm, deliveryId);
   return attempts.map((attempt) => attempt.statusCode);
 }
 
@@ -131,9 +117,9 @@ test('a consumer down for hours gets every message once it recovers, with the sa
     for (const hook of hooks) expect(verifyWebhook(hook, signingSecret).type).toBe('member.removed');
     expect(await statusCodes(deliveryId)).toEqual([500, 500, 500, 500, 500, 500, 200]);
   }
-  const delivered = await orm.em.fork().find(WebhookDeliverySchema, { id: { $in: [first, second] } });
+  const delivered = await deliveriesWhere(orm, 'id in (?, ?)', [first, second]);
   expect(delivered.map((delivery) => delivery.status)).toEqual(['delivered', 'delivered']);
-  expect((await orm.em.fork().findOneOrFail(WebhookEndpointSchema, endpointId)).disabledAt).toBeNull();
+  expect((await endpointState(orm, endpointId)).disabledAt).toBeNull();
 });
 
 test('a consumer failing for three days is given up on, disabled as failing, and announced', async () => {
@@ -147,9 +133,8 @@ test('a consumer failing for three days is given up on, disabled as failing, and
 
   // Immediate, then 5 s, 5 min, 30 min, 2 h, 5 h and 10 h apart up to 72 hours: 12 attempts.
   expect(await statusCodes(deliveryId)).toEqual(Array(12).fill(500));
-  const em = orm.em.fork();
-  expect(await em.findOneOrFail(WebhookDeliverySchema, deliveryId)).toMatchObject({ status: 'failed' });
-  expect(await em.findOneOrFail(WebhookEndpointSchema, deadId)).toMatchObject({ disabledReason: 'failing' });
+  expect(await deliveriesWhere(orm, 'id = ?', [deliveryId])).toMatchObject([{ status: 'failed' }]);
+  expect(await endpointState(orm, deadId)).toMatchObject({ disabledReason: 'failing' });
   const announcement = verifyWebhook(
     await watcher.waitFor((hook) => JSON.parse(hook.body).data.endpoint?.id === deadId),
     signingSecret,
@@ -168,7 +153,7 @@ test('410 Gone disables the endpoint at once and announces it to the others', as
   expect(await deliver(goneId, [deliveryId])).toEqual(['failed']);
 
   expect(await statusCodes(deliveryId)).toEqual([410]);
-  expect(await orm.em.fork().findOneOrFail(WebhookEndpointSchema, goneId)).toMatchObject({ disabledReason: 'gone' });
+  expect(await endpointState(orm, goneId)).toMatchObject({ disabledReason: 'gone' });
   const announcement = verifyWebhook(
     await watcher.waitFor((hook) => JSON.parse(hook.body).data.endpoint?.id === goneId),
     signingSecret,
