@@ -88,6 +88,24 @@ export default tseslint.config(
     },
   },
   {
+    // Tables are read and written in store/ only, each in one style: SQL, or an entity for workspaces and api_keys.
+    files: ['api/**/*.ts', 'activities/**/*.ts', 'plugin/**/*.ts', 'runtime/**/*.ts', 'bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/db/entities', '**/db/entities/*'], message: 'entities are store/ business' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(execute|getKnex|getConnection|createQueryBuilder|nativeUpdate|nativeDelete|flush|persist)$/]',
+          message: 'queries belong in store/',
+        },
+      ],
+    },
+  },
+  {
     // The client ships to hosts' backends: fetch, standardwebhooks, and the types of domain/ and contract/.
     files: ['client/**/*.ts'],
     rules: {

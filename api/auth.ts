@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { ApiKeyScope } from '../db/entities';
+import type { ApiKeyScope } from '../domain/api-key';
 import { findActiveKey, saveBootstrapKey } from '../store/api-keys';
 import { Problem } from './problem';
 

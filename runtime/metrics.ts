@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Channel } from '../domain/workspace';
+import { rowsRemaining } from '../store/bulk-imports';
 
 /**
  * inviteflow's Prometheus metrics, one set per process: the API process
@@ -58,14 +59,8 @@ new Gauge({
   async collect() {
     if (!bulkProgressOrm) return;
     // A scrape while PostgreSQL is away keeps the last value rather than failing the whole page.
-    const [row] = await bulkProgressOrm.em
-      .fork()
-      .execute<{ remaining: number }[]>(
-        `select count(*)::int as remaining from bulk_rows r join bulk_imports b on b.id = r.bulk_id
-         where b.status = 'running' and r.outcome = 'pending'`,
-      )
-      .catch(() => []);
-    if (row) this.set(row.remaining);
+    const remaining = await rowsRemaining(bulkProgressOrm.em.fork()).catch(() => undefined);
+    if (remaining !== undefined) this.set(remaining);
   },
 });
 

@@ -212,3 +212,12 @@ export async function endBulkImport(
   );
   return bulk;
 }
+
+/** The rows not started yet of every running import. */
+export async function rowsRemaining(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<{ remaining: number }[]>(
+    `select count(*)::int as remaining from bulk_rows r join bulk_imports b on b.id = r.bulk_id
+     where b.status = 'running' and r.outcome = 'pending'`,
+  );
+  return row!.remaining;
+}

@@ -1,14 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { enqueueWebhookEvents } from '../store/webhook-outbox';
+import { enqueueWebhookEvents } from './webhook-outbox';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import { codeStatus, normaliseCode } from '../domain/invitation-code';
-import { codeColumns, fromRow, type InvitationCodeRow } from '../store/invitation-codes';
-import { memberColumns, memberEvent, memberView, type MemberChangeResult, type MemberRow } from '../store/members';
-import { checkSeats, lockSeats } from '../store/claims';
-import { Problem } from './problem';
+import { codeColumns, fromRow, type InvitationCodeRow } from './invitation-codes';
+import { memberColumns, memberEvent, memberView, type MemberChangeResult, type MemberRow } from './members';
+import { checkSeats, lockSeats } from './claims';
+import { RuleViolation } from '../domain/error-codes';
 
 /** Wrong, disabled, expired, used up or another workspace's: one answer, so a guess learns nothing more. */
-export const invalidCode = () => new Problem('invalid_code', 'this invitation code is not valid');
+const invalidCode = () => new RuleViolation('invalid_code', 'this invitation code is not valid');
 
 export interface CodeJoin {
   code: string;
@@ -41,7 +41,7 @@ export function joinWithCode(orm: MikroORM, join: CodeJoin): Promise<MemberChang
        on conflict (workspace_id, user_id) do nothing returning ${memberColumns}`,
       [code.workspaceId, join.userId, JSON.stringify([settings.codeJoinRole])],
     );
-    if (!joined) throw new Problem('already_member', 'this user is already a member of the workspace');
+    if (!joined) throw new RuleViolation('already_member', 'this user is already a member of the workspace');
     if (settings.seatLimit !== null) await checkSeats(em, code.workspaceId, settings.seatLimit);
     await em.execute('update invitation_codes set uses = uses + 1 where workspace_id = ?', [code.workspaceId]);
 

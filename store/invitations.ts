@@ -149,3 +149,28 @@ export async function listInvitations(
     (row: InvitationRow) => view(row, []),
   );
 }
+
+/** An open invitation registration may match: its contacts, and the user it was addressed to. */
+export interface MatchCandidate {
+  id: string;
+  workspaceId: string;
+  email: string | null;
+  phone: string | null;
+  phoneConsent: boolean;
+  userId: string | null;
+}
+
+/** Open invitations to this email or phone, in `workspaceId` only when given, oldest first. */
+export function openInvitationsTo(
+  orm: MikroORM,
+  contact: { email?: string; phone?: string },
+  workspaceId: string | null,
+): Promise<MatchCandidate[]> {
+  return orm.em.fork().execute<MatchCandidate[]>(
+    `select id, workspace_id as "workspaceId", email, phone, phone_consent as "phoneConsent", user_id as "userId"
+     from invitations
+     where status in ('registered', 'pending') and (email_key = ? or phone = ?) and (?::text is null or workspace_id = ?)
+     order by created_at, id`,
+    [contact.email ? emailKey(contact.email) : null, contact.phone ?? null, workspaceId, workspaceId],
+  );
+}

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { wakeWebhookDispatchers } from '../../activities/webhook-waker';
-import { joinWithCode } from '../code-join';
+import { joinWithCode } from '../../store/code-join';
 import type { ApiContext } from '../context';
 import { attemptClient, joinAttemptGuard } from '../join-attempts';
-import { Problem } from '../problem';
+import { RuleViolation } from '../../domain/error-codes';
 import { routes } from '../../contract';
 import { serve } from '../serve';
 
@@ -16,7 +16,7 @@ export function joinRouter(ctx: ApiContext): Router {
     const { member, toWake } = await guarded(
       attemptClient(req, { userId: input.userId }),
       () => joinWithCode(ctx.orm, { ...input, callerWorkspaceId: req.caller?.workspaceId ?? null }),
-      (error) => error instanceof Problem && error.code === 'invalid_code',
+      (error) => error instanceof RuleViolation && error.code === 'invalid_code',
     );
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     return { status: 201, body: { member } };

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { emailKey } from '../../domain/contact';
 import { RuleViolation } from '../../domain/error-codes';
 import { matchMethod, type RegistrationResult } from '../../domain/registration';
+import { openInvitationsTo } from '../../store/invitations';
 import { findMembership } from '../../store/members';
 import { getWorkspace } from '../../store/workspaces';
 import { acceptAsMember } from '../../usecases/accept-invitation';
@@ -10,15 +10,6 @@ import type { ApiContext } from '../context';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
-
-interface Candidate {
-  id: string;
-  workspace_id: string;
-  email: string | null;
-  phone: string | null;
-  phone_consent: boolean;
-  user_id: string | null;
-}
 
 /**
  * Sign-up on the host, where the invitee may never click the link: the open invitations a user's verified
@@ -31,27 +22,22 @@ export function registrationsRouter(ctx: ApiContext): Router {
 
   serve(router, routes.registerUser, async ({ body: registration }, req) => {
     const scoped = req.caller?.scope === 'workspace' ? req.caller.workspaceId : null;
-    const candidates = await ctx.orm.em.fork().execute<Candidate[]>(
-      `select id, workspace_id, email, phone, phone_consent, user_id from invitations
-       where status in ('registered', 'pending') and (email_key = ? or phone = ?) and (?::text is null or workspace_id = ?)
-       order by created_at, id`,
-      [registration.email ? emailKey(registration.email) : null, registration.phone ?? null, scoped, scoped],
-    );
+    const candidates = await openInvitationsTo(ctx.orm, registration, scoped);
     const matched: RegistrationResult['matched'] = [];
     const skipped: RegistrationResult['skipped'] = [];
     for (const candidate of candidates) {
-      const method = matchMethod({ ...candidate, phoneConsent: candidate.phone_consent }, registration);
+      const method = matchMethod(candidate, registration);
       if (!method) continue;
-      const where = { invitationId: candidate.id, workspaceId: candidate.workspace_id };
+      const where = { invitationId: candidate.id, workspaceId: candidate.workspaceId };
       const invitation = {
         id: candidate.id,
-        workspaceId: candidate.workspace_id,
-        invitee: { userId: candidate.user_id, email: candidate.email },
+        workspaceId: candidate.workspaceId,
+        invitee: { userId: candidate.userId, email: candidate.email },
       };
       const { userId, email } = registration;
       try {
-        const { settings } = await getWorkspace(ctx.orm, candidate.workspace_id);
-        const membershipOf = () => findMembership(ctx.orm, candidate.workspace_id, userId);
+        const { settings } = await getWorkspace(ctx.orm, candidate.workspaceId);
+        const membershipOf = () => findMembership(ctx.orm, candidate.workspaceId, userId);
         await acceptAsMember(runs, invitation, { userId, ...(email && { email }) }, method, { settings, membershipOf });
         matched.push({ ...where, method });
       } catch (error) {

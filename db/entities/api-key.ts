@@ -1,7 +1,5 @@
 import { EntitySchema, type Opt } from '@mikro-orm/core';
-
-export const apiKeyScopes = ['platform', 'workspace'] as const;
-export type ApiKeyScope = (typeof apiKeyScopes)[number];
+import type { ApiKeyScope } from '../../domain/api-key';
 
 export interface ApiKeyRow {
   id: string;
