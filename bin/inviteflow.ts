@@ -3,8 +3,9 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, requireSettings, twilioSettings, type Config } from '../config/config';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/temporal-binaries';
-import { startDevStack } from '../runtime/dev-stack';
-import { createLogger } from '../runtime/logger';
+import { startBanner } from '../runtime/banner';
+import { devApiKey, startDevStack } from '../runtime/dev-stack';
+import { createLogger, logFormat } from '../runtime/logger';
 import { retirePayloadKey } from '../runtime/payload-key-checks';
 import { registerSearchAttributes } from '../runtime/search-attributes';
 import { installTemporalRuntime } from '../runtime/temporal-logging';
@@ -97,7 +98,8 @@ async function main(command: string | undefined): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const format = logFormat(config.LOG_FORMAT);
+  const log = createLogger(config.LOG_LEVEL, 'inviteflow', undefined, format);
   // Processes that run a worker serve the SDK's metrics on a loopback port of their own, folded into /metrics.
   const sdkMetrics = command === 'start' || command === 'worker' ? `127.0.0.1:${await freePort()}` : undefined;
   installTemporalRuntime(log, sdkMetrics);
@@ -107,7 +109,9 @@ async function main(command: string | undefined): Promise<void> {
       const started = Date.now();
       const dev = await startDevStack(config, log, sdkMetricsUrl);
       stopOnSignal(dev.stack, log);
-      log.info({ ...dev.urls, startupMs: Date.now() - started }, 'inviteflow is running (Ctrl-C stops it)');
+      const startupMs = Date.now() - started;
+      if (format === 'json') log.info({ ...dev.urls, startupMs }, 'inviteflow is running (Ctrl-C stops it)');
+      else process.stdout.write(startBanner(dev.urls, config.INVITEFLOW_API_KEY ? undefined : devApiKey));
       return;
     }
     case 'api':

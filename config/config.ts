@@ -133,6 +133,8 @@ export const configSchema = z.object({
   /** Where `inviteflow worker` serves /metrics (its own and the Temporal SDK's); the API serves them on PORT. */
   METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: readable lines on a terminal, JSON anywhere else. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

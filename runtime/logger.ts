@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { loggableError } from '../db/errors';
 
 /** Fields that may carry a credential or personal data, at the top of a log line or one level down. */
@@ -20,12 +21,36 @@ const sensitiveFields = [
   'joinCode',
 ];
 
+/** `pretty` for a person at a terminal; `json` for log collectors, as in production. */
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT when it is set; otherwise readable lines on a terminal and JSON anywhere else. */
+export function logFormat(configured: LogFormat | undefined, stdout: { isTTY?: boolean } = process.stdout): LogFormat {
+  return configured ?? (stdout.isTTY ? 'pretty' : 'json');
+}
+
+/** One readable line per entry, its fields after it; the same redaction applies before it is written. */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return pinoPretty({
+    colorize: destination === undefined,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name',
+    sync: true,
+    ...(destination && { destination }),
+  });
+}
+
 /**
- * Structured JSON logs. Redaction is a second line of defence: code should
+ * Structured logs, JSON unless `format` is `pretty`. Redaction is a second line of defence: code should
  * not log tokens, keys or personal data in the first place. A person's `name`
  * goes with `invitee`/`inviter`; alone it is also the logger's own name.
  */
-export function createLogger(level: string, name = 'inviteflow', destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  name = 'inviteflow',
+  destination?: DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   return pino(
     {
       name,
@@ -36,6 +61,6 @@ export function createLogger(level: string, name = 'inviteflow', destination?: D
       },
       serializers: { err: loggableError },
     },
-    destination,
+    format === 'pretty' ? prettyStream(destination) : destination,
   );
 }

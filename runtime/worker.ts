@@ -8,7 +8,9 @@ import { inviteflowDataConverter } from './data-converter';
 import type { Logger } from 'pino';
 import type { PayloadKey } from './payload-codec';
 import { terminateUndecryptableRuns } from './undecryptable-runs';
-import { requestIdActivityInterceptor, requestIdWorkflowModule } from './temporal-interceptors';
+import { requestIdActivityInterceptor } from './temporal-interceptors';
+import { temporalLogger } from './temporal-logging';
+import { bundleWorkflows } from './workflow-bundle';
 
 export interface WorkerDependencies {
   connection: NativeConnection;
@@ -25,27 +27,24 @@ export interface WorkerDependencies {
   twilio: TwilioSettings | null;
   /** WORKER_MAX_CACHED_WORKFLOWS: workflows kept in memory between tasks. */
   maxCachedWorkflows: number;
-  /** A prebuilt bundle (tests build it once); otherwise workflows are bundled at start. */
+  /** A prebuilt bundle (a build's, or the tests' built once); otherwise workflows are bundled at start. */
   workflowBundlePath?: string;
   log: Logger;
 }
 
 export async function createWorker(deps: WorkerDependencies): Promise<Worker> {
-  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = deps.workflowBundlePath
-    ? { workflowBundle: { codePath: deps.workflowBundlePath } }
-    : { workflowsPath: require.resolve('../workflows') };
+  const workflowBundle: WorkerOptions['workflowBundle'] = deps.workflowBundlePath
+    ? { codePath: deps.workflowBundlePath }
+    : { code: await bundleWorkflows(temporalLogger(deps.log)) };
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    ...workflows,
+    workflowBundle,
     dataConverter: inviteflowDataConverter(deps.payloadKeys, terminateUndecryptableRuns(deps.temporal, deps.log)),
     maxCachedWorkflows: deps.maxCachedWorkflows,
     activities: createActivities(deps),
-    interceptors: {
-      activity: [requestIdActivityInterceptor],
-      // A prebuilt bundle holds the workflow interceptors already (`bundleWorkflowCode({ workflowInterceptorModules })`).
-      workflowModules: deps.workflowBundlePath ? [] : [requestIdWorkflowModule],
-    },
+    // The bundle holds the workflow interceptors already (`bundleWorkflowCode({ workflowInterceptorModules })`).
+    interceptors: { activity: [requestIdActivityInterceptor] },
   });
 }

@@ -7,14 +7,28 @@ import { requestIdWorkflowModule } from './temporal-interceptors';
 /** Where `npm run build` leaves the workflow bundle: beside the compiled workflows, so only a build has one. */
 const builtBundlePath = join(__dirname, '..', 'workflows', 'bundle.js');
 
-/** Bundles the workflows with their interceptors, as a worker runs them (`inviteflow bundle-workflows`, the tests). */
-export async function writeWorkflowBundle(path = builtBundlePath, logger?: Logger): Promise<string> {
+/** The bundler reports webpack's whole output at info; it is wanted only when debugging. */
+function bundlerLogger(logger: Logger): Logger {
+  return {
+    ...logger,
+    info: (message, meta) => logger.debug(message, meta),
+    log: (level, message, meta) => logger.log(level === 'INFO' ? 'DEBUG' : level, message, meta),
+  };
+}
+
+/** The workflows with their interceptors, bundled as a worker runs them. */
+export async function bundleWorkflows(logger?: Logger): Promise<string> {
   const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     workflowInterceptorModules: [requestIdWorkflowModule],
-    logger,
+    logger: logger && bundlerLogger(logger),
   });
-  await writeFile(path, bundle.code);
+  return bundle.code;
+}
+
+/** Writes the bundle to `path` (`inviteflow bundle-workflows`, the tests). */
+export async function writeWorkflowBundle(path = builtBundlePath, logger?: Logger): Promise<string> {
+  await writeFile(path, await bundleWorkflows(logger));
   return path;
 }
 

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { SyntaxErrorException } from '@mikro-orm/core';
-import { createLogger } from '../../../runtime/logger';
+import { createLogger, logFormat, type LogFormat } from '../../../runtime/logger';
 
-function capturedLogger() {
+function capturedLogger(format: LogFormat = 'json') {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -10,7 +10,7 @@ function capturedLogger() {
       done();
     },
   });
-  return { log: createLogger('info', 'test', destination), lines };
+  return { log: createLogger('info', 'test', destination, format), lines };
 }
 
 test('a database error is logged by kind and SQLSTATE, never with the SQL and its parameters', () => {
@@ -34,4 +34,23 @@ test('other errors keep their message and stack', () => {
 
   expect(JSON.parse(lines[0]!).err).toMatchObject({ type: 'Error', message: 'temporal unreachable' });
   expect(JSON.parse(lines[0]!).err.stack).toContain('temporal unreachable');
+});
+
+test('logs are readable lines at a terminal and JSON anywhere else, unless LOG_FORMAT says', () => {
+  expect(logFormat(undefined, { isTTY: true })).toBe('pretty');
+  expect(logFormat(undefined, { isTTY: false })).toBe('json');
+  expect(logFormat(undefined, {})).toBe('json');
+  expect(logFormat('json', { isTTY: true })).toBe('json');
+  expect(logFormat('pretty', { isTTY: false })).toBe('pretty');
+});
+
+test('a readable line says its level and message, and redacts like JSON', () => {
+  const { log, lines } = capturedLogger('pretty');
+  log.info({ email: 'ana@example.org', invitationId: 'inv_1' }, 'invitation sent');
+  const text = lines.join('');
+  expect(() => JSON.parse(text) as unknown).toThrow();
+  expect(text).toMatch(/INFO.*invitation sent/);
+  expect(text).toContain('inv_1');
+  expect(text).toContain('[redacted]');
+  expect(text).not.toContain('ana@example.org');
 });
