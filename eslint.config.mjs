@@ -152,14 +152,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

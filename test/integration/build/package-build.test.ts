@@ -21,6 +21,9 @@ beforeAll(async () => {
   built = await run('npm', ['run', '--silent', 'build'], { cwd: repoRoot });
 }, 180_000);
 
+// Left behind, the build would go stale as the sources change, and `inviteflow` prefers a build.
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
 test('npm run build compiles, and emits every file package.json points at', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
   const targets = [
