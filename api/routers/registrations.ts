@@ -2,9 +2,7 @@ import { Router } from 'express';
 import { RuleViolation } from '../../domain/error-codes';
 import { matchMethod, type RegistrationResult } from '../../domain/registration';
 import { openInvitationsTo } from '../../store/invitations';
-import { findMembership } from '../../store/members';
-import { getWorkspace } from '../../store/workspaces';
-import { acceptAsMember } from '../../usecases/accept-invitation';
+import { acceptForUser } from '../accept-for-user';
 import { invitationRuns } from '../invitation-runs';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
@@ -36,9 +34,7 @@ export function registrationsRouter(ctx: ApiContext): Router {
       };
       const { userId, email } = registration;
       try {
-        const { settings } = await getWorkspace(ctx.orm, candidate.workspaceId);
-        const membershipOf = () => findMembership(ctx.orm, candidate.workspaceId, userId);
-        await acceptAsMember(runs, invitation, { userId, ...(email && { email }) }, method, { settings, membershipOf });
+        await acceptForUser(ctx, runs, invitation, { userId, ...(email && { email }) }, method);
         matched.push({ ...where, method });
       } catch (error) {
         // One invitation that cannot be accepted (another account's, expired, taken meanwhile) does not stop the others.
