@@ -12,6 +12,7 @@ import type { ApiContext } from './context';
 import { Problem, problemHandler, sendProblem } from './problem';
 import { checkAllServed, methodNotAllowed } from './serve';
 import { docsRouter } from './routers/docs';
+import { invitationPageRouter } from './pages/invitation-page';
 import { healthRouter } from './routers/health';
 import { invitationsRouter } from './routers/invitations';
 import { invitationCodeRouter } from './routers/invitation-code';
@@ -83,6 +84,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(methodNotAllowed());
   app.use(healthRouter(ctx));
   app.use(docsRouter());
+  // The invitee's page at the default link: no API key, its own CSP.
+  app.use(invitationPageRouter(ctx));
   for (const routes of options.extraRoutes ?? []) app.use(routes);
   // Signed by the provider instead of carrying an API key.
   app.use(providersRouter(ctx));

@@ -22,6 +22,8 @@ export interface ApiContext {
   joinAttempts: AttemptLimits;
   /** Where the Temporal SDK serves its worker metrics, when a worker runs in this process: added to `/metrics`. */
   sdkMetricsUrl?: string;
+  /** Development only (`inviteflow start`): the hosted page accepts as a typed user id where no `signupUrl` is set. */
+  devAcceptForm?: boolean;
   /** The codec endpoint the Temporal UI and CLI decode payloads through. */
   codec: CodecEndpointSettings;
 }

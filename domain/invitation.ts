@@ -210,11 +210,6 @@ function isPastExpiry(state: Pick<InvitationState, 'expiresAt'>, now: Date): boo
   return state.expiresAt !== null && now.getTime() >= Date.parse(state.expiresAt);
 }
 
-/**
- * Whether an invitation's link can no longer be used: it was declined or
- * revoked, or it expired, even if the expiry timer has not fired yet. An
- * accepted link is not dead: it still says "already accepted".
- */
 /** What the invitation's run refuses a dead link's accept or decline with; the API answers them all `invalid_token`. */
 export const deadLinkRefusals: readonly ErrorCode[] = [
   'invitation_expired',
@@ -222,10 +217,18 @@ export const deadLinkRefusals: readonly ErrorCode[] = [
   'invitation_declined',
 ];
 
+/** Whether an invitation has expired, even if its expiry timer has not fired yet. */
+export function hasExpired(invitation: Pick<InvitationState, 'status' | 'expiresAt'>, now: Date): boolean {
+  return invitation.status === 'expired' || (invitation.status === 'pending' && isPastExpiry(invitation, now));
+}
+
+/**
+ * Whether an invitation's link can no longer be used: it was declined or
+ * revoked, or it expired. An accepted link is not dead: it still says
+ * "already accepted".
+ */
 export function isDeadLink(invitation: Pick<InvitationState, 'status' | 'expiresAt'>, now: Date): boolean {
-  if (invitation.status === 'expired' || invitation.status === 'declined' || invitation.status === 'revoked')
-    return true;
-  return invitation.status === 'pending' && isPastExpiry(invitation, now);
+  return invitation.status === 'declined' || invitation.status === 'revoked' || hasExpired(invitation, now);
 }
 
 /** Throws the RuleViolation that `transition` would throw, without changing anything. */

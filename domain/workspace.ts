@@ -28,6 +28,12 @@ function isAscending(durations: string[]): boolean {
   return values.every((value, index) => index === 0 || value > (values[index - 1] ?? 0));
 }
 
+/** A URL of the host's with `{token}` in it, where the invitation token goes. */
+const tokenUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((url) => url.includes('{token}'), { message: 'must contain {token}' })
+  .meta({ pattern: '^https?://[^/?#].*\\{token\\}' });
+
 export const workspaceSettingsSchema = z
   .object({
     invitationTtl: durationText.default('7d'),
@@ -49,13 +55,32 @@ export const workspaceSettingsSchema = z
     defaultRole: roleName.default('member'),
     codeJoinRole: roleName.default('member'),
     seatLimit: z.number().int().positive().nullable().default(null),
-    /** Where invitees land; `{token}` is replaced by the invitation token. `null` uses PUBLIC_BASE_URL. */
-    acceptUrl: z
-      .url({ protocol: /^https?$/ })
-      .refine((url) => url.includes('{token}'), { message: 'must contain {token}' })
-      .meta({ pattern: '^https?://[^/?#].*\\{token\\}' })
-      .nullable()
-      .default(null),
+    /** Where invitees land; `{token}` is replaced by the invitation token. `null`: the hosted invitation page. */
+    acceptUrl: tokenUrl.nullable().default(null),
+    /**
+     * Where Accept on the hosted invitation page goes (a 303), `{token}`
+     * replaced: the host signs the person in or up, then calls
+     * `POST /v1/invitations/accept`.
+     */
+    signupUrl: tokenUrl.nullable().default(null),
+    /** How the hosted invitation page looks besides the workspace's name. */
+    branding: z
+      .object({
+        /** Shown at the top of the page; https only, so the page never mixes content. */
+        logoUrl: z
+          .url({ protocol: /^https$/ })
+          .max(2048)
+          .meta({ pattern: '^https://[^/?#]' })
+          .nullable()
+          .default(null),
+        /** The buttons' colour; their text is black or white, whichever reads better on it. */
+        accentColor: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as "#1a73e8"')
+          .nullable()
+          .default(null),
+      })
+      .default({ logoUrl: null, accentColor: null }),
     locale: trimmedText(2, 16).default('en'),
     channels: z.array(channelSchema).default(['email']),
     /**
@@ -138,7 +163,17 @@ export const workspaceViewSchema = z
 
 export type Workspace = z.infer<typeof workspaceViewSchema>;
 
-export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {
-  const template = settings.acceptUrl ?? `${publicBaseUrl.replace(/\/$/, '')}/invitations/accept?token={token}`;
+/** The hosted invitation page's path; the link sent is this with `?token=`. */
+export const invitationPagePath = '/invitations/accept';
+
+/** A URL template with the token in place of `{token}`. */
+export function withToken(template: string, token: string): string {
   return template.replaceAll('{token}', encodeURIComponent(token));
+}
+
+export function acceptLink(settings: WorkspaceSettings, publicBaseUrl: string, token: string): string {
+  return withToken(
+    settings.acceptUrl ?? `${publicBaseUrl.replace(/\/$/, '')}${invitationPagePath}?token={token}`,
+    token,
+  );
 }

@@ -127,6 +127,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
       extraRoutes,
       codecKeylessOrigins,
       sdkMetricsUrl,
+      devAcceptForm: true,
     });
     const api = running.api!.url;
     Object.assign(urls, { API: api, 'API docs': `${api}/docs`, 'Metrics (with the API key)': `${api}/metrics` });

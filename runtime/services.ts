@@ -78,6 +78,8 @@ export interface RunOptions {
   codecKeylessOrigins?: string[];
   /** Where the Temporal SDK serves this process's worker metrics, added to `/metrics`. */
   sdkMetricsUrl?: string;
+  /** Development only: the hosted page's form that accepts as a typed user id. */
+  devAcceptForm?: boolean;
 }
 
 export interface Running {
@@ -163,6 +165,7 @@ export async function runInviteflow(
         log,
         joinAttempts: joinAttemptLimits(config),
         sdkMetricsUrl: options.sdkMetricsUrl,
+        devAcceptForm: options.devAcceptForm,
         codec: {
           keys,
           corsOrigins: config.CODEC_CORS_ORIGINS,

@@ -49,6 +49,8 @@ export async function startTestInviteflow(
     secret?: string;
     /** Where the logs go (API, worker and the Temporal SDK's), at the LOG_LEVEL in `settings`. */
     logStream?: DestinationStream;
+    /** The hosted page's development form, as under `inviteflow start`. */
+    devAcceptForm?: boolean;
   } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
@@ -100,7 +102,12 @@ export async function startTestInviteflow(
       secret,
     },
     log,
-    { api: true, worker: overrides.worker ?? true, workflowBundlePath: servers.workflowBundlePath },
+    {
+      api: true,
+      worker: overrides.worker ?? true,
+      workflowBundlePath: servers.workflowBundlePath,
+      devAcceptForm: overrides.devAcceptForm,
+    },
   ).catch(async (error: unknown) => {
     await stack.stop();
     throw error;

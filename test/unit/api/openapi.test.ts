@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp } from '../../../api/app';
+import { invitationPagePaths } from '../../../api/pages/invitation-page';
 import type { ApiContext } from '../../../api/context';
 import { openApiDocument, problemSchema, type JsonSchema, type Operation } from '../../../api/openapi';
 import { Problem, problemHandler, sendProblem } from '../../../api/problem';
@@ -125,9 +126,13 @@ function servedRoutes(): string[] {
     }
   };
   walk(createApp(ctx, { extraRoutes: [] }).router.stack, '');
-  return routes
-    .map((route) => route.replace(/:(\w+)/g, '{$1}'))
-    .filter((route) => !selfDescription.has(route) && !route.startsWith('GET /docs/assets/'));
+  return (
+    routes
+      .map((route) => route.replace(/:(\w+)/g, '{$1}'))
+      .filter((route) => !selfDescription.has(route) && !route.startsWith('GET /docs/assets/'))
+      // The invitee's pages are for browsers, not API clients: HTML, forms and redirects.
+      .filter((route) => !invitationPagePaths.some((path) => route.endsWith(` ${path}`)))
+  );
 }
 
 async function listen(app: Express): Promise<{ url: string; server: Server }> {

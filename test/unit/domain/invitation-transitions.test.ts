@@ -4,6 +4,7 @@ import {
   checkCommand,
   finalStatuses,
   invitationStatuses,
+  hasExpired,
   isDeadLink,
   isFinal,
   lastEvent,
@@ -78,6 +79,18 @@ describe('isDeadLink', () => {
 
   test('at the very instant of expiry the link is dead', () => {
     expect(isDeadLink({ status: 'pending', expiresAt: now.toISOString() }, now)).toBe(true);
+  });
+
+  test.each([
+    ['expired', earlier, true],
+    ['pending', earlier, true],
+    ['pending', later, false],
+    // Dead, but not for its age: the page suggests a new invitation only to those that expired.
+    ['declined', earlier, false],
+    ['revoked', earlier, false],
+    ['accepted', earlier, false],
+  ] as const)('hasExpired: %s, expiring %s → %s', (status, expiresAt, expired) => {
+    expect(hasExpired({ status, expiresAt }, now)).toBe(expired);
   });
 });
 

@@ -31,6 +31,8 @@ describe('workspaceSettingsSchema', () => {
       codeJoinRole: 'member',
       seatLimit: null,
       acceptUrl: null,
+      signupUrl: null,
+      branding: { logoUrl: null, accentColor: null },
       locale: 'en',
       channels: ['email'],
       requireEmailMatch: false,
@@ -52,6 +54,8 @@ describe('workspaceSettingsSchema', () => {
       codeJoinRole: 'manager',
       seatLimit: 25,
       acceptUrl: 'https://app.example.com/join/{token}',
+      signupUrl: 'https://app.example.com/signup?invitation={token}',
+      branding: { logoUrl: 'https://cdn.example.com/logo.svg', accentColor: '#0f766e' },
       locale: 'fr',
       channels: ['email', 'sms'],
       fallback: { sms: 'email' },
@@ -68,6 +72,8 @@ describe('workspaceSettingsSchema', () => {
       codeJoinRole: 'manager',
       seatLimit: 25,
       acceptUrl: 'https://app.example.com/join/{token}',
+      signupUrl: 'https://app.example.com/signup?invitation={token}',
+      branding: { logoUrl: 'https://cdn.example.com/logo.svg', accentColor: '#0f766e' },
       locale: 'fr',
       channels: ['email', 'sms'],
       requireEmailMatch: false,
@@ -103,6 +109,32 @@ describe('workspaceSettingsSchema', () => {
     test('an explicit null means "use the public base URL"', () => {
       expect(workspaceSettingsSchema.parse({ acceptUrl: null }).acceptUrl).toBeNull();
     });
+  });
+
+  describe('signupUrl and branding', () => {
+    test('signupUrl must contain {token}, like acceptUrl', () => {
+      expect(issuePaths(workspaceSettingsSchema.safeParse({ signupUrl: 'https://app.example.com/signup' }))).toEqual([
+        ['signupUrl'],
+      ]);
+    });
+
+    test.each(['http://cdn.example.com/logo.png', 'data:image/png;base64,AAAA', 'javascript:alert(1)'])(
+      'a logo at %s is refused: https only',
+      (logoUrl) => {
+        expect(issuePaths(workspaceSettingsSchema.safeParse({ branding: { logoUrl } }))).toEqual([
+          ['branding', 'logoUrl'],
+        ]);
+      },
+    );
+
+    test.each(['blue', '#fff', '#12345g', '#1234567', 'red; background: url(x)'])(
+      'the accent colour %s is refused',
+      (accentColor) => {
+        expect(issuePaths(workspaceSettingsSchema.safeParse({ branding: { accentColor } }))).toEqual([
+          ['branding', 'accentColor'],
+        ]);
+      },
+    );
   });
 
   describe('defaultRole and codeJoinRole', () => {
