@@ -75,10 +75,12 @@ export function invitationPageRouter(ctx: ApiContext): Router {
       .send(req.method === 'HEAD' ? undefined : html);
   }
 
-  /** The page about no invitation in particular: one for every dead link, in the reader's language. */
+  /** The reader's language, for pages about no invitation in particular. */
+  const readerLocale = (req: Request) => req.acceptsLanguages(pages.locales) || 'en';
+
+  /** One page for every dead link. */
   function deadLink(req: Request, res: Response, expired = false): void {
-    const locale = req.acceptsLanguages(pages.locales) || 'en';
-    send(req, res, 404, 'dead-link', { locale, titleText: 'deadTitle' }, { expired });
+    send(req, res, 404, 'dead-link', { locale: readerLocale(req), titleText: 'deadTitle' }, { expired });
   }
 
   function frameOf(invitation: InvitationView, workspace: Workspace, titleText: string) {
@@ -138,6 +140,10 @@ export function invitationPageRouter(ctx: ApiContext): Router {
       return { invitation, workspace: await getWorkspace(ctx.orm, invitation.workspaceId) };
     } catch (error) {
       if (error instanceof Problem && error.code === 'invalid_token') return deadLink(req, res);
+      if (error instanceof Problem && error.code === 'too_many_attempts') {
+        res.set(error.headers);
+        return send(req, res, 429, 'busy', { locale: readerLocale(req), titleText: 'busyHeading' });
+      }
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import { repoRoot } from '../../config/paths';
 import { defaultAccent, textOn } from '../../domain/brand-colour';
 import { localeCandidates, longDate } from '../../domain/locale';
 
-export const pageNames = ['invitation', 'accepted', 'declined', 'dead-link'] as const;
+export const pageNames = ['invitation', 'accepted', 'declined', 'dead-link', 'busy'] as const;
 export type PageName = (typeof pageNames)[number];
 
 /** What every page's layout shows: the workspace's brand when the page is about one of its invitations. */

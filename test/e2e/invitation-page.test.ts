@@ -9,7 +9,10 @@ let hooks: WebhookReceiver;
 let webhookSecret: string;
 
 beforeAll(async () => {
-  [app, hooks] = await Promise.all([startTestInviteflow({}, { devAcceptForm: true }), startWebhookReceiver()]);
+  [app, hooks] = await Promise.all([
+    startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '4' }, { devAcceptForm: true }),
+    startWebhookReceiver(),
+  ]);
   for (const [id, body] of [
     ['acme', { name: 'Acme <Tools>', settings: { app: { name: 'Acme Chat', url: 'https://apps.example.org/acme' } } }],
     [
@@ -191,4 +194,17 @@ test('other methods are 405 with Allow', async () => {
   const get = await fetch(`${app.apiUrl}/invitations/decline`);
   expect(get.status).toBe(405);
   expect(get.headers.get('allow')).toBe('POST');
+});
+
+// Last: it uses up this visitor's tries.
+test('past the caps on forged links the page says to wait, 429 with Retry-After, even for a real link', async () => {
+  const { token } = await inviteTo('acme', 'capped@example.org');
+  const statuses: number[] = [];
+  for (let tries = 0; tries < 5; tries += 1) statuses.push((await openPage(app, pageOf(`forged-${tries}`))).status);
+  expect(statuses).toContain(429);
+  const page = await openPage(app, pageOf(token), 'GET', { 'accept-language': 'fr' });
+  expect(page.status).toBe(429);
+  expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(page.html).toContain('<html lang="fr">');
+  expect(page.html).toContain('Trop d’essais');
 });
