@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Router } from 'express';
 import type { Logger } from 'pino';
 import { twilioSettings, type Config } from '../config/config';
 import { startMailCatcher } from '../embedded/mail-catcher';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startSmsCatcher } from '../embedded/sms-catcher';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
+import { devMailboxRoutes } from './dev-mailbox';
 import { searchAttributesForCli } from './search-attributes';
 import { runInviteflow, Stack, type ServiceAddresses, type Running } from './services';
 
@@ -91,14 +91,13 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
     }
 
     let smtpUrl = config.SMTP_URL;
-    const extraRoutes: Router[] = [];
+    const caught: Parameters<typeof devMailboxRoutes>[0] = {};
     if (!smtpUrl) {
       log.info('SMTP_URL is not set: starting the local mail catcher');
       const catcher = await startMailCatcher({ port: devPorts.smtp, host: '127.0.0.1' });
       stack.add('mail catcher', () => catcher.stop());
       smtpUrl = catcher.url;
-      // Development only: what the catcher received, newest first, for humans and scripts.
-      extraRoutes.push(Router().get('/dev/outbox', (_req, res) => res.json({ data: catcher.messages().reverse() })));
+      caught.mail = catcher;
     }
 
     let twilio = twilioSettings(config);
@@ -107,7 +106,7 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
       const sms = await startSmsCatcher({ port: devPorts.sms, host: '127.0.0.1' });
       stack.add('SMS catcher', () => sms.stop());
       twilio = { accountSid: sms.accountSid, authToken: sms.authToken, from: devSmsFrom, apiUrl: sms.url };
-      extraRoutes.push(Router().get('/dev/sms', (_req, res) => res.json({ data: sms.messages().reverse() })));
+      caught.sms = sms;
     }
 
     const addresses: ServiceAddresses = {
@@ -124,15 +123,16 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
     const running = await runInviteflow(stack, devConfig, addresses, log, {
       api: true,
       worker: true,
-      extraRoutes,
+      // Development only: what the catchers received, newest first, for humans and scripts.
+      extraRoutes: [devMailboxRoutes(caught)],
       codecKeylessOrigins,
       sdkMetricsUrl,
       devAcceptForm: true,
     });
     const api = running.api!.url;
     Object.assign(urls, { API: api, 'API docs': `${api}/docs`, 'Metrics (with the API key)': `${api}/metrics` });
-    if (!config.SMTP_URL) urls['Outbox'] = `${api}/dev/outbox`;
-    if (!config.TWILIO_ACCOUNT_SID) urls['SMS outbox'] = `${api}/dev/sms`;
+    if (caught.mail) urls['Mailbox (email)'] = `${api}/dev/outbox`;
+    if (caught.sms) urls['Mailbox (SMS)'] = `${api}/dev/sms`;
     return { ...running, stack, urls };
   } catch (error) {
     await stack.stop();

@@ -11,8 +11,12 @@ const builtBundlePath = join(__dirname, '..', 'workflows', 'bundle.js');
 function bundlerLogger(logger: Logger): Logger {
   return {
     ...logger,
-    info: (message, meta) => logger.debug(message, meta),
-    log: (level, message, meta) => logger.log(level === 'INFO' ? 'DEBUG' : level, message, meta),
+    info: (message, meta) => {
+      logger.debug(message, meta);
+    },
+    log: (level, message, meta) => {
+      logger.log(level === 'INFO' ? 'DEBUG' : level, message, meta);
+    },
   };
 }
 

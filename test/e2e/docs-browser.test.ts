@@ -1,20 +1,13 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { openApiDocument } from '../../api/openapi';
 import { launchBrowser } from '../support/browser';
+import type { PageElement } from '../support/page-checks';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 const document = openApiDocument();
 const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
 );
-
-/** The little of the DOM these checks read: the project compiles without the DOM library. */
-interface PageElement {
-  readonly firstChild: PageElement | null;
-  readonly textContent: string | null;
-  querySelector(selector: string): PageElement | null;
-  getAttribute(name: string): string | null;
-}
 
 let app: TestInviteflow;
 let browser: Browser | undefined;

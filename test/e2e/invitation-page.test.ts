@@ -10,7 +10,7 @@ let webhookSecret: string;
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([
-    startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '4' }, { devAcceptForm: true }),
+    startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '4' }, { devTools: true }),
     startWebhookReceiver(),
   ]);
   for (const [id, body] of [

@@ -7,6 +7,7 @@ import { startMailCatcher, type MailCatcher } from '../../embedded/mail-catcher'
 import { startSmsCatcher, type SmsCatcher } from '../../embedded/sms-catcher';
 import { createLogger } from '../../runtime/logger';
 import { temporalLogger } from '../../runtime/temporal-logging';
+import { devMailboxRoutes } from '../../runtime/dev-mailbox';
 import { runInviteflow, Stack, type Running } from '../../runtime/services';
 import { createTestDatabase } from './database';
 import { testServers } from './servers';
@@ -49,8 +50,8 @@ export async function startTestInviteflow(
     secret?: string;
     /** Where the logs go (API, worker and the Temporal SDK's), at the LOG_LEVEL in `settings`. */
     logStream?: DestinationStream;
-    /** The hosted page's development form, as under `inviteflow start`. */
-    devAcceptForm?: boolean;
+    /** What `inviteflow start` adds: the hosted page's development form and the mailbox pages. */
+    devTools?: boolean;
   } = {},
 ): Promise<TestInviteflow> {
   const servers = testServers();
@@ -106,7 +107,8 @@ export async function startTestInviteflow(
       api: true,
       worker: overrides.worker ?? true,
       workflowBundlePath: servers.workflowBundlePath,
-      devAcceptForm: overrides.devAcceptForm,
+      devAcceptForm: overrides.devTools,
+      extraRoutes: overrides.devTools ? [devMailboxRoutes({ mail: catcher, sms })] : [],
     },
   ).catch(async (error: unknown) => {
     await stack.stop();
