@@ -50,6 +50,8 @@ function stopOnSignal(stack: Stack, log: Logger): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A closed terminal too, or the embedded PostgreSQL and Temporal outlive it.
+  process.on('SIGHUP', stop);
 }
 
 function productionAddresses(config: Config, needs: 'api' | 'worker') {
