@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import Handlebars from 'handlebars';
+import { Problem, sendProblem } from '../api/problem';
 import { repoRoot } from '../config/paths';
 import type { CaughtMail, MailCatcher } from '../embedded/mail-catcher';
 import type { SmsCatcher } from '../embedded/sms-catcher';
@@ -75,7 +76,7 @@ export function devMailboxRoutes({ mail, sms }: { mail?: MailCatcher; sms?: SmsC
 
     router.get('/dev/outbox/:id', (req, res) => {
       const found = caught(req.params.id);
-      if (!found) return void res.status(404).json({ code: 'not_found', detail: 'no such caught email' });
+      if (!found) return sendProblem(res, new Problem('not_found', `no caught email "${req.params.id}"`));
       if (!wantsPage(req)) return void res.json(found);
       page(res, 'message', found.subject || 'Email', {
         mail: found,
@@ -86,7 +87,8 @@ export function devMailboxRoutes({ mail, sms }: { mail?: MailCatcher; sms?: SmsC
 
     router.get('/dev/outbox/:id/html', (req, res) => {
       const found = caught(req.params.id);
-      if (!found?.html) return void res.status(404).type('text/plain').send('no HTML part');
+      if (!found?.html)
+        return sendProblem(res, new Problem('not_found', `no caught email "${req.params.id}" with HTML`));
       res
         .set({
           'content-type': 'text/html; charset=utf-8',

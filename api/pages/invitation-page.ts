@@ -181,12 +181,25 @@ export function invitationPageRouter(ctx: ApiContext): Router {
     return undefined;
   }
 
-  router.post(invitationPagePath, ...forms, async (req, res) => {
-    const token = checkedForm(req, res);
-    if (token === undefined) return;
-    const found = await linked(req, res, token);
-    if (!found) return;
-    const { invitation, workspace } = found;
+  /** A form of the page: its CSRF token is checked and its link read before `act` runs, with a live invitation. */
+  function form(
+    path: string,
+    act: (
+      req: Request,
+      res: Response,
+      token: string,
+      found: { invitation: InvitationView; workspace: Workspace },
+    ) => Promise<void>,
+  ): void {
+    router.post(path, ...forms, async (req, res) => {
+      const token = checkedForm(req, res);
+      if (token === undefined) return;
+      const found = await linked(req, res, token);
+      if (found) await act(req, res, token, found);
+    });
+  }
+
+  form(invitationPagePath, async (req, res, token, { invitation, workspace }) => {
     const { signupUrl } = workspace.settings;
     if (signupUrl) return res.redirect(303, withToken(signupUrl, token));
     if (!ctx.devAcceptForm) return showInvitation(req, res, token, invitation, workspace, { status: 409 });
@@ -213,12 +226,7 @@ export function invitationPageRouter(ctx: ApiContext): Router {
     send(req, res, 200, 'accepted', frameOf(invitation, workspace, 'acceptedHeading'), { app: workspace.settings.app });
   });
 
-  router.post(declinePath, ...forms, async (req, res) => {
-    const token = checkedForm(req, res);
-    if (token === undefined) return;
-    const found = await linked(req, res, token);
-    if (!found) return;
-    const { invitation, workspace } = found;
+  form(declinePath, async (req, res, token, { invitation, workspace }) => {
     try {
       await runUpdate(links.runs, invitation.id, declineUpdate, {});
     } catch (error) {

@@ -196,6 +196,25 @@ test('other methods are 405 with Allow', async () => {
   expect(get.headers.get('allow')).toBe('POST');
 });
 
+test('the mailbox answers curl with JSON and a browser with a page; an unknown email is a 404 problem', async () => {
+  const asCurl = await fetch(`${app.apiUrl}/dev/outbox`, { headers: { accept: '*/*' } });
+  expect(asCurl.headers.get('content-type')).toContain('application/json');
+  const { data } = (await asCurl.json()) as { data: { id: string; receivedAt: string }[] };
+  expect(data.length).toBeGreaterThan(1);
+  const times = data.map((mail) => mail.receivedAt);
+  expect([...times].sort().reverse()).toEqual(times);
+
+  const asBrowser = await openPage(app, '/dev/outbox', 'GET', { accept: 'text/html,application/xhtml+xml' });
+  expect(asBrowser.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(asBrowser.html).toContain(`href="/dev/outbox/${data[0]!.id}"`);
+  const framed = await fetch(`${app.apiUrl}/dev/outbox/${data[0]!.id}/html`);
+  expect(framed.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+
+  const unknown = await fetch(`${app.apiUrl}/dev/outbox/nope`);
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+});
+
 // Last: it uses up this visitor's tries.
 test('past the caps on forged links the page says to wait, 429 with Retry-After, even for a real link', async () => {
   const { token } = await inviteTo('acme', 'capped@example.org');
