@@ -3,7 +3,7 @@ import { heartbeat } from '@temporalio/activity';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BulkProgress } from '../domain/bulk';
-import { RuleViolation } from '../domain/error-codes';
+import { RuleViolation, type ErrorCode } from '../domain/error-codes';
 import { defaultChannels } from '../domain/channels';
 import { bulkRows } from '../runtime/metrics';
 import { createInvitation, invitationWorkflowId, messageOf, type InvitationState } from '../domain/invitation';
@@ -102,6 +102,9 @@ export function createBulkActivities(deps: BulkDependencies) {
    * was checked, so a batch retried after a crash starts the same
    * invitation, not a second one.
    */
+  /** What refuses one row without failing the batch: its workspace's seats and caps. */
+  const rowRefusals: ErrorCode[] = ['seat_limit_reached', 'invitation_cap_reached', 'open_invitations_cap_reached'];
+
   async function startRow(bulk: BulkImportRow, workspace: Workspace, opened: OpenedInvitation): Promise<RowResult> {
     const summary = `Invitation ${opened.invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`;
     try {
@@ -109,12 +112,12 @@ export function createBulkActivities(deps: BulkDependencies) {
         places,
         recordedRun(deps.temporal, deps.taskQueue, summary),
         opened,
-        workspace.settings.seatLimit,
+        workspace.settings,
       );
       if ('heldBy' in outcome) return { outcome: 'failed', code: 'already_invited', invitationId: outcome.heldBy.id };
       return { outcome: 'sent' };
     } catch (error) {
-      if (error instanceof RuleViolation && error.code === 'seat_limit_reached') {
+      if (error instanceof RuleViolation && rowRefusals.includes(error.code)) {
         return { outcome: 'failed', code: error.code };
       }
       // Temporal refused this start for what it holds (a payload past its limit): no retry of the batch changes that.

@@ -239,6 +239,7 @@ const retriedLater = new Set<ErrorCode>([
   'too_many_attempts',
   'unavailable',
   'idempotency_key_in_use',
+  'invitation_cap_reached',
 ]);
 
 function problemAnswers(codes: ErrorCode[]): Record<string, Response> {

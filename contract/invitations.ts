@@ -45,7 +45,9 @@ export const invitationRoutes = {
       'Roles, channels and expiry default to the workspace settings; the inviter must hold one of its inviter roles ' +
       'and may grant only the roles its grants allow. Inviting someone who already has an open invitation answers ' +
       'that one. An `Idempotency-Key` header makes retries safe. With `allowInviteRequests`, an inviter without an ' +
-      'inviter role creates a `requested` invitation for an inviter to approve instead of being refused.',
+      'inviter role creates a `requested` invitation for an inviter to approve instead of being refused. ' +
+      "Past one of the workspace's daily `caps`, 429 `invitation_cap_reached` with `Retry-After`; past its " +
+      '`openInvitations` cap, 409 `open_invitations_cap_reached`.',
     access: 'apiKey',
     params: wsParam,
     body: createInvitationSchema,
@@ -67,6 +69,8 @@ export const invitationRoutes = {
       ...asInviter,
       'channel_unavailable',
       'seat_limit_reached',
+      'invitation_cap_reached',
+      'open_invitations_cap_reached',
       'idempotency_key_reused',
       'idempotency_key_in_use',
     ],
@@ -163,12 +167,19 @@ export const invitationRoutes = {
     summary: 'Send a pending or expired invitation again',
     description:
       "Restarts its expiry clock from now. An expired invitation takes its seat and its person's place back: " +
-      '409 `seat_limit_reached` when the workspace is full, 409 `already_invited` when the person was invited again since.',
+      '409 `seat_limit_reached` when the workspace is full, 409 `already_invited` when the person was invited again since, ' +
+      "409 `open_invitations_cap_reached` past the workspace's cap on open invitations.",
     access: 'apiKey',
     params: workspaceItemParams,
     body: invitationActionSchema,
     answers: changed,
-    errors: [...ofInvitation, ...refusals('resend'), 'seat_limit_reached', 'already_invited'],
+    errors: [
+      ...ofInvitation,
+      ...refusals('resend'),
+      'seat_limit_reached',
+      'already_invited',
+      'open_invitations_cap_reached',
+    ],
   }),
   revokeInvitation: route({
     method: 'post',

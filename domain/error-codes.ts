@@ -45,6 +45,9 @@ export const errorCodes = {
   already_member: 409,
   already_invited: 409,
   seat_limit_reached: 409,
+  /** A daily cap on new invitations (per inviter, or the workspace's): Retry-After says when one more may be made. */
+  invitation_cap_reached: 429,
+  open_invitations_cap_reached: 409,
   idempotency_key_in_use: 409,
   unavailable: 503,
   internal_error: 500,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { trimmedText } from './text';
 import { parseDuration } from './duration';
+import { invitationCapsSchema } from './invitation-caps';
 
 export const channels = ['email', 'sms'] as const;
 export const channelSchema = z.enum(channels);
@@ -55,6 +56,8 @@ export const workspaceSettingsSchema = z
     defaultRole: roleName.default('member'),
     codeJoinRole: roleName.default('member'),
     seatLimit: z.number().int().positive().nullable().default(null),
+    /** Caps on inviting, counted in PostgreSQL so every API process sees the same counts; all off by default. */
+    caps: invitationCapsSchema,
     /** Where invitees land; `{token}` is replaced by the invitation token. `null`: the hosted invitation page. */
     acceptUrl: tokenUrl.nullable().default(null),
     /**

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids';
 import { invitationWorkflowId, type InvitationState } from '../domain/invitation';
 import { createInvitationSchema } from '../domain/invitation-input';
 import { invitationView, type InvitationView } from '../domain/invitation-view';
+import { noCaps } from '../domain/invitation-caps';
 import { invitationToStart } from '../domain/new-invitation';
 import type { Workspace } from '../domain/workspace';
 import { acceptInvitation as accept } from '../usecases/accept-invitation';
@@ -42,7 +43,9 @@ export async function startInvitation(
 ): Promise<InvitationView> {
   const input = parseInput(createInvitationSchema, request, 'invitation');
   const opened = invitationToStart(workspace, input, newId('inv'), new Date());
-  const outcome = await start(null, openingRun(pluginRuns(client, timeoutMs), taskQueue), opened, null);
+  // Without a database neither seats nor caps are counted.
+  const unlimited = { seatLimit: null, caps: noCaps };
+  const outcome = await start(null, openingRun(pluginRuns(client, timeoutMs), taskQueue), opened, unlimited);
   // Nothing claims a place without a database, so nothing else holds one.
   if ('heldBy' in outcome) return outcome.heldBy;
   return outcome.started;

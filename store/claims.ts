@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { personKeys } from '../domain/contact';
 import { RuleViolation } from '../domain/error-codes';
+import { capRefusal, capWindowMs, countsDaily, type InvitationCaps } from '../domain/invitation-caps';
 import { isOpen, type InvitationState, type Invitee } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
 import { findInvitation } from './invitations';
@@ -14,22 +15,31 @@ export class ClaimedElsewhere extends Error {
   }
 }
 
+/** What a claim is held to: the workspace's seats and caps, and who invites (the daily caps count per inviter). */
+export interface ClaimRules {
+  seatLimit: number | null;
+  caps: InvitationCaps;
+  inviterId: string;
+}
+
 /**
  * Claims a person's place in a workspace for a new invitation: all of their
- * keys or none. A conflict names the invitation that holds the place.
+ * keys or none. A conflict names the invitation that holds the place; a
+ * seat limit or a cap reached throws its RuleViolation, claiming nothing.
  */
 export async function claim(
   orm: MikroORM,
   workspaceId: string,
   invitee: Invitee,
   invitationId: string,
-  seatLimit: number | null,
+  rules: ClaimRules,
 ): Promise<ClaimedElsewhere | undefined> {
   const keys = personKeys(invitee);
   if (keys.length === 0) return undefined;
+  const capped = rules.caps.openInvitations !== null || countsDaily(rules.caps);
   try {
     await orm.em.fork().transactional(async (em) => {
-      if (seatLimit !== null) await lockSeats(em, workspaceId);
+      if (rules.seatLimit !== null || capped) await lockSeats(em, workspaceId);
       const inserted = await em.execute<{ person_key: string }[]>(
         `insert into open_invitations (workspace_id, person_key, invitation_id)
          values ${keys.map(() => '(?, ?, ?)').join(', ')}
@@ -37,7 +47,8 @@ export async function claim(
         keys.flatMap((key) => [workspaceId, key, invitationId]),
       );
       if (inserted.length === keys.length) {
-        if (seatLimit !== null) await checkSeats(em, workspaceId, seatLimit);
+        if (rules.seatLimit !== null) await checkSeats(em, workspaceId, rules.seatLimit);
+        if (capped) await checkCaps(em, workspaceId, invitationId, rules);
         return;
       }
       const [holder] = await em.execute<{ invitation_id: string; claimed_at: Date }[]>(
@@ -56,6 +67,59 @@ export async function claim(
     if (error instanceof ClaimedElsewhere) return error;
     throw error;
   }
+}
+
+/**
+ * Under the workspace's lock: refuses the invitation past a cap, else counts
+ * it for the daily ones (once: a retried start finds it counted). Counts
+ * older than the window are dropped as they stop mattering.
+ */
+async function checkCaps(em: EntityManager, workspaceId: string, invitationId: string, rules: ClaimRules) {
+  const [counted] = await em.execute<unknown[]>('select 1 from invitation_starts where invitation_id = ?', [
+    invitationId,
+  ]);
+  if (counted) return;
+  const since = new Date(Date.now() - capWindowMs);
+  const [usage] = await em.execute<
+    {
+      by_inviter: number;
+      inviter_oldest: string | null;
+      in_workspace: number;
+      workspace_oldest: string | null;
+      open: number;
+    }[]
+  >(
+    `select count(*) filter (where inviter_id = ?)::int as by_inviter,
+       min(started_at) filter (where inviter_id = ?) as inviter_oldest,
+       count(*)::int as in_workspace, min(started_at) as workspace_oldest,
+       (select count(distinct invitation_id)::int from open_invitations
+        where workspace_id = ? and invitation_id <> ?) as open
+     from invitation_starts where workspace_id = ? and started_at > ?`,
+    [rules.inviterId, rules.inviterId, workspaceId, invitationId, workspaceId, since],
+  );
+  const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+  const refusal = capRefusal(
+    rules.caps,
+    {
+      byInviter: { count: usage!.by_inviter, oldest: dateOrNull(usage!.inviter_oldest) },
+      inWorkspace: { count: usage!.in_workspace, oldest: dateOrNull(usage!.workspace_oldest) },
+      open: usage!.open,
+    },
+    new Date(),
+  );
+  if (refusal) throw refusal;
+  if (!countsDaily(rules.caps)) return;
+  await em.execute('delete from invitation_starts where workspace_id = ? and started_at <= ?', [workspaceId, since]);
+  await em.execute('insert into invitation_starts (invitation_id, workspace_id, inviter_id) values (?, ?, ?)', [
+    invitationId,
+    workspaceId,
+    rules.inviterId,
+  ]);
+}
+
+/** A start that did not happen counts against no cap. */
+async function uncount(orm: MikroORM, invitationId: string): Promise<void> {
+  await orm.em.fork().execute('delete from invitation_starts where invitation_id = ?', [invitationId]);
 }
 
 /**
@@ -114,9 +178,15 @@ const pollMs = 100;
  */
 export function placeClaims(orm: MikroORM, waitMs: number) {
   return {
-    async claimOrFindOpen(invitation: InvitationState, seatLimit: number | null): Promise<InvitationView | undefined> {
+    async claimOrFindOpen(
+      invitation: InvitationState,
+      limits: { seatLimit: number | null; caps: InvitationCaps },
+    ): Promise<InvitationView | undefined> {
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const conflict = await claim(orm, invitation.workspaceId, invitation.invitee, invitation.id, seatLimit);
+        const conflict = await claim(orm, invitation.workspaceId, invitation.invitee, invitation.id, {
+          ...limits,
+          inviterId: invitation.inviter.userId,
+        });
         if (!conflict) return undefined;
         const deadline = Date.now() + waitMs;
         for (;;) {
@@ -132,6 +202,8 @@ export function placeClaims(orm: MikroORM, waitMs: number) {
       }
       throw new RuleViolation('unavailable', 'invitations for this person kept changing; retry shortly', undefined, 1);
     },
-    release: (invitationId: string) => releaseClaims(orm, invitationId),
+    async release(invitationId: string) {
+      await Promise.all([releaseClaims(orm, invitationId), uncount(orm, invitationId)]);
+    },
   };
 }

@@ -1,13 +1,20 @@
 import type { InvitationState } from '../domain/invitation';
 import type { InvitationView } from '../domain/invitation-view';
 import type { OpenedInvitation } from '../domain/new-invitation';
+import type { WorkspaceSettings } from '../domain/workspace';
 import type { RunLauncher } from './invitation-runs';
+
+/** What a new invitation is held to besides its own rules: the workspace's seats and caps. */
+export type PlaceLimits = Pick<WorkspaceSettings, 'seatLimit' | 'caps'>;
 
 /** The database's part of starting an invitation: a person has one open invitation per workspace, and seats. */
 export interface PlaceClaims {
-  /** Claims the invitee's place and a seat for the invitation, or answers the open invitation that holds the place. */
-  claimOrFindOpen(invitation: InvitationState, seatLimit: number | null): Promise<InvitationView | undefined>;
-  /** Gives the place and the seat back. */
+  /**
+   * Claims the invitee's place and a seat for the invitation, counted against
+   * the caps, or answers the open invitation that holds the place.
+   */
+  claimOrFindOpen(invitation: InvitationState, limits: PlaceLimits): Promise<InvitationView | undefined>;
+  /** Gives the place and the seat back, and takes the invitation off the caps' counts. */
   release(invitationId: string): Promise<void>;
 }
 
@@ -18,15 +25,16 @@ export type StartOutcome<T> = { started: T } | { heldBy: InvitationView };
  * Starts an invitation: claims the invitee's place in the workspace, then
  * starts its run; a run that did not start gives the place back. Without
  * `places` (the plugin has no database) neither rule is checked. A seat
- * limit reached throws a RuleViolation (`seat_limit_reached`).
+ * limit or a cap reached throws its RuleViolation (`seat_limit_reached`,
+ * `invitation_cap_reached`, `open_invitations_cap_reached`).
  */
 export async function startInvitation<T>(
   places: PlaceClaims | null,
   launch: RunLauncher<T>,
   opened: OpenedInvitation,
-  seatLimit: number | null,
+  limits: PlaceLimits,
 ): Promise<StartOutcome<T>> {
-  const holder = await places?.claimOrFindOpen(opened.invitation, seatLimit);
+  const holder = await places?.claimOrFindOpen(opened.invitation, limits);
   if (holder) return { heldBy: holder };
   const run = await launch(opened);
   if (run.started) return { started: run.value };

@@ -87,7 +87,8 @@ const places = proxyActivities<Activities>({
 
 /**
  * Takes an expired invitation's place and seat back before it is sent
- * again: its refusal (`already_invited`, `seat_limit_reached`) is the
+ * again: its refusal (`already_invited`, `seat_limit_reached`,
+ * `open_invitations_cap_reached`) is the
  * update's, and a place that stays in flux is a refusal to retry shortly.
  */
 async function reclaimPlace(state: InvitationState): Promise<void> {

@@ -48,7 +48,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
       throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
     }
-    const outcome = await startInvitation(places, openRun, opened, workspace.settings.seatLimit);
+    const outcome = await startInvitation(places, openRun, opened, workspace.settings);
     // One open invitation per person: inviting them again answers the one they have.
     if ('heldBy' in outcome) return { status: 200, body: outcome.heldBy, headers: at(workspace.id, outcome.heldBy.id) };
     return { status: 201, body: outcome.started, headers: at(workspace.id, outcome.started.id) };

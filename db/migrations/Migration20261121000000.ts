@@ -183,6 +183,16 @@ export class Migration20261121000000 extends Migration {
       )`);
     this.addSql('create index open_invitations_invitation_id_index on open_invitations (invitation_id)');
 
+    // New invitations of the last 24 hours, while a workspace caps them per day: what its caps count.
+    this.addSql(`
+      create table invitation_starts (
+        invitation_id text primary key,
+        workspace_id text not null references workspaces (id),
+        inviter_id text not null,
+        started_at timestamptz not null default now()
+      )`);
+    this.addSql('create index invitation_starts_workspace_id_started_at_index on invitation_starts (workspace_id, started_at)');
+
     // The stored answers behind `Idempotency-Key`.
     this.addSql(`
       create table idempotency_keys (
@@ -290,6 +300,7 @@ export class Migration20261121000000 extends Migration {
     this.addSql('drop table invitation_codes');
     this.addSql('drop table email_templates');
     this.addSql('drop table idempotency_keys');
+    this.addSql('drop table invitation_starts');
     this.addSql('drop table open_invitations');
     this.addSql('drop table webhook_attempts');
     this.addSql('drop table webhook_deliveries');

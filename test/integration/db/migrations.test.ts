@@ -18,6 +18,7 @@ const tables = [
   'idempotency_keys',
   'invitation_codes',
   'invitation_events',
+  'invitation_starts',
   'invitations',
   'join_attempts',
   'members',

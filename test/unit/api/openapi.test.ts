@@ -307,7 +307,13 @@ describe('OpenAPI document', () => {
       });
     }
     expect(problemCodes(operation('createInvitation'), 403)).toEqual(['inviter_not_allowed', 'role_not_grantable']);
-    expect(problemCodes(operation('createInvitation'), 409)).toEqual(['seat_limit_reached', 'idempotency_key_in_use']);
+    expect(problemCodes(operation('createInvitation'), 409)).toEqual([
+      'seat_limit_reached',
+      'open_invitations_cap_reached',
+      'idempotency_key_in_use',
+    ]);
+    expect(problemCodes(operation('createInvitation'), 429)).toEqual(['invitation_cap_reached']);
+    expect(operation('createInvitation').responses['429']?.headers?.['Retry-After']).toBeDefined();
     expect(problemCodes(operation('createInvitation'), 422)).toEqual([
       'unknown_role',
       'channel_unavailable',
