@@ -70,7 +70,10 @@ export const inviteeRoutes = {
       'true. Each match is accepted for the user (`invitation.accepted` with `method`, `member.joined` with ' +
       '`joinedVia: "match"`); after that, the link lets nobody else in. Invitations that could not be accepted are ' +
       'listed under `skipped` with the code of the reason, under the same rules as an accept: `wrong_account` for ' +
-      'one made for another account, `email_mismatch`, `already_member`.',
+      'one made for another account, `email_mismatch`, `already_member`. Then, with `emailVerified`, every ' +
+      'workspace whose `autoJoin` lists the email\'s domain is joined (`member.joined` with `joinedVia: "domain"`) ' +
+      'or asked to join (a `requested` invitation, `invitation.requested`, for an inviter to approve), under the ' +
+      'seat limit: `domainJoins` says what came of each.',
     access: 'apiKey',
     body: registrationSchema,
     beyondSchema: ['/phone'],

@@ -72,6 +72,36 @@ export function invitationToStart(
   return { ...openInvitation(invitation, request ? 'request' : input.send ? 'send' : undefined, now), request };
 }
 
+/**
+ * A user's request to join a workspace by the domain of their verified
+ * email: an invitation to them, asked for in their own name, that waits as
+ * `requested` until an inviter approves it, and is then sent to them.
+ */
+export function joinRequest(
+  workspace: Pick<Workspace, 'id' | 'settings'>,
+  user: { userId: string; email: string },
+  role: string,
+  id: string,
+  now: Date,
+): OpenedInvitation {
+  const invitee = { email: user.email, phone: null, name: null, userId: user.userId, phoneConsent: false };
+  const invitation = createInvitation(
+    {
+      id,
+      workspaceId: workspace.id,
+      invitee,
+      roles: [role],
+      groups: [],
+      channels: defaultChannels(workspace.settings.channels, invitee),
+      inviter: { userId: user.userId, roles: [] },
+      locale: null,
+      ...keptFromWorkspace(workspace.settings),
+    },
+    now,
+  );
+  return openInvitation(invitation, 'request', now);
+}
+
 /** A new invitation as its run starts: the state it is in, and the ones it went through to get there, oldest first. */
 export interface OpenedInvitation {
   invitation: InvitationState;

@@ -30,6 +30,16 @@ export const registrationResultSchema = z
       z.object({ invitationId: z.string(), workspaceId: z.string(), method: z.enum(['phone_match', 'email_match']) }),
     ),
     skipped: z.array(z.object({ invitationId: z.string(), workspaceId: z.string(), code: z.enum(errorCodeList) })),
+    domainJoins: z
+      .array(
+        z.object({
+          workspaceId: z.string(),
+          outcome: z.enum(['joined', 'requested', 'skipped']),
+          invitationId: z.string().nullable().describe('The `requested` invitation, when one was made or was there'),
+          code: z.enum(errorCodeList).nullable().describe('Why it was skipped'),
+        }),
+      )
+      .describe("The workspaces whose `autoJoin` lists the verified email's domain, and what came of each"),
   })
   .meta({ id: 'RegistrationResult' });
 

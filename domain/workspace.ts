@@ -9,6 +9,15 @@ export type Channel = z.infer<typeof channelSchema>;
 
 const roleName = trimmedText(1, 64);
 
+/** An email domain as hosts verify them: lower case, at least one dot, no trailing dot. */
+const domainName = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    'must be a domain name in lower case, such as "example.org"',
+  );
+
 const durationText = z
   .string()
   .trim()
@@ -111,14 +120,32 @@ export const workspaceSettingsSchema = z
     requireEmailMatch: z.boolean().default(false),
     /** A member without an inviter role who invites makes a request, for an inviter to approve, instead of being refused. */
     allowInviteRequests: z.boolean().default(false),
+    /**
+     * Users who register with a verified email of one of these domains join
+     * (`join`) or ask to (`request`: an inviter approves), with `role`. Set
+     * with a platform key: the host vouches that the workspace owns them.
+     */
+    autoJoin: z
+      .object({
+        domains: z.array(domainName).min(1).max(50),
+        mode: z.enum(['join', 'request']),
+        role: roleName,
+      })
+      .nullable()
+      .default(null),
   })
   .superRefine((settings, ctx) => {
-    for (const [field, role] of [
-      ['defaultRole', settings.defaultRole],
-      ['codeJoinRole', settings.codeJoinRole],
+    for (const [path, role] of [
+      [['defaultRole'], settings.defaultRole],
+      [['codeJoinRole'], settings.codeJoinRole],
+      ...(settings.autoJoin ? [[['autoJoin', 'role'], settings.autoJoin.role] as const] : []),
     ] as const) {
       if (!settings.roles.includes(role)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `must be one of the workspace roles (got "${role}")` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path],
+          message: `must be one of the workspace roles (got "${role}")`,
+        });
       }
     }
     for (const [granter, granted] of Object.entries(settings.grants)) {

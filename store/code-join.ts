@@ -1,10 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { enqueueWebhookEvents } from './webhook-outbox';
 import { toWorkspace, WorkspaceSchema } from '../db/entities';
 import { codeStatus, normaliseCode } from '../domain/invitation-code';
 import { codeColumns, fromRow, type InvitationCodeRow } from './invitation-codes';
-import { memberColumns, memberEvent, memberView, type MemberChangeResult, type MemberRow } from './members';
-import { checkSeats, lockSeats } from './claims';
+import { joinDirectly, type MemberChangeResult } from './members';
 import { RuleViolation } from '../domain/error-codes';
 
 /** Wrong, disabled, expired, used up or another workspace's: one answer, so a guess learns nothing more. */
@@ -34,18 +32,14 @@ export function joinWithCode(orm: MikroORM, join: CodeJoin): Promise<MemberChang
     if (join.callerWorkspaceId !== null && join.callerWorkspaceId !== code.workspaceId) throw invalidCode();
 
     const { settings } = toWorkspace(await em.findOneOrFail(WorkspaceSchema, code.workspaceId));
-    if (settings.seatLimit !== null) await lockSeats(em, code.workspaceId);
-    const [joined] = await em.execute<MemberRow[]>(
-      `insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
-       values (?, ?, ?::jsonb, '[]'::jsonb, 'active', 'code', null, now())
-       on conflict (workspace_id, user_id) do nothing returning ${memberColumns}`,
-      [code.workspaceId, join.userId, JSON.stringify([settings.codeJoinRole])],
-    );
-    if (!joined) throw new RuleViolation('already_member', 'this user is already a member of the workspace');
-    if (settings.seatLimit !== null) await checkSeats(em, code.workspaceId, settings.seatLimit);
+    const joined = await joinDirectly(em, {
+      workspaceId: code.workspaceId,
+      userId: join.userId,
+      roles: [settings.codeJoinRole],
+      via: 'code',
+      seatLimit: settings.seatLimit,
+    });
     await em.execute('update invitation_codes set uses = uses + 1 where workspace_id = ?', [code.workspaceId]);
-
-    const member = memberView(joined);
-    return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
+    return joined;
   });
 }

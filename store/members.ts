@@ -192,3 +192,36 @@ export function removeMember(orm: MikroORM, workspaceId: string, userId: string)
     return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.removed', member, {})]) };
   });
 }
+
+/** A user joining a workspace outside an invitation: with its code, or by the domain of a verified email. */
+export interface DirectJoin {
+  workspaceId: string;
+  userId: string;
+  roles: string[];
+  via: Extract<JoinMethod, 'code' | 'domain'>;
+  seatLimit: number | null;
+}
+
+/**
+ * Makes the user an active member and queues `member.joined`, inside the
+ * caller's transaction, under the seat lock when seats are limited. A user
+ * who is a member already gets `already_member`.
+ */
+export async function joinDirectly(em: EntityManager, join: DirectJoin): Promise<MemberChangeResult> {
+  if (join.seatLimit !== null) await lockSeats(em, join.workspaceId);
+  const [joined] = await em.execute<MemberRow[]>(
+    `insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
+     values (?, ?, ?::jsonb, '[]'::jsonb, 'active', ?, null, now())
+     on conflict (workspace_id, user_id) do nothing returning ${memberColumns}`,
+    [join.workspaceId, join.userId, JSON.stringify(join.roles), join.via],
+  );
+  if (!joined) throw new RuleViolation('already_member', 'this user is already a member of the workspace');
+  if (join.seatLimit !== null) await checkSeats(em, join.workspaceId, join.seatLimit);
+  const member = memberView(joined);
+  return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
+}
+
+/** `joinDirectly` in a transaction of its own. */
+export function joinMember(orm: MikroORM, join: DirectJoin): Promise<MemberChangeResult> {
+  return orm.em.fork().transactional((em) => joinDirectly(em, join));
+}

@@ -46,3 +46,22 @@ export function createWorkspaceReader(orm: MikroORM): WorkspaceReader {
 export async function workspaceExists(orm: MikroORM, id: string): Promise<boolean> {
   return (await orm.em.fork().count(WorkspaceSchema, { id })) > 0;
 }
+
+/** The workspaces that auto-join users of an email `domain`, only `workspaceId` when it is given. */
+export async function autoJoiningWorkspaces(
+  orm: MikroORM,
+  domain: string,
+  workspaceId: string | null,
+): Promise<Workspace[]> {
+  const rows = await orm.em
+    .fork()
+    .find(
+      WorkspaceSchema,
+      {
+        ...(workspaceId !== null && { id: workspaceId }),
+        settings: { autoJoin: { mode: { $in: ['join', 'request'] } } },
+      },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
+  return rows.map(toWorkspace).filter((workspace) => workspace.settings.autoJoin?.domains.includes(domain));
+}

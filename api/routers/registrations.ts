@@ -3,6 +3,7 @@ import { RuleViolation } from '../../domain/error-codes';
 import { matchMethod, type RegistrationResult } from '../../domain/registration';
 import { openInvitationsTo } from '../../store/invitations';
 import { acceptForUser } from '../accept-for-user';
+import { domainJoins } from '../domain-joins';
 import { invitationRuns } from '../invitation-runs';
 import type { ApiContext } from '../context';
 import { Problem } from '../problem';
@@ -12,11 +13,13 @@ import { serve } from '../serve';
 /**
  * Sign-up on the host, where the invitee may never click the link: the open invitations a user's verified
  * email or phone matches are accepted for them, in every workspace the
- * caller's key covers, oldest first.
+ * caller's key covers, oldest first; then the workspaces that auto-join
+ * the verified email's domain.
  */
 export function registrationsRouter(ctx: ApiContext): Router {
   const router = Router();
   const runs = invitationRuns(ctx);
+  const joinByDomain = domainJoins(ctx);
 
   serve(router, routes.registerUser, async ({ body: registration }, req) => {
     const scoped = req.caller?.scope === 'workspace' ? req.caller.workspaceId : null;
@@ -42,7 +45,9 @@ export function registrationsRouter(ctx: ApiContext): Router {
         else throw error;
       }
     }
-    return { status: 200, body: { userId: registration.userId, matched, skipped } };
+    const accepted = new Set(matched.map((match) => match.workspaceId));
+    const byDomain = await joinByDomain(registration, scoped, accepted);
+    return { status: 200, body: { userId: registration.userId, matched, skipped, domainJoins: byDomain } };
   });
 
   return router;

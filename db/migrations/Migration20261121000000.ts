@@ -86,7 +86,7 @@ export class Migration20261121000000 extends Migration {
         roles jsonb not null,
         groups jsonb not null,
         status text not null constraint members_status_check check (status in ('active', 'disabled')),
-        joined_via text not null constraint members_joined_via_check check (joined_via in ('invitation', 'code', 'match')),
+        joined_via text not null constraint members_joined_via_check check (joined_via in ('invitation', 'code', 'match', 'domain')),
         invitation_id text null constraint members_invitation_id_foreign
           references invitations (id) on delete set null,
         joined_at timestamptz not null,

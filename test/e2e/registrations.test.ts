@@ -48,6 +48,8 @@ test('a verified phone, written any way, matches the consented invitations of ev
       { invitationId: south.id, workspaceId: 'south', method: 'phone_match' },
     ],
     skipped: [],
+    // No workspace here auto-joins by domain, and a phone has none.
+    domainJoins: [],
   });
 
   const accepted = await hooks.invitationEvent(webhookSecret, north.id, 'invitation.accepted');

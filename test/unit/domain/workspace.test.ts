@@ -39,6 +39,7 @@ describe('workspaceSettingsSchema', () => {
       requireEmailMatch: false,
       grants: {},
       allowInviteRequests: false,
+      autoJoin: null,
       fallback: {},
       app: null,
     });
@@ -82,6 +83,7 @@ describe('workspaceSettingsSchema', () => {
       requireEmailMatch: false,
       grants: {},
       allowInviteRequests: false,
+      autoJoin: null,
       fallback: { sms: 'email' },
       app: { name: 'Plant Ops', url: 'https://plant.example.com/app' },
     });
