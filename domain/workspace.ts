@@ -2,21 +2,13 @@ import { z } from 'zod';
 import { trimmedText } from './text';
 import { parseDuration } from './duration';
 import { invitationCapsSchema } from './invitation-caps';
+import { domainName } from './domain-name';
 
 export const channels = ['email', 'sms'] as const;
 export const channelSchema = z.enum(channels);
 export type Channel = z.infer<typeof channelSchema>;
 
 const roleName = trimmedText(1, 64);
-
-/** An email domain as hosts verify them: lower case, at least one dot, no trailing dot. */
-const domainName = z
-  .string()
-  .max(253)
-  .regex(
-    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
-    'must be a domain name in lower case, such as "example.org"',
-  );
 
 const durationText = z
   .string()
