@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { openApiDocument } from '../../api/openapi';
 import { launchBrowser } from '../support/browser';
-import type { PageElement } from '../support/page-checks';
+import { watchProblems, type PageElement } from '../support/page-checks';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
 
 const document = openApiDocument();
@@ -13,7 +13,7 @@ let app: TestInviteflow;
 let browser: Browser | undefined;
 let page: Page;
 /** What went wrong in the page while it loaded and was used: refusals, failed loads, errors. */
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   app = await startTestInviteflow({}, { worker: false });
@@ -21,19 +21,13 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.setDefaultTimeout(15_000);
   const origin = new URL(app.apiUrl).origin;
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`uncaught: ${String(error)}`));
-  page.on('requestfailed', (request) => problems.push(`${request.url()}: ${request.failure()?.errorText}`));
+  problems = await watchProblems(page);
+  // Every file the reference loads is this server's, and each one is there.
   page.on('response', (response) => {
     if (response.status() >= 400 && new URL(response.url()).origin === origin) {
       problems.push(`${response.url()}: ${response.status()}`);
     }
   });
-  // Added by DevTools, so it runs before the page's scripts and whatever the page's CSP says.
-  await page.evaluateOnNewDocument(`document.addEventListener('securitypolicyviolation', (event) =>
-    console.error('CSP violation: ' + event.violatedDirective + ' refused ' + event.blockedURI));`);
   await page.goto(`${app.apiUrl}/docs`, { waitUntil: 'networkidle0' });
   await page.waitForSelector('.opblock');
 });
