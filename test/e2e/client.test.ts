@@ -178,6 +178,32 @@ test('a problem answer becomes an InviteflowError with its code, title and field
   expect((await refusal(wrongKey.workspaces.get(ws))).code).toBe('unauthorized');
 });
 
+test("a workspace's caps and domain auto-join are typed through the client too", async () => {
+  await client.workspaces.put('client-capped', {
+    name: 'Capped',
+    settings: {
+      caps: { invitationsPerInviterPerDay: 1 },
+      autoJoin: { domains: ['capped.example'], mode: 'join', role: 'member' },
+    },
+  });
+  await client.invitations.create('client-capped', { invitee: { email: 'one@example.org' }, inviter });
+  const capped = await refusal(
+    client.invitations.create('client-capped', { invitee: { email: 'two@example.org' }, inviter }),
+  );
+  // A wait of about a day is beyond the retry policy's cap: the caller gets it, with the seconds to wait.
+  expect(isInviteflowError(capped, 'invitation_cap_reached')).toBe(true);
+  expect(capped.retryAfterSeconds).toBeGreaterThan(86_000);
+
+  const registered = await client.registrations.create({
+    userId: 'u-capped',
+    email: 'u@capped.example',
+    emailVerified: true,
+  });
+  expect(registered.domainJoins).toEqual([
+    { workspaceId: 'client-capped', outcome: 'joined', invitationId: null, code: null },
+  ]);
+});
+
 test("visitorAddress counts a visitor's failed tries against that visitor, not the host", async () => {
   const forged = `inv_forged.${'A'.repeat(43)}`;
   const guesser = { visitorAddress: '198.51.100.77' };
