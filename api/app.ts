@@ -18,6 +18,7 @@ import { invitationsRouter } from './routers/invitations';
 import { invitationCodeRouter } from './routers/invitation-code';
 import { invitationLinksRouter } from './routers/invitation-links';
 import { joinRouter } from './routers/join';
+import { inviteLinksRouter } from './routers/invite-links';
 import { maxBulkBytes } from '../domain/bulk-input';
 import { bulkRouter } from './routers/bulk';
 import { codecRouter } from './routers/codec';
@@ -103,6 +104,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
   app.use(webhookEndpointsRouter(ctx));
   app.use(invitationCodeRouter(ctx));
   app.use(joinRouter(ctx));
+  app.use(inviteLinksRouter(ctx));
 
   app.use((req, res) => sendProblem(res, new Problem('not_found', `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(ctx.log));

@@ -1,6 +1,7 @@
 import { bulkRoutes } from './bulk';
 import { healthRoutes } from './health';
 import { invitationCodeRoutes } from './invitation-code';
+import { inviteLinkRoutes } from './invite-links';
 import { invitationRoutes } from './invitations';
 import { inviteeRoutes } from './invitee';
 import { memberRoutes } from './members';
@@ -21,6 +22,7 @@ export const routes = {
   ...memberRoutes,
   ...statsRoutes,
   ...invitationCodeRoutes,
+  ...inviteLinkRoutes,
   ...templateRoutes,
   ...webhookEndpointRoutes,
   ...providerRoutes,

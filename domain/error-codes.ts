@@ -18,6 +18,7 @@ export const errorCodes = {
   workspace_not_found: 404,
   invitation_not_found: 404,
   member_not_found: 404,
+  invite_link_not_found: 404,
   webhook_endpoint_not_found: 404,
   webhook_delivery_not_found: 404,
   webhook_target_not_allowed: 422,
@@ -25,6 +26,9 @@ export const errorCodes = {
   webhook_delivery_in_progress: 409,
   invalid_token: 404,
   invalid_code: 404,
+  /** A shareable link's token that is wrong, disabled, expired, used up or rotated: one answer for all. */
+  invalid_link: 404,
+  email_domain_not_allowed: 403,
   invitation_not_sent: 409,
   invitation_already_sent: 409,
   invitation_already_accepted: 409,

@@ -4,7 +4,7 @@ import { pageOf } from './page';
 export const memberStatuses = ['active', 'disabled'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
 
-export const joinMethods = ['invitation', 'code', 'match', 'domain'] as const;
+export const joinMethods = ['invitation', 'code', 'match', 'domain', 'link'] as const;
 export type JoinMethod = (typeof joinMethods)[number];
 
 /** What hosts see of a member, in the API and in webhooks. */

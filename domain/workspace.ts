@@ -67,6 +67,10 @@ export const workspaceSettingsSchema = z
      * `POST /v1/invitations/accept`.
      */
     signupUrl: tokenUrl.nullable().default(null),
+    /** The host's page for shareable invite links, `{token}` replaced: each link's `url` and QR code. */
+    linkUrl: tokenUrl.nullable().default(null),
+    /** The longest a shareable invite link may live, and how long it lives unless its `expiresAt` says. */
+    linkTtlMax: durationText.default('30d'),
     /** How the hosted invitation page looks besides the workspace's name. */
     branding: z
       .object({

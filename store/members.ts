@@ -193,13 +193,16 @@ export function removeMember(orm: MikroORM, workspaceId: string, userId: string)
   });
 }
 
-/** A user joining a workspace outside an invitation: with its code, or by the domain of a verified email. */
+/** A user joining a workspace outside an invitation: with its code or a shareable link, or by email domain. */
 export interface DirectJoin {
   workspaceId: string;
   userId: string;
   roles: string[];
-  via: Extract<JoinMethod, 'code' | 'domain'>;
+  groups?: string[];
+  via: Extract<JoinMethod, 'code' | 'domain' | 'link'>;
   seatLimit: number | null;
+  /** More of `member.joined`'s data, e.g. the link joined with. */
+  announced?: object;
 }
 
 /**
@@ -211,14 +214,15 @@ export async function joinDirectly(em: EntityManager, join: DirectJoin): Promise
   if (join.seatLimit !== null) await lockSeats(em, join.workspaceId);
   const [joined] = await em.execute<MemberRow[]>(
     `insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
-     values (?, ?, ?::jsonb, '[]'::jsonb, 'active', ?, null, now())
+     values (?, ?, ?::jsonb, ?::jsonb, 'active', ?, null, now())
      on conflict (workspace_id, user_id) do nothing returning ${memberColumns}`,
-    [join.workspaceId, join.userId, JSON.stringify(join.roles), join.via],
+    [join.workspaceId, join.userId, JSON.stringify(join.roles), JSON.stringify(join.groups ?? []), join.via],
   );
   if (!joined) throw new RuleViolation('already_member', 'this user is already a member of the workspace');
   if (join.seatLimit !== null) await checkSeats(em, join.workspaceId, join.seatLimit);
   const member = memberView(joined);
-  return { member, toWake: await enqueueWebhookEvents(em, [memberEvent('member.joined', member, {})]) };
+  const event = memberEvent('member.joined', member, join.announced ?? {});
+  return { member, toWake: await enqueueWebhookEvents(em, [event]) };
 }
 
 /** `joinDirectly` in a transaction of its own. */

@@ -53,15 +53,13 @@ export async function autoJoiningWorkspaces(
   domain: string,
   workspaceId: string | null,
 ): Promise<Workspace[]> {
-  const rows = await orm.em
-    .fork()
-    .find(
-      WorkspaceSchema,
-      {
-        ...(workspaceId !== null && { id: workspaceId }),
-        settings: { autoJoin: { mode: { $in: ['join', 'request'] } } },
-      },
-      { orderBy: { createdAt: 'asc', id: 'asc' } },
-    );
+  const rows = await orm.em.fork().find(
+    WorkspaceSchema,
+    {
+      ...(workspaceId !== null && { id: workspaceId }),
+      settings: { autoJoin: { mode: { $in: ['join', 'request'] } } },
+    },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
   return rows.map(toWorkspace).filter((workspace) => workspace.settings.autoJoin?.domains.includes(domain));
 }

@@ -86,7 +86,7 @@ export class Migration20261121000000 extends Migration {
         roles jsonb not null,
         groups jsonb not null,
         status text not null constraint members_status_check check (status in ('active', 'disabled')),
-        joined_via text not null constraint members_joined_via_check check (joined_via in ('invitation', 'code', 'match', 'domain')),
+        joined_via text not null constraint members_joined_via_check check (joined_via in ('invitation', 'code', 'match', 'domain', 'link')),
         invitation_id text null constraint members_invitation_id_foreign
           references invitations (id) on delete set null,
         joined_at timestamptz not null,
@@ -183,6 +183,35 @@ export class Migration20261121000000 extends Migration {
       )`);
     this.addSql('create index open_invitations_invitation_id_index on open_invitations (invitation_id)');
 
+    // Shareable invite links: the token is looked up by its keyed hash and kept sealed, so admins can show it again.
+    this.addSql(`
+      create table invite_links (
+        id text primary key,
+        workspace_id text not null references workspaces (id),
+        token_hash text not null unique,
+        token_ciphertext text not null,
+        roles jsonb not null,
+        groups jsonb not null,
+        max_uses integer null,
+        uses integer not null default 0,
+        expires_at timestamptz not null,
+        allowed_email_domains jsonb not null,
+        disabled boolean not null default false,
+        created_at timestamptz not null default now()
+      )`);
+    this.addSql('create index invite_links_workspace_id_index on invite_links (workspace_id, created_at)');
+    this.addSql(`
+      create table invite_link_redemptions (
+        id bigint generated always as identity primary key,
+        link_id text not null references invite_links (id) on delete cascade,
+        user_id text not null,
+        visitor_hash text not null,
+        redeemed_at timestamptz not null default now()
+      )`);
+    this.addSql(
+      'create index invite_link_redemptions_link_id_index on invite_link_redemptions (link_id, redeemed_at, id)',
+    );
+
     // New invitations of the last 24 hours, while a workspace caps them per day: what its caps count.
     this.addSql(`
       create table invitation_starts (
@@ -191,7 +220,9 @@ export class Migration20261121000000 extends Migration {
         inviter_id text not null,
         started_at timestamptz not null default now()
       )`);
-    this.addSql('create index invitation_starts_workspace_id_started_at_index on invitation_starts (workspace_id, started_at)');
+    this.addSql(
+      'create index invitation_starts_workspace_id_started_at_index on invitation_starts (workspace_id, started_at)',
+    );
 
     // The stored answers behind `Idempotency-Key`.
     this.addSql(`
@@ -300,6 +331,8 @@ export class Migration20261121000000 extends Migration {
     this.addSql('drop table invitation_codes');
     this.addSql('drop table email_templates');
     this.addSql('drop table idempotency_keys');
+    this.addSql('drop table invite_link_redemptions');
+    this.addSql('drop table invite_links');
     this.addSql('drop table invitation_starts');
     this.addSql('drop table open_invitations');
     this.addSql('drop table webhook_attempts');

@@ -20,6 +20,8 @@ const tables = [
   'invitation_events',
   'invitation_starts',
   'invitations',
+  'invite_link_redemptions',
+  'invite_links',
   'join_attempts',
   'members',
   'mikro_orm_migrations',
