@@ -1,5 +1,6 @@
 import { Transport, type ClientSettings } from './http';
 import { bulkApi, invitationsApi } from './invitations';
+import { inviteLinksApi } from './invite-links';
 import { joinApi, membersApi, registrationsApi } from './members';
 import { webhookEndpointsApi } from './webhook-endpoints';
 import { invitationCodeApi, templatesApi, workspacesApi } from './workspaces';
@@ -16,6 +17,7 @@ export class InviteflowClient {
   readonly bulk: ReturnType<typeof bulkApi>;
   readonly members: ReturnType<typeof membersApi>;
   readonly invitationCode: ReturnType<typeof invitationCodeApi>;
+  readonly inviteLinks: ReturnType<typeof inviteLinksApi>;
   readonly templates: ReturnType<typeof templatesApi>;
   readonly webhookEndpoints: ReturnType<typeof webhookEndpointsApi>;
   readonly registrations: ReturnType<typeof registrationsApi>;
@@ -29,6 +31,7 @@ export class InviteflowClient {
     this.bulk = bulkApi(http);
     this.members = membersApi(http);
     this.invitationCode = invitationCodeApi(http);
+    this.inviteLinks = inviteLinksApi(http);
     this.templates = templatesApi(http);
     this.webhookEndpoints = webhookEndpointsApi(http);
     this.registrations = registrationsApi(http);

@@ -178,7 +178,7 @@ test('a problem answer becomes an InviteflowError with its code, title and field
   expect((await refusal(wrongKey.workspaces.get(ws))).code).toBe('unauthorized');
 });
 
-test("a workspace's caps and domain auto-join are typed through the client too", async () => {
+test("a workspace's caps, domain auto-join and invite links are typed through the client too", async () => {
   await client.workspaces.put('client-capped', {
     name: 'Capped',
     settings: {
@@ -201,6 +201,15 @@ test("a workspace's caps and domain auto-join are typed through the client too",
   });
   expect(registered.domainJoins).toEqual([
     { workspaceId: 'client-capped', outcome: 'joined', invitationId: null, code: null },
+  ]);
+
+  const link = await client.inviteLinks.create('client-capped', { groups: ['crew'], maxUses: 1 });
+  const { member } = await client.inviteLinks.redeem({ token: link.token, userId: 'u-linked' });
+  expect(member).toMatchObject({ groups: ['crew'], joinedVia: 'link' });
+  const used = await refusal(client.inviteLinks.redeem({ token: link.token, userId: 'u-late' }));
+  expect(isInviteflowError(used, 'invalid_link')).toBe(true);
+  expect((await client.inviteLinks.redemptions('client-capped', link.id)).data.map((entry) => entry.userId)).toEqual([
+    'u-linked',
   ]);
 });
 
