@@ -46,4 +46,4 @@ export const jsonValue: z.ZodType<z.core.util.JSONType> = z
   .lazy(() =>
     z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
   )
-  .meta({ id: 'JsonValue' });
+  .meta({ id: 'JsonValue', description: 'Any JSON value nested at most 32 levels deep in the request' });

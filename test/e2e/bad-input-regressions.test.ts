@@ -176,3 +176,14 @@ test('a malformed request line gets a 400 problem+json', async () => {
   expect(head).toMatch(/^HTTP\/1\.1 400 /);
   expect(JSON.parse(body!)).toMatchObject({ status: 400, code: 'malformed_request', title: 'malformed request' });
 });
+
+test('a profile nested thousands deep is a 422 naming where it got too deep, not a 500 from a blown stack', async () => {
+  // Written out as text: building it as a value and stringifying it would blow the test's own stack.
+  const deep = `${'[{"a":'.repeat(3000)}1${'}]'.repeat(3000)}`;
+  const answer = await send('POST', '/v1/invitations/accept', `{"token":"x","userId":"x","profile":{"deep":${deep}}}`);
+
+  expect(answer.status).toBe(422);
+  const [error] = answer.body.errors as { field: string; message: string }[];
+  expect(error!.field).toMatch(/^\/profile\/deep\/0\/a\/0\/a\//);
+  expect(error!.message).toBe('nests deeper than 32 levels');
+});

@@ -73,8 +73,9 @@ test('an expanded operation lists its parameters and its responses', async () =>
 test("'Try it out' calls this server and shows the answer", async () => {
   const selector = '.opblock-get:has([data-path="/healthz"])';
   await page.click(`${selector} .opblock-summary-control`);
-  await page.click(`${selector} .try-out__btn`);
-  await page.click(`${selector} .execute`);
+  // Each control appears once the one before it has been handled: a busy machine renders them late.
+  await (await page.waitForSelector(`${selector} .try-out__btn`))!.click();
+  await (await page.waitForSelector(`${selector} .execute`))!.click();
   const status = await page.waitForSelector(`${selector} .live-responses-table tbody .response-col_status`);
   expect(await status!.evaluate((cell: PageElement) => cell.textContent?.trim())).toBe('200');
   const body = await page.$eval(

@@ -12,6 +12,6 @@ export function allowedWrites(request: BadRequest): Allowed {
   const key = request.headers['idempotency-key'];
   return {
     idempotencyKeys: request.method === 'POST' && key !== undefined && idempotencyKeyPattern.test(key),
-    joinAttempts: /^\/v1\/(join|invitations\/)|\/invitation-code/.test(request.target),
+    joinAttempts: /^\/v1\/(join|invitations\/|invite-links\/redeem)|\/invitation-code/.test(request.target),
   };
 }
