@@ -109,11 +109,12 @@ export const inviteLinkRoutes = {
     path: `${one}/qr.svg`,
     tag,
     summary: "The link's URL as a QR code (SVG)",
-    description: "It encodes the link's `url`: a workspace without a `linkUrl` has none to encode (404 `not_found`).",
+    description:
+      "It encodes the link's `url`: a workspace without a `linkUrl` has none to encode (409 `link_url_not_set`).",
     access: 'apiKey',
     params: workspaceItemParams,
     answers: { 200: { description: 'The QR code', media: 'image/svg+xml' } },
-    errors: [...ofLink, 'not_found'],
+    errors: [...ofLink, 'link_url_not_set'],
   }),
   redeemInviteLink: route({
     method: 'post',

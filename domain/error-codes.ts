@@ -29,6 +29,8 @@ export const errorCodes = {
   /** A shareable link's token that is wrong, disabled, expired, used up or rotated: one answer for all. */
   invalid_link: 404,
   email_domain_not_allowed: 403,
+  /** The workspace has no `linkUrl`, so its invite links have no URL to draw. */
+  link_url_not_set: 409,
   invitation_not_sent: 409,
   invitation_already_sent: 409,
   invitation_already_accepted: 409,

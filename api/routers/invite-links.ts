@@ -95,7 +95,7 @@ export function inviteLinksRouter(ctx: ApiContext): Router {
   serve(router, routes.getInviteLinkQrSvg, async ({ params }) => {
     const workspace = await getWorkspace(ctx.orm, params.ws);
     const url = urlOf(workspace, await links.get(workspace.id, params.id));
-    if (!url) throw new Problem('not_found', 'the workspace has no linkUrl: the link has no URL to encode');
+    if (!url) throw new Problem('link_url_not_set', 'the workspace has no linkUrl: the link has no URL to encode');
     return {
       status: 200,
       body: await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),

@@ -126,7 +126,7 @@ test('the development form accepts as the typed user, and the link then says it 
 
   const again = await openPage(app, pageOf(token));
   expect(again.status).toBe(200);
-  expect(again.html).toContain('This invitation has been accepted');
+  expect(again.html).toContain('<h1>This invitation has been accepted</h1>');
 });
 
 test('a form without its CSRF cookie or field acts on nothing and shows the page again', async () => {

@@ -58,7 +58,7 @@ test('a link lives linkTtlMax by default, has its URL and QR code, and refuses a
   const bare = await makeLink('bare');
   expect(bare.url).toBeNull();
   const noQr = await app.call('GET', `/v1/workspaces/bare/invite-links/${bare.id}/qr.svg`);
-  expect(noQr.status).toBe(404);
+  expect([noQr.status, noQr.body.code]).toEqual([409, 'link_url_not_set']);
 });
 
 test('redeeming joins with the link roles and groups, announces it, counts the use and logs who and from where', async () => {
