@@ -1,5 +1,6 @@
 import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { putWorkspaces } from '../support/workspaces';
 import { invite } from '../support/invite';
 import { addWebhookEndpoint } from '../support/webhook-endpoint';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
@@ -12,18 +13,16 @@ const autoJoin = (mode: 'join' | 'request', domains = ['acme.example']) => ({ do
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow(), startWebhookReceiver()]);
-  for (const [id, settings] of [
-    ['joiners', { autoJoin: autoJoin('join') }],
-    ['seated', { autoJoin: autoJoin('join', ['seats.example']), seatLimit: 1 }],
-    ['seated-asking', { autoJoin: autoJoin('request', ['seats.example']), seatLimit: 1 }],
-    ['asking', { autoJoin: autoJoin('request') }],
-    ['elsewhere', { autoJoin: autoJoin('join', ['other.example']) }],
-    ['invited', { autoJoin: autoJoin('join', ['labs.example']) }],
-    ['scoped', { autoJoin: autoJoin('join', ['scoped.example']) }],
-    ['scoped-too', { autoJoin: autoJoin('join', ['scoped.example']) }],
-  ] as const) {
-    expect((await app.call('PUT', `/v1/workspaces/${id}`, { name: id, settings })).status).toBe(201);
-  }
+  await putWorkspaces(app, {
+    joiners: { autoJoin: autoJoin('join') },
+    seated: { autoJoin: autoJoin('join', ['seats.example']), seatLimit: 1 },
+    'seated-asking': { autoJoin: autoJoin('request', ['seats.example']), seatLimit: 1 },
+    asking: { autoJoin: autoJoin('request') },
+    elsewhere: { autoJoin: autoJoin('join', ['other.example']) },
+    invited: { autoJoin: autoJoin('join', ['labs.example']) },
+    scoped: { autoJoin: autoJoin('join', ['scoped.example']) },
+    'scoped-too': { autoJoin: autoJoin('join', ['scoped.example']) },
+  });
   ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 

@@ -1,4 +1,5 @@
 import { completedImport, startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { putWorkspaces } from '../support/workspaces';
 
 let app: TestInviteflow;
 /** A second API process of the same deployment: the caps are counted in PostgreSQL, for both. */
@@ -9,14 +10,12 @@ const inviter = (userId: string) => ({ userId, roles: ['admin'] });
 beforeAll(async () => {
   app = await startTestInviteflow();
   other = await startTestInviteflow({}, { sameDeploymentAs: app, worker: false });
-  for (const [id, caps] of [
-    ['daily', { invitationsPerInviterPerDay: 2, invitationsPerDay: 3 }],
-    ['open', { openInvitations: 2 }],
-    ['racing', { invitationsPerDay: 5 }],
-    ['bulk', { invitationsPerInviterPerDay: 2 }],
-  ] as const) {
-    expect((await app.call('PUT', `/v1/workspaces/${id}`, { name: id, settings: { caps } })).status).toBe(201);
-  }
+  await putWorkspaces(app, {
+    daily: { caps: { invitationsPerInviterPerDay: 2, invitationsPerDay: 3 } },
+    open: { caps: { openInvitations: 2 } },
+    racing: { caps: { invitationsPerDay: 5 } },
+    bulk: { caps: { invitationsPerInviterPerDay: 2 } },
+  });
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { addWorkspaceKey } from '../support/api-keys';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { putWorkspaces } from '../support/workspaces';
 import { addWebhookEndpoint } from '../support/webhook-endpoint';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '../support/webhook-receiver';
 
@@ -9,13 +10,11 @@ let webhookSecret: string;
 
 beforeAll(async () => {
   [app, hooks] = await Promise.all([startTestInviteflow({ JOIN_ATTEMPTS_PER_VISITOR: '6' }), startWebhookReceiver()]);
-  for (const [id, settings] of [
-    ['links', { linkUrl: 'https://host.example/join/{token}', linkTtlMax: '7d', roles: ['admin', 'member', 'guest'] }],
-    ['bare', {}],
-    ['small', { seatLimit: 1 }],
-  ] as const) {
-    expect((await app.call('PUT', `/v1/workspaces/${id}`, { name: id, settings })).status).toBe(201);
-  }
+  await putWorkspaces(app, {
+    links: { linkUrl: 'https://host.example/join/{token}', linkTtlMax: '7d', roles: ['admin', 'member', 'guest'] },
+    bare: {},
+    small: { seatLimit: 1 },
+  });
   ({ secret: webhookSecret } = await addWebhookEndpoint(app, hooks));
 });
 
