@@ -10,6 +10,9 @@ import { createBulkActivities } from './bulk-import';
 import { heartbeating } from './heartbeat';
 import { createPlaceReclaimActivities } from './place-reclaim';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
+import { createMembershipActivities } from './membership';
+import { setMembershipEnd } from '../usecases/membership-runs';
+import { parseDuration } from '../domain/duration';
 import { createSentMessages } from '../store/sent-messages';
 import { createSmsActivities } from './sms';
 import { SmsTemplates } from '../delivery/sms-templates';
@@ -40,6 +43,11 @@ export function createActivities(deps: ActivityDependencies) {
   const projection = createProjectionActivities({
     orm: deps.orm,
     wakeWebhookDispatchers: wake,
+    async startMembership(workspaceId, userId, expiresAt) {
+      const { settings } = await workspaces.get(workspaceId);
+      const warnBeforeMs = parseDuration(settings.membershipExpiryWarning) ?? 0;
+      await setMembershipEnd(deps.temporal, deps.taskQueue, { workspaceId, userId, expiresAt, warnBeforeMs });
+    },
   });
   const mail = createMailActivities({
     transport: deps.transport,
@@ -71,6 +79,7 @@ export function createActivities(deps: ActivityDependencies) {
       deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },
     }),
     ...createPlaceReclaimActivities({ orm: deps.orm, workspaces }),
+    ...createMembershipActivities({ orm: deps.orm, wakeWebhookDispatchers: wake }),
     ...mail,
     ...sms,
     ...createWebhookActivities({

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { InvitationState } from '../domain/invitation';
+import { membershipEnd } from '../domain/membership';
 import { writeTransition } from '../store/projection';
 import type { EndpointsToWake } from '../store/webhook-outbox';
 import { databaseFailure } from './database-failure';
@@ -13,6 +14,8 @@ export interface RecordTransitionInput {
 export interface ProjectionDependencies {
   orm: MikroORM;
   wakeWebhookDispatchers(endpointIds: EndpointsToWake): Promise<void>;
+  /** Starts the run that ends a guest membership, once its member is recorded. */
+  startMembership(workspaceId: string, userId: string, expiresAt: string): Promise<void>;
 }
 
 export function createProjectionActivities(deps: ProjectionDependencies) {
@@ -28,6 +31,10 @@ export function createProjectionActivities(deps: ProjectionDependencies) {
         throw databaseFailure('recording the invitation', 'projection_failed', error);
       });
       await deps.wakeWebhookDispatchers(toWake);
+      if (invitation.status === 'accepted' && invitation.membership && invitation.acceptedBy && invitation.acceptedAt) {
+        const end = membershipEnd(invitation.membership, invitation.acceptedAt);
+        await deps.startMembership(invitation.workspaceId, invitation.acceptedBy, end);
+      }
     },
   };
 }

@@ -12,9 +12,13 @@ export interface WebhookEventData extends Record<
   InvitationEventType,
   { invitation: InvitationView; sequence: number; method?: AcceptMethod }
 > {
-  'member.joined': { member: MemberView; invitationId?: string };
+  'member.joined': { member: MemberView; invitationId?: string; link?: { id: string } };
   'member.updated': { member: MemberView; changes: MemberChanges };
   'member.removed': { member: MemberView };
+  /** A guest membership ends at `member.expiresAt`, the workspace's `membershipExpiryWarning` from now. */
+  'member.expiring': { member: MemberView };
+  /** A guest membership ended: the member is disabled. */
+  'member.expired': { member: MemberView };
   'bulk.completed': { bulk: BulkProgress & { id: string; workspaceId: string; status: BulkStatus } };
   'endpoint.disabled': { endpoint: WebhookEndpointView; reason: string };
 }

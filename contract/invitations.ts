@@ -47,11 +47,12 @@ export const invitationRoutes = {
       'that one. An `Idempotency-Key` header makes retries safe. With `allowInviteRequests`, an inviter without an ' +
       'inviter role creates a `requested` invitation for an inviter to approve instead of being refused. ' +
       "Past one of the workspace's daily `caps`, 429 `invitation_cap_reached` with `Retry-After`; past its " +
-      '`openInvitations` cap, 409 `open_invitations_cap_reached`.',
+      '`openInvitations` cap, 409 `open_invitations_cap_reached`. With `membership`, the invitee becomes a guest ' +
+      'whose membership ends (`member.expiring`, then `member.expired` when it is disabled), with a `sponsor`.',
     access: 'apiKey',
     params: wsParam,
     body: createInvitationSchema,
-    beyondSchema: ['/invitee/phone', '/invitee/email', '/expiresIn'],
+    beyondSchema: ['/invitee/phone', '/invitee/email', '/expiresIn', '/membership/expiresIn'],
     answers: {
       201: {
         description: 'Created',

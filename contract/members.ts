@@ -37,12 +37,13 @@ export const memberRoutes = {
     method: 'patch',
     path: one,
     tag: 'Members',
-    summary: "Change a member's roles, groups or status",
+    summary: "Change a member's roles, groups, status or membership end",
     description:
       'Fields left out keep their value; roles must be workspace roles. A real change is announced as ' +
       '`member.updated` with each changed field before and after; a patch that changes nothing announces nothing. ' +
       'Disabling a member is the moment to end their sessions; enabling one again takes a seat (409 ' +
-      '`seat_limit_reached` when the workspace is full).',
+      '`seat_limit_reached` when the workspace is full). `expiresAt` renews or ends a guest membership (a time in ' +
+      'the past ends it now, `member.expired`); `null` makes it last.',
     access: 'apiKey',
     params: memberParams,
     body: updateMemberSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { membershipInputSchema } from './membership';
 import { emailAddress, jsonValue, trimmedText } from './text';
 import { HOUR, DAY, parseDuration } from './duration';
 import { isPhoneCountry, normalisePhone, phoneCountries } from './contact';
@@ -94,6 +95,7 @@ export const createInvitationSchema = z
       )
       .optional(),
     locale: trimmedText(2, 16).optional(),
+    membership: membershipInputSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const { email, phone, userId } = input.invitee;

@@ -1,4 +1,5 @@
 import { DAY } from './duration';
+import type { MembershipTerms } from './membership';
 import { RuleViolation, type ErrorCode } from './error-codes';
 import type { Channel } from './workspace';
 
@@ -106,6 +107,8 @@ export interface NewInvitation {
   reminderOffsetsMs: number[];
   /** Where a message goes when its channel refuses it for good, fixed at creation from the workspace's `fallback`. */
   fallback?: Partial<Record<Channel, Channel>>;
+  /** A membership that ends, when the invitation grants one. */
+  membership?: MembershipTerms;
 }
 
 export interface InvitationState extends NewInvitation {

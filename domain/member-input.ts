@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trimmedText } from './text';
+import { timestampSchema } from './timestamp';
 import { memberStatuses } from './member';
 
 const roleName = trimmedText(1, 64);
@@ -10,11 +11,22 @@ export const updateMemberSchema = z
     roles: z.array(roleName).min(1).max(32).optional(),
     groups: z.array(groupName).max(100).optional(),
     status: z.enum(memberStatuses).optional(),
+    expiresAt: timestampSchema
+      .nullable()
+      .optional()
+      .describe('Renews or ends a guest membership (`member.expired` at that time); `null`: it no longer ends'),
   })
-  .refine((patch) => patch.roles !== undefined || patch.groups !== undefined || patch.status !== undefined, {
-    message: 'needs at least one of roles, groups or status',
-  })
-  .meta({ anyOf: [{ required: ['roles'] }, { required: ['groups'] }, { required: ['status'] }] });
+  .refine(
+    (patch) =>
+      patch.roles !== undefined ||
+      patch.groups !== undefined ||
+      patch.status !== undefined ||
+      patch.expiresAt !== undefined,
+    { message: 'needs at least one of roles, groups, status or expiresAt' },
+  )
+  .meta({
+    anyOf: [{ required: ['roles'] }, { required: ['groups'] }, { required: ['status'] }, { required: ['expiresAt'] }],
+  });
 
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 

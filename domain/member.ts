@@ -17,6 +17,8 @@ export const memberViewSchema = z
     status: z.enum(memberStatuses),
     joinedVia: z.enum(joinMethods),
     joinedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable().describe('When a guest membership ends (the member is then disabled)'),
+    sponsor: z.string().nullable().describe("Who answers for a guest: its invitation's sponsor"),
   })
   .meta({ id: 'Member' });
 
@@ -28,7 +30,7 @@ export const memberPageSchema = pageOf(memberViewSchema).meta({ id: 'MemberPage'
 export const joinedMemberSchema = z.object({ member: memberViewSchema }).meta({ id: 'JoinedMember' });
 
 /** The parts of a membership the host may change. */
-export type MemberPatch = Partial<Pick<MemberView, 'roles' | 'groups' | 'status'>>;
+export type MemberPatch = Partial<Pick<MemberView, 'roles' | 'groups' | 'status' | 'expiresAt'>>;
 
 /** Each changed field with its value before and after: what `member.updated` tells the host. */
 export type MemberChanges = { [Field in keyof MemberPatch]?: { from: MemberView[Field]; to: MemberView[Field] } };
@@ -42,5 +44,11 @@ export function memberChanges(member: MemberView, patch: MemberPatch): MemberCha
   if (patch.groups && !sameList(member.groups, patch.groups))
     changes.groups = { from: member.groups, to: patch.groups };
   if (patch.status && patch.status !== member.status) changes.status = { from: member.status, to: patch.status };
+  // Compared as instants: the same end written another way is no change.
+  const instant = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+  if (patch.expiresAt !== undefined && instant(patch.expiresAt) !== instant(member.expiresAt)) {
+    const to = patch.expiresAt === null ? null : new Date(patch.expiresAt).toISOString();
+    changes.expiresAt = { from: member.expiresAt, to };
+  }
   return changes;
 }

@@ -3,6 +3,7 @@ import { parseDuration } from './duration';
 import { createInvitation, transition, type InvitationState, type NewInvitation } from './invitation';
 import type { CreateInvitationInput } from './invitation-input';
 import { inviteOrRequest } from './invite-requests';
+import { membershipTerms } from './membership';
 import type { Workspace, WorkspaceSettings } from './workspace';
 
 /**
@@ -66,6 +67,7 @@ export function invitationToStart(
       inviter: input.inviter,
       locale: input.locale ?? null,
       ...keptFromWorkspace(workspace.settings, input.expiresIn),
+      ...(input.membership && { membership: membershipTerms(input.membership, input.inviter.userId) }),
     },
     now,
   );

@@ -16,6 +16,8 @@ export const webhookEventTypes = [
   'member.joined',
   'member.updated',
   'member.removed',
+  'member.expiring',
+  'member.expired',
   'bulk.completed',
   'endpoint.disabled',
 ] as const;

@@ -71,6 +71,8 @@ export const workspaceSettingsSchema = z
     linkUrl: tokenUrl.nullable().default(null),
     /** The longest a shareable invite link may live, and how long it lives unless its `expiresAt` says. */
     linkTtlMax: durationText.default('30d'),
+    /** How long before a guest membership ends `member.expiring` goes out. */
+    membershipExpiryWarning: durationText.default('3d'),
     /** How the hosted invitation page looks besides the workspace's name. */
     branding: z
       .object({

@@ -24,9 +24,12 @@ export interface MemberRow {
   joined_via: JoinMethod;
   invitation_id: string | null;
   joined_at: string;
+  expires_at: string | null;
+  sponsor_id: string | null;
 }
 
-export const memberColumns = 'workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at';
+export const memberColumns =
+  'workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at, expires_at, sponsor_id';
 
 const memberSql = `select ${memberColumns} from members where workspace_id = ? and user_id = ?`;
 
@@ -39,6 +42,8 @@ export function memberView(row: MemberRow): MemberView {
     status: row.status,
     joinedVia: row.joined_via,
     joinedAt: new Date(row.joined_at).toISOString(),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+    sponsor: row.sponsor_id,
   };
 }
 
@@ -142,6 +147,7 @@ async function writeChanges(
       changes.roles && ['roles = ?::jsonb', JSON.stringify(changes.roles.to)],
       changes.groups && ['groups = ?::jsonb', JSON.stringify(changes.groups.to)],
       changes.status && ['status = ?', changes.status.to],
+      changes.expiresAt && ['expires_at = ?::timestamptz', changes.expiresAt.to],
     ],
     ', ',
   );

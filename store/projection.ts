@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { emailKey, personKeys } from '../domain/contact';
 import { isOpen, lastEvent, type AcceptMethod, type InvitationState } from '../domain/invitation';
 import { invitationView } from '../domain/invitation-view';
+import { membershipEnd } from '../domain/membership';
 import { invitationWebhookType } from '../domain/webhook-events';
 import { invitationTransitions } from '../runtime/metrics';
 import { enqueueWebhookEvents, type EndpointsToWake, type WebhookEvent } from './webhook-outbox';
@@ -27,8 +28,9 @@ on conflict (id) do update set
 where invitations.version < excluded.version`;
 
 const insertMemberSql = `
-insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at)
-values (?, ?, ?::jsonb, ?::jsonb, 'active', ?, ?, ?)
+insert into members (workspace_id, user_id, roles, groups, status, joined_via, invitation_id, joined_at, expires_at,
+  sponsor_id)
+values (?, ?, ?::jsonb, ?::jsonb, 'active', ?, ?, ?, ?, ?)
 on conflict (workspace_id, user_id) do nothing`;
 
 /** How the acceptance of an accepted state happened: the link, unless a registration matched a contact. */
@@ -226,6 +228,8 @@ async function insertMembers(em: EntityManager, states: InvitationState[]): Prom
       joinedVia(acceptMethodOf(invitation)),
       invitation.id,
       invitation.acceptedAt,
+      invitation.membership ? membershipEnd(invitation.membership, invitation.acceptedAt!) : null,
+      invitation.membership?.sponsor ?? null,
     ]);
   }
 }

@@ -7,7 +7,16 @@ export const workspaceIdKey = defineSearchAttributeKey('WorkspaceId', SearchAttr
 export const invitationChannelKey = defineSearchAttributeKey('InvitationChannel', SearchAttributeType.KEYWORD_LIST);
 export const invitationExpiresAtKey = defineSearchAttributeKey('InvitationExpiresAt', SearchAttributeType.DATETIME);
 
-export const searchAttributeKeys = [invitationStatusKey, workspaceIdKey, invitationChannelKey, invitationExpiresAtKey];
+/** When a guest membership ends: its run is found by this and `WorkspaceId`. */
+export const membershipExpiresAtKey = defineSearchAttributeKey('MembershipExpiresAt', SearchAttributeType.DATETIME);
+
+export const searchAttributeKeys = [
+  invitationStatusKey,
+  workspaceIdKey,
+  invitationChannelKey,
+  invitationExpiresAtKey,
+  membershipExpiresAtKey,
+];
 
 /** An invitation's search attributes, given when its run starts; no expiry until it is sent. */
 export function invitationSearchAttributes(

@@ -90,6 +90,9 @@ export class Migration20261121000000 extends Migration {
         invitation_id text null constraint members_invitation_id_foreign
           references invitations (id) on delete set null,
         joined_at timestamptz not null,
+        -- A guest's membership ends then, and who answers for it; both null for a member without an end.
+        expires_at timestamptz null,
+        sponsor_id text null,
         constraint members_pkey primary key (workspace_id, user_id)
       )`);
 

@@ -124,6 +124,8 @@ test('joining makes an active member with codeJoinRole, counts the use and sends
     status: 'active',
     joinedVia: 'code',
     joinedAt: expect.any(String),
+    expiresAt: null,
+    sponsor: null,
   };
   expect(joined.body).toEqual({ member });
   expect((await app.call('GET', `/v1/workspaces/${ws}/members/u-champ`)).body).toEqual(joined.body.member);

@@ -96,6 +96,8 @@ test('lists members newest first, filtered by status, role and group, one page a
     status: 'active',
     joinedVia: 'invitation',
     joinedAt: expect.any(String),
+    expiresAt: null,
+    sponsor: null,
   });
 
   expect(userIds((await list('?role=member')).body)).toEqual(['cy', 'ben']);
@@ -219,6 +221,8 @@ test('DELETE removes the member and announces member.removed with the member as 
       status: 'active',
       joinedVia: 'invitation',
       joinedAt: expect.any(String),
+      expiresAt: null,
+      sponsor: null,
     },
   });
 

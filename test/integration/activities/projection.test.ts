@@ -49,6 +49,7 @@ function recordTransition(input: RecordTransitionInput): Promise<void> {
   return createProjectionActivities({
     orm,
     wakeWebhookDispatchers: async (ids) => void started.push(ids),
+    startMembership: () => Promise.reject(new Error('no invitation here grants a membership that ends')),
   }).recordTransition(input);
 }
 

@@ -12,6 +12,8 @@ const member: MemberView = {
   status: 'active',
   joinedVia: 'invitation',
   joinedAt: '2026-01-02T03:04:05.000Z',
+  expiresAt: null,
+  sponsor: null,
 };
 
 describe('memberChanges', () => {

@@ -33,6 +33,8 @@ describe('webhookEventTypes', () => {
       'member.joined',
       'member.updated',
       'member.removed',
+      'member.expiring',
+      'member.expired',
       'bulk.completed',
       'endpoint.disabled',
     ]);
