@@ -2,7 +2,7 @@
  * The OpenAPI fuzz run alone (`npm run test:contract`): the suite's setup,
  * with only the files under test/contract.
  */
-const base = require('./jest.config'); // eslint-disable-line @typescript-eslint/no-require-imports
+const base = require('./jest.config');
 
 /** @type {import('jest').Config} */
 module.exports = {
