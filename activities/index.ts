@@ -12,7 +12,6 @@ import { createPlaceReclaimActivities } from './place-reclaim';
 import { createProjectionActivities, type RecordTransitionInput } from './projection';
 import { createMembershipActivities } from './membership';
 import { setMembershipEnd } from '../usecases/membership-runs';
-import { parseDuration } from '../domain/duration';
 import { createSentMessages } from '../store/sent-messages';
 import { createSmsActivities } from './sms';
 import { SmsTemplates } from '../delivery/sms-templates';
@@ -45,8 +44,7 @@ export function createActivities(deps: ActivityDependencies) {
     wakeWebhookDispatchers: wake,
     async startMembership(workspaceId, userId, expiresAt) {
       const { settings } = await workspaces.get(workspaceId);
-      const warnBeforeMs = parseDuration(settings.membershipExpiryWarning) ?? 0;
-      await setMembershipEnd(deps.temporal, deps.taskQueue, { workspaceId, userId, expiresAt, warnBeforeMs });
+      await setMembershipEnd(deps.temporal, deps.taskQueue, settings, { workspaceId, userId, expiresAt });
     },
   });
   const mail = createMailActivities({

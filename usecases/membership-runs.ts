@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { parseDuration } from '../domain/duration';
 import { membershipWorkflowId } from '../domain/membership';
+import type { WorkspaceSettings } from '../domain/workspace';
 import { workspaceIdKey, membershipExpiresAtKey } from '../workflows/search-attributes';
 import { membershipWorkflowType, setMembershipEndSignal, type MembershipInput } from '../workflows/membership-messages';
 
@@ -12,9 +14,12 @@ import { membershipWorkflowType, setMembershipEndSignal, type MembershipInput } 
 export async function setMembershipEnd(
   temporal: Client,
   taskQueue: string,
-  membership: Omit<MembershipInput, 'expiresAt'> & { expiresAt: string | null },
+  settings: Pick<WorkspaceSettings, 'membershipExpiryWarning'>,
+  membership: Pick<MembershipInput, 'workspaceId' | 'userId'> & { expiresAt: string | null },
 ): Promise<void> {
-  const { workspaceId, userId, expiresAt, warnBeforeMs } = membership;
+  const { workspaceId, userId, expiresAt } = membership;
+  // Settings are validated when stored: the duration parses.
+  const warnBeforeMs = parseDuration(settings.membershipExpiryWarning) ?? 0;
   const workflowId = membershipWorkflowId(workspaceId, userId);
   if (expiresAt === null) {
     try {

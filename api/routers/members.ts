@@ -6,7 +6,6 @@ import type { ApiContext } from '../context';
 import { cursorFromQuery } from '../cursor';
 import { getMember, listMembers, removeMember, updateMember } from '../../store/members';
 import { serve } from '../serve';
-import { parseDuration } from '../../domain/duration';
 import { setMembershipEnd } from '../../usecases/membership-runs';
 import { getWorkspace } from '../../store/workspaces';
 
@@ -41,10 +40,9 @@ export function membersRouter(ctx: ApiContext): Router {
     );
     await wakeWebhookDispatchers(ctx.temporal, ctx.taskQueue, toWake);
     if (patch.expiresAt !== undefined) {
-      const warnBeforeMs = parseDuration(workspace.settings.membershipExpiryWarning) ?? 0;
-      const end = { workspaceId: workspace.id, userId: member.userId, expiresAt: member.expiresAt, warnBeforeMs };
+      const end = { workspaceId: workspace.id, userId: member.userId, expiresAt: member.expiresAt };
       await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
-        setMembershipEnd(ctx.temporal, ctx.taskQueue, end),
+        setMembershipEnd(ctx.temporal, ctx.taskQueue, workspace.settings, end),
       );
     }
     return { status: 200, body: member };
