@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { dateOrNull } from './rows';
 import { personKeys } from '../domain/contact';
 import { RuleViolation } from '../domain/error-codes';
 import { capRefusal, capWindowMs, countsDaily, type InvitationCaps } from '../domain/invitation-caps';
@@ -97,7 +98,6 @@ async function checkCaps(em: EntityManager, workspaceId: string, invitationId: s
      from invitation_starts where workspace_id = ? and started_at > ?`,
     [rules.inviterId, rules.inviterId, workspaceId, invitationId, workspaceId, since],
   );
-  const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
   const refusal = capRefusal(
     rules.caps,
     {

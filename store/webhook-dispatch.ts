@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { dateOrNull } from './rows';
 import type { WebhookDeliveryStatus } from '../domain/webhook-events';
 
 /** A pending message a dispatcher may send now. */
@@ -53,7 +54,7 @@ export async function dueMessages(
   );
   return rows.map((row) => ({
     ...row,
-    roundStartedAt: row.roundStartedAt === null ? null : new Date(row.roundStartedAt),
+    roundStartedAt: dateOrNull(row.roundStartedAt),
   }));
 }
 
@@ -111,5 +112,5 @@ export async function dueOrNext(
         where endpoint_id = ? and status = 'pending' and next_attempt_at > ?) as next`,
     [endpointId, at, at, endpointId, at],
   );
-  return { due: found.due, next: found.next === null ? null : new Date(found.next) };
+  return { due: found.due, next: dateOrNull(found.next) };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { dateOrNull } from './rows';
 import type { WebhookDisabledReason, WebhookEndpointFields, WebhookEventType } from '../domain/webhook-events';
 import { joinClauses, type Clause } from './clauses';
 
@@ -29,8 +30,6 @@ export interface WebhookEndpoint extends WebhookEndpointFields {
 
 const endpointColumns = `id, url, events, workspace_id, description, secret_ciphertext, created_at, disabled_at,
   disabled_reason, previous_secret_ciphertext, previous_secret_expires_at`;
-
-const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 function toEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
   return {
