@@ -35,6 +35,8 @@ export interface BulkDependencies {
   orm: MikroORM;
   temporal: Client;
   taskQueue: string;
+  /** INVITEFLOW_SECRET: the keyed hashes of suppressed addresses. */
+  secret: string;
   workspaces: WorkspaceReader;
   wakeWebhookDispatchers(endpointIds: EndpointsToWake): Promise<void>;
   deliverFirst: Record<Channel, FirstMessageSender>;
@@ -68,7 +70,7 @@ async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<v
 }
 
 export function createBulkActivities(deps: BulkDependencies) {
-  const places = placeClaims(deps.orm, claimWaitMs);
+  const places = placeClaims(deps.orm, claimWaitMs, deps.secret);
   /** The row's invitation as its run starts: created, then sent unless the import only registers. */
   function openRow(bulk: BulkImportRow, workspace: Workspace, row: BulkRowRecord, now: Date): OpenedInvitation {
     const invitee = {
@@ -102,8 +104,13 @@ export function createBulkActivities(deps: BulkDependencies) {
    * was checked, so a batch retried after a crash starts the same
    * invitation, not a second one.
    */
-  /** What refuses one row without failing the batch: its workspace's seats and caps. */
-  const rowRefusals: ErrorCode[] = ['seat_limit_reached', 'invitation_cap_reached', 'open_invitations_cap_reached'];
+  /** What refuses one row without failing the batch: its workspace's seats, caps and suppressed addresses. */
+  const rowRefusals: ErrorCode[] = [
+    'seat_limit_reached',
+    'invitation_cap_reached',
+    'open_invitations_cap_reached',
+    'address_suppressed',
+  ];
 
   async function startRow(bulk: BulkImportRow, workspace: Workspace, opened: OpenedInvitation): Promise<RowResult> {
     const summary = `Invitation ${opened.invitation.id} in workspace ${workspace.id}, from import ${bulk.id}`;

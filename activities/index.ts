@@ -72,6 +72,7 @@ export function createActivities(deps: ActivityDependencies) {
       orm: deps.orm,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
+      secret: deps.secret,
       workspaces,
       wakeWebhookDispatchers: wake,
       deliverFirst: { email: mail.sendInvitationEmail, sms: sms.sendInvitationSms },

@@ -3,7 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { countedDelivery, deliveries } from '../runtime/metrics';
 import { acceptLink } from '../domain/workspace';
-import { remindersSinceLastSend, type InvitationState } from '../domain/invitation';
+import { messageOf, type InvitationState } from '../domain/invitation';
+import { invitationMessageId, messageLocalPart } from '../domain/message-id';
+import { postmarkMessageHeader } from '../domain/email-events';
 import { invitationToken } from '../domain/tokens';
 import type { EmailTemplates, InvitationEmailModel, RenderedEmail } from '../delivery/email-templates';
 import type { WorkspaceReader } from '../store/workspaces';
@@ -22,25 +24,6 @@ export interface MailDependencies {
   mailFrom: string;
   secret: string;
   publicBaseUrl: string;
-}
-
-function messageIdDomain(mailFrom: string): string {
-  return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'inviteflow.local';
-}
-
-/** A stable Message-ID per invitation and send, so a retried send is recognisable downstream. */
-export function invitationMessageId(invitationId: string, sendNumber: number, mailFrom: string): string {
-  return `<${invitationId}.${sendNumber}@${messageIdDomain(mailFrom)}>`;
-}
-
-/** A stable Message-ID per reminder of a send, distinct from the send's own. */
-export function reminderMessageId(
-  invitationId: string,
-  sendNumber: number,
-  reminderNumber: number,
-  mailFrom: string,
-): string {
-  return `<${invitationId}.${sendNumber}.r${reminderNumber}@${messageIdDomain(mailFrom)}>`;
 }
 
 /**
@@ -112,12 +95,20 @@ export function createMailActivities(deps: MailDependencies) {
     };
   }
 
-  async function deliver(to: Recipient, messageId: string, { subject, html, text }: RenderedEmail): Promise<void> {
+  async function deliver(
+    to: Recipient,
+    invitation: InvitationState,
+    { subject, html, text }: RenderedEmail,
+  ): Promise<void> {
+    const message = messageOf(invitation);
+    const messageId = invitationMessageId(invitation.id, message, deps.mailFrom);
+    // Postmark reports its own message ids, and the metadata it was given: this names the message to its webhooks.
+    const headers = { [postmarkMessageHeader]: messageLocalPart(invitation.id, message) };
     const outcome = await deps.sentMessages
       .sendOnce(messageId, () =>
         countedDelivery('email', async () => {
           try {
-            await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, subject, html, text });
+            await deps.transport.sendMail({ from: deps.mailFrom, to, messageId, headers, subject, html, text });
           } catch (error) {
             throw smtpFailure(error);
           }
@@ -134,8 +125,8 @@ export function createMailActivities(deps: MailDependencies) {
     }
   }
 
-  /** Renders the email `name` of the invitation and sends it as `messageId`, unless the SMTP server took it before. */
-  function sendOnce(invitation: InvitationState, name: EmailTemplateName, messageId: string): Promise<void> {
+  /** Renders the email `name` of the invitation's latest message and sends it, unless the SMTP server took it before. */
+  function sendOnce(invitation: InvitationState, name: EmailTemplateName): Promise<void> {
     return heartbeating(async () => {
       const to = recipientOf(invitation.invitee);
       if (!to) return;
@@ -143,7 +134,7 @@ export function createMailActivities(deps: MailDependencies) {
       const overrides = await deps.overrides(invitation.workspaceId, name);
       await deliver(
         to,
-        messageId,
+        invitation,
         renderOrRefuse(invitation, name, () => deps.templates.render(name, locales, model, overrides)),
       );
     });
@@ -152,18 +143,10 @@ export function createMailActivities(deps: MailDependencies) {
   return {
     /** The email of the latest send: the invitation the first time, the resend email after. */
     sendInvitationEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
-      sendOnce(
-        invitation,
-        invitation.sendCount > 1 ? 'resend' : 'invitation',
-        invitationMessageId(invitation.id, invitation.sendCount, deps.mailFrom),
-      ),
+      sendOnce(invitation, invitation.sendCount > 1 ? 'resend' : 'invitation'),
 
     /** The reminder of the latest send, for a state whose last event is that reminder. */
     sendReminderEmail: ({ invitation }: { invitation: InvitationState }): Promise<void> =>
-      sendOnce(
-        invitation,
-        'reminder',
-        reminderMessageId(invitation.id, invitation.sendCount, remindersSinceLastSend(invitation), deps.mailFrom),
-      ),
+      sendOnce(invitation, 'reminder'),
   };
 }

@@ -75,7 +75,9 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): Express {
     req.method === 'POST' && /^\/v1\/workspaces\/[^/]+\/invitations\/bulk\/?(\?|$)/.test(req.url ?? '');
   const isJson = (req: { headers: { 'content-type'?: string } }) =>
     /^application\/([\w.-]+\+)?json\b/i.test(req.headers['content-type'] ?? '');
-  app.use(express.json({ limit: '1mb', type: (req) => isJson(req) && !isBulkImport(req) }));
+  // Providers' event webhooks are signed over their bytes: their routes read the body themselves.
+  const isProviderEvent = (req: { url?: string }) => /^\/v1\/providers\//.test(req.url ?? '');
+  app.use(express.json({ limit: '1mb', type: (req) => isJson(req) && !isBulkImport(req) && !isProviderEvent(req) }));
   app.use(express.json({ limit: maxBulkBytes, type: (req) => isJson(req) && isBulkImport(req) }));
   app.use(express.text({ limit: maxBulkBytes, type: (req) => isBulkImport(req) && !isJson(req) }));
 

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { TwilioSettings } from '../config/config';
+import type { EmailEventSettings, TwilioSettings } from '../config/config';
 import type { AttemptLimits } from '../domain/rate-limit';
 import type { PayloadKey } from '../runtime/payload-codec';
 
@@ -18,6 +18,8 @@ export interface ApiContext {
   publicBaseUrl: string;
   /** Checks the signature of Twilio's status callbacks; `null` when SMS is not configured. */
   twilio: TwilioSettings | null;
+  /** Checks email providers' event webhooks, and which Message-IDs are this deployment's. */
+  emailEvents: EmailEventSettings;
   /** Caps on failed attempts to join with a workspace code. */
   joinAttempts: AttemptLimits;
   /** Where the Temporal SDK serves its worker metrics, when a worker runs in this process: added to `/metrics`. */

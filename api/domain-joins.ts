@@ -22,7 +22,7 @@ type DomainJoin = RegistrationResult['domainJoins'][number];
  * this registration accepted, is left alone.
  */
 export function domainJoins(ctx: ApiContext) {
-  const places = placeClaims(ctx.orm, ctx.temporalTimeoutMs);
+  const places = placeClaims(ctx.orm, ctx.temporalTimeoutMs, ctx.secret);
   const openRun = openingRun(invitationRuns(ctx), ctx.taskQueue);
 
   async function joinOne(

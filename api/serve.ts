@@ -14,7 +14,21 @@ const served = new WeakSet<RouteDefinition>();
 const isMedia = (answer: Answer): answer is Extract<Answer, { media: string }> => 'media' in answer;
 const isJson = (answer: Answer): answer is Extract<Answer, { schema: z.ZodType }> => 'schema' in answer;
 
+/** Providers batch their events: a body may hold thousands of them. */
+const maxSignedBodyBytes = 5 * 1024 * 1024;
+
+function jsonOf(raw: unknown): unknown {
+  if (!Buffer.isBuffer(raw)) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    const message = 'the body is not valid JSON';
+    throw new Problem('malformed_request', message, [{ field: '/', message }]);
+  }
+}
+
 function parseBody(route: RouteDefinition, req: Request, csv: boolean): unknown {
+  if (route.signedBody) return route.body ? parse(route.body, jsonOf(req.body), 'body') : undefined;
   if (route.csv && csv) {
     const text = typeof req.body === 'string' ? req.body : '';
     return { csv: true, text, query: parse(route.csv.query, req.query, 'query') };
@@ -37,7 +51,11 @@ export function serve<R extends RouteDefinition>(
   before: RequestHandler[] = [],
 ): void {
   served.add(route);
-  const reading: RequestHandler[] = route.form ? [express.urlencoded({ extended: false, limit: '64kb' })] : [];
+  const reading: RequestHandler[] = route.form
+    ? [express.urlencoded({ extended: false, limit: '64kb' })]
+    : route.signedBody
+      ? [express.raw({ type: () => true, limit: maxSignedBodyBytes })]
+      : [];
   const paramsSchema = route.params && z.object(route.params);
   router[route.method](route.path, ...reading, ...before, async (req, res) => {
     if (route.access === 'platformKey') requirePlatformKey(req);

@@ -1,4 +1,6 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { messageIdDomain } from '../domain/message-id';
 import { parseDuration } from '../domain/duration';
 import type { AttemptLimits } from '../domain/rate-limit';
 import { isNetwork } from '../domain/webhook-targets';
@@ -61,6 +63,30 @@ export const configSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_API_URL: url(/^https?$/).optional(),
+  /** SNS topics (comma-separated ARNs) whose SES notifications are taken; unset, the SES endpoint answers 404. */
+  SES_SNS_TOPIC_ARNS: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be comma-separated SNS topic ARNs'),
+    ),
+  ),
+  /** Origins (comma-separated) besides SNS's regional hosts that serve its certificates: an SNS-compatible service. */
+  SNS_SERVICE_ORIGINS: commaList.refine(
+    (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+    'must be comma-separated origins such as https://sns.example.com (scheme, host and port only)',
+  ),
+  /** The verification key of SendGrid's signed Event Webhook (base64, as SendGrid shows it); unset, 404. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z
+    .string()
+    .refine((key) => isEcPublicKey(key), 'must be the base64 ECDSA public key SendGrid shows for the signed webhook')
+    .optional(),
+  /** The basic-auth credentials in the URL of Postmark's webhooks, both or neither; unset, 404. */
+  POSTMARK_WEBHOOK_USER: z
+    .string()
+    .regex(/^[^:]{1,100}$/, 'must be up to 100 characters without a colon')
+    .optional(),
+  POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
   /** The address the API listens on: every interface unless set, and 127.0.0.1 under `inviteflow start`. */
   HOST: z.string().trim().min(1).optional(),
   INVITEFLOW_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -143,6 +169,16 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function isEcPublicKey(base64: string): boolean {
+  try {
+    return (
+      createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType === 'ec'
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the environment; a wrong value stops the start with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -159,6 +195,9 @@ function crossFieldIssues(config: Config): string[] {
   const issues: string[] = [];
   if (config.JOIN_ATTEMPTS_PER_WORKSPACE >= config.JOIN_ATTEMPTS_GLOBAL) {
     issues.push('JOIN_ATTEMPTS_PER_WORKSPACE: must be below JOIN_ATTEMPTS_GLOBAL, or one workspace could fill it');
+  }
+  if (Boolean(config.POSTMARK_WEBHOOK_USER) !== Boolean(config.POSTMARK_WEBHOOK_PASSWORD)) {
+    issues.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither');
   }
   return issues;
 }
@@ -208,5 +247,38 @@ export function joinAttemptLimits(config: Config): AttemptLimits {
       global: config.JOIN_ATTEMPTS_GLOBAL,
     },
     windowMs: parseDuration(config.JOIN_ATTEMPT_WINDOW)!,
+  };
+}
+
+/** What the API checks email providers' event webhooks with; a provider left `null` is not configured (404). */
+export interface EmailEventSettings {
+  /** The domain of the Message-IDs this deployment sends (MAIL_FROM's): reports on other mail are ignored. */
+  messageIdDomain: string;
+  ses: { topicArns: readonly string[]; serviceOrigins: readonly string[] } | null;
+  sendgrid: { publicKey: KeyObject } | null;
+  postmark: { user: string; password: string } | null;
+}
+
+export function emailEventSettings(config: Config): EmailEventSettings {
+  const { SES_SNS_TOPIC_ARNS, SENDGRID_WEBHOOK_PUBLIC_KEY, POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD } = config;
+  return {
+    messageIdDomain: messageIdDomain(config.MAIL_FROM),
+    ses:
+      SES_SNS_TOPIC_ARNS.length > 0
+        ? { topicArns: SES_SNS_TOPIC_ARNS, serviceOrigins: config.SNS_SERVICE_ORIGINS }
+        : null,
+    sendgrid: SENDGRID_WEBHOOK_PUBLIC_KEY
+      ? {
+          publicKey: createPublicKey({
+            key: Buffer.from(SENDGRID_WEBHOOK_PUBLIC_KEY, 'base64'),
+            format: 'der',
+            type: 'spki',
+          }),
+        }
+      : null,
+    postmark:
+      POSTMARK_WEBHOOK_USER && POSTMARK_WEBHOOK_PASSWORD
+        ? { user: POSTMARK_WEBHOOK_USER, password: POSTMARK_WEBHOOK_PASSWORD }
+        : null,
   };
 }

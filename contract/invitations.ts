@@ -48,7 +48,9 @@ export const invitationRoutes = {
       'inviter role creates a `requested` invitation for an inviter to approve instead of being refused. ' +
       "Past one of the workspace's daily `caps`, 429 `invitation_cap_reached` with `Retry-After`; past its " +
       '`openInvitations` cap, 409 `open_invitations_cap_reached`. With `membership`, the invitee becomes a guest ' +
-      'whose membership ends (`member.expiring`, then `member.expired` when it is disabled), with a `sponsor`.',
+      'whose membership ends (`member.expiring`, then `member.expired` when it is disabled), with a `sponsor`. ' +
+      'An email address that bounced for good or complained in this workspace (as its email provider reported) ' +
+      'answers 422 `address_suppressed` unless `force` is true.',
     access: 'apiKey',
     params: wsParam,
     body: createInvitationSchema,
@@ -72,6 +74,7 @@ export const invitationRoutes = {
       'seat_limit_reached',
       'invitation_cap_reached',
       'open_invitations_cap_reached',
+      'address_suppressed',
       'idempotency_key_reused',
       'idempotency_key_in_use',
     ],

@@ -54,6 +54,11 @@ export interface RouteDefinition {
   readonly body?: z.ZodType;
   /** A form-encoded body (a provider's callback) instead of JSON. */
   readonly form?: true;
+  /**
+   * The body is read as bytes, whatever its declared type, for `before` to
+   * check a signature over exactly what was sent; then parsed as JSON.
+   */
+  readonly signedBody?: true;
   /** Also takes a `text/csv` body, whose settings come as these query fields instead of in the JSON body. */
   readonly csv?: { readonly query: z.ZodType };
   /** Failed tries count against the visitor the host names in `Inviteflow-Forwarded-For`. */

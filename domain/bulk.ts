@@ -48,7 +48,7 @@ export const bulkImportSchema = bulkSummarySchema
           .describe(
             'Why a row failed (invalid_email, invalid_phone, missing_contact, phone_consent_required, unknown_role, ' +
               'duplicate_in_file, already_member, already_invited, seat_limit_reached, invitation_cap_reached, ' +
-              'open_invitations_cap_reached, start_refused: Temporal ' +
+              'open_invitations_cap_reached, address_suppressed, start_refused: Temporal ' +
               'refused its start for good) or was skipped (cancelled)',
           ),
         invitationId: z.string().nullable().describe('The invitation sent, or the open one that made the row fail'),

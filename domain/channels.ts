@@ -1,4 +1,4 @@
-import { isLatestMessage, type InvitationState, type Invitee, type MessageRef } from './invitation';
+import { isLatestMessage, type BounceType, type InvitationState, type Invitee, type MessageRef } from './invitation';
 import type { Channel } from './workspace';
 
 /** Whether the invitee can be sent anything on a channel at all. */
@@ -25,4 +25,14 @@ export function fallbackChannel(state: InvitationState, failed: Channel, message
   if (next === undefined || state.channels.includes(next)) return undefined;
   if (!reachableOn(state.invitee, next) || !isLatestMessage(state, message)) return undefined;
   return next;
+}
+
+/**
+ * Whether a provider's report of a message not delivered sends it on the
+ * fallback channel: a refusal for good does, a soft bounce (the provider may
+ * get it through another time) does not, and neither does a complaint, as
+ * its recipient got the message and did not want it.
+ */
+export function reportFallsBack(report: { delivered: boolean; bounceType?: BounceType; complaint?: boolean }): boolean {
+  return !report.delivered && report.bounceType !== 'soft' && report.complaint !== true;
 }

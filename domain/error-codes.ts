@@ -54,6 +54,8 @@ export const errorCodes = {
   /** A daily cap on new invitations (per inviter, or the workspace's): Retry-After says when one more may be made. */
   invitation_cap_reached: 429,
   open_invitations_cap_reached: 409,
+  /** The address bounced for good or complained in this workspace: a new invitation to it needs `force`. */
+  address_suppressed: 422,
   idempotency_key_in_use: 409,
   unavailable: 503,
   internal_error: 500,

@@ -96,6 +96,10 @@ export const createInvitationSchema = z
       .optional(),
     locale: trimmedText(2, 16).optional(),
     membership: membershipInputSchema.optional(),
+    force: z
+      .boolean()
+      .default(false)
+      .describe('Invites an address this workspace suppressed after it bounced for good or complained'),
   })
   .superRefine((input, ctx) => {
     const { email, phone, userId } = input.invitee;

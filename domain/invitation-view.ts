@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { acceptMethods, invitationEventTypes, invitationStatuses, type InvitationState } from './invitation';
+import {
+  acceptMethods,
+  bounceTypes,
+  invitationEventTypes,
+  invitationStatuses,
+  type InvitationState,
+} from './invitation';
 import { memberViewSchema } from './member';
 import { pageOf } from './page';
 import { channelSchema, workspaceViewSchema } from './workspace';
@@ -48,7 +54,19 @@ export const invitationViewSchema = z
           messageId: z
             .string()
             .optional()
-            .describe("The provider's message id (a Twilio SID) on events from a delivery report"),
+            .describe(
+              "The provider's message id (a Twilio SID, an email's Message-ID) on events from a delivery report",
+            ),
+          bounceType: z
+            .enum(bounceTypes)
+            .optional()
+            .describe(
+              "On an email's delivery_failed from its provider: hard (the address takes no mail) or soft (it may later)",
+            ),
+          complaint: z
+            .literal(true)
+            .optional()
+            .describe("On an email's delivery_failed from its provider: the recipient called it spam"),
           method: z
             .enum(acceptMethods)
             .optional()

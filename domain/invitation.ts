@@ -69,6 +69,10 @@ export const invitationEventTypes = [
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
+/** How an email bounced: `hard` when the address will not take mail, `soft` when it may another time. */
+export const bounceTypes = ['hard', 'soft'] as const;
+export type BounceType = (typeof bounceTypes)[number];
+
 export interface InvitationEvent {
   /** Position in this invitation's history, from 1: consumers order webhooks by it. */
   seq: number;
@@ -80,8 +84,15 @@ export interface InvitationEvent {
    * went wrong: never personal data (reply codes, not the server's text).
    */
   detail?: string;
-  /** The provider's id of the message a delivery report is about (a Twilio SID), so a repeated report is recognised. */
+  /**
+   * The provider's id of the message a delivery report is about (a Twilio
+   * SID, an email's Message-ID), so a repeated report is recognised.
+   */
   messageId?: string;
+  /** On an email's `delivery_failed` from its provider: how it bounced. */
+  bounceType?: BounceType;
+  /** On an email's `delivery_failed` from its provider: the recipient called it spam. */
+  complaint?: true;
   /** How an `accepted` invitation was accepted; absent (the link) on events recorded before matching existed. */
   method?: AcceptMethod;
 }
@@ -143,7 +154,15 @@ export type InvitationCommand =
   /** The workflow's own, when a channel refused a message for good: history, not a change of status. */
   | { type: 'failDelivery'; channel: Channel; reason: string }
   /** A provider's word on a message it took (Twilio's status callback); the same report twice changes nothing. */
-  | { type: 'reportDelivery'; channel: Channel; messageId: string; delivered: boolean; reason?: string }
+  | {
+      type: 'reportDelivery';
+      channel: Channel;
+      messageId: string;
+      delivered: boolean;
+      reason?: string;
+      bounceType?: BounceType;
+      complaint?: boolean;
+    }
   /** The invitee's right to erasure: their contact and name go, the invitation keeps its status and dates. */
   | { type: 'erase'; by?: string };
 
@@ -427,7 +446,9 @@ function isRepeatedReport(state: InvitationState, command: InvitationCommand): b
   return state.events.some((event) => event.type === type && event.messageId === command.messageId);
 }
 
-function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 'messageId' | 'method'> {
+function detailOf(
+  command: InvitationCommand,
+): Pick<InvitationEvent, 'detail' | 'messageId' | 'method' | 'bounceType' | 'complaint'> {
   switch (command.type) {
     case 'accept':
       return command.method ? { method: command.method } : {};
@@ -437,6 +458,8 @@ function detailOf(command: InvitationCommand): Pick<InvitationEvent, 'detail' | 
       return {
         detail: command.delivered ? command.channel : `${command.channel}: ${command.reason ?? 'not delivered'}`,
         messageId: command.messageId,
+        ...(command.bounceType && { bounceType: command.bounceType }),
+        ...(command.complaint && { complaint: true as const }),
       };
     default:
       return {};

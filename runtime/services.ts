@@ -8,7 +8,13 @@ import { wakeStalledDispatchers } from '../activities/webhook-sweeper';
 import { builtBundle } from './workflow-bundle';
 import { ensureBootstrapKey } from '../api/auth';
 import { purgeExpiredIdempotencyKeys } from '../store/idempotency-keys';
-import { joinAttemptLimits, publicBaseUrl, type Config, type TwilioSettings } from '../config/config';
+import {
+  emailEventSettings,
+  joinAttemptLimits,
+  publicBaseUrl,
+  type Config,
+  type TwilioSettings,
+} from '../config/config';
 import { createOrm, migrate } from '../db/orm';
 import { temporalSecurity } from './temporal-connection';
 import { startApiServer, type ApiServer } from './api-server';
@@ -164,6 +170,7 @@ export async function runInviteflow(
         ...shared,
         log,
         joinAttempts: joinAttemptLimits(config),
+        emailEvents: emailEventSettings(config),
         sdkMetricsUrl: options.sdkMetricsUrl,
         devAcceptForm: options.devAcceptForm,
         codec: {

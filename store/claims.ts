@@ -4,8 +4,10 @@ import { personKeys } from '../domain/contact';
 import { RuleViolation } from '../domain/error-codes';
 import { capRefusal, capWindowMs, countsDaily, type InvitationCaps } from '../domain/invitation-caps';
 import { isOpen, type InvitationState, type Invitee } from '../domain/invitation';
+import { suppressedAddressHash } from '../domain/suppression';
 import type { InvitationView } from '../domain/invitation-view';
 import { findInvitation } from './invitations';
+import { suppressionOf } from './suppressions';
 
 export class ClaimedElsewhere extends Error {
   constructor(
@@ -21,6 +23,8 @@ export interface ClaimRules {
   seatLimit: number | null;
   caps: InvitationCaps;
   inviterId: string;
+  /** The keyed hash of an address the invitation will email: refused while the workspace suppresses it. */
+  emailedAddressHash?: string;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function claim(
   const capped = rules.caps.openInvitations !== null || countsDaily(rules.caps);
   try {
     await orm.em.fork().transactional(async (em) => {
+      if (rules.emailedAddressHash) await checkNotSuppressed(em, workspaceId, rules.emailedAddressHash);
       if (rules.seatLimit !== null || capped) await lockSeats(em, workspaceId);
       const inserted = await em.execute<{ person_key: string }[]>(
         `insert into open_invitations (workspace_id, person_key, invitation_id)
@@ -68,6 +73,17 @@ export async function claim(
     if (error instanceof ClaimedElsewhere) return error;
     throw error;
   }
+}
+
+async function checkNotSuppressed(em: EntityManager, workspaceId: string, addressHash: string): Promise<void> {
+  const reason = await suppressionOf(em, workspaceId, addressHash);
+  if (!reason) return;
+  const why = reason === 'bounced' ? 'bounced for good' : 'had an invitation reported as spam by its owner';
+  throw new RuleViolation(
+    'address_suppressed',
+    `this address ${why}; create with "force": true to invite it all the same`,
+    '/invitee/email',
+  );
 }
 
 /**
@@ -176,17 +192,25 @@ const pollMs = 100;
  * open invitation answers it; one still being created is waited for up to
  * `waitMs`, then refused as `unavailable` (retry shortly).
  */
-export function placeClaims(orm: MikroORM, waitMs: number) {
+export function placeClaims(orm: MikroORM, waitMs: number, secret: string) {
+  /** An address the invitation will email, unless its creator forces it past a suppression. */
+  const emailedAddressHash = (invitation: InvitationState, force: boolean | undefined) =>
+    !force && invitation.invitee.email && invitation.channels.includes('email')
+      ? suppressedAddressHash(secret, invitation.invitee.email)
+      : undefined;
   return {
     async claimOrFindOpen(
       invitation: InvitationState,
-      limits: { seatLimit: number | null; caps: InvitationCaps },
+      limits: { seatLimit: number | null; caps: InvitationCaps; force?: boolean },
     ): Promise<InvitationView | undefined> {
+      const { force, ...held } = limits;
+      const rules = {
+        ...held,
+        inviterId: invitation.inviter.userId,
+        emailedAddressHash: emailedAddressHash(invitation, force),
+      };
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const conflict = await claim(orm, invitation.workspaceId, invitation.invitee, invitation.id, {
-          ...limits,
-          inviterId: invitation.inviter.userId,
-        });
+        const conflict = await claim(orm, invitation.workspaceId, invitation.invitee, invitation.id, rules);
         if (!conflict) return undefined;
         const deadline = Date.now() + waitMs;
         for (;;) {

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { emailKey } from '../domain/contact';
 import type {
   AcceptMethod,
+  BounceType,
   Inviter,
   InvitationEvent,
   InvitationEventType,
@@ -45,6 +46,8 @@ interface InvitationEventRow {
   detail: string | null;
   message_id: string | null;
   method: AcceptMethod | null;
+  bounce_type: BounceType | null;
+  complaint: boolean | null;
 }
 
 const invitationColumns = `id, workspace_id, status, email, phone, name, user_id, phone_consent, roles, groups,
@@ -91,6 +94,8 @@ function eventView(row: InvitationEventRow): InvitationEvent {
     ...(row.detail !== null && { detail: row.detail }),
     ...(row.message_id !== null && { messageId: row.message_id }),
     ...(row.method !== null && { method: row.method }),
+    ...(row.bounce_type !== null && { bounceType: row.bounce_type }),
+    ...(row.complaint === true && { complaint: true as const }),
   };
 }
 
@@ -113,7 +118,8 @@ export async function findInvitation(
   );
   if (!row) return undefined;
   const events = await em.execute<InvitationEventRow[]>(
-    'select seq, type, at, by, detail, message_id, method from invitation_events where invitation_id = ? order by seq',
+    `select seq, type, at, by, detail, message_id, method, bounce_type, complaint
+     from invitation_events where invitation_id = ? order by seq`,
     [id],
   );
   return view(row, events.map(eventView));

@@ -117,9 +117,9 @@ function projectedRow(state: InvitationState): unknown[] {
 async function upsertProjection(em: EntityManager, states: InvitationState[]): Promise<string[]> {
   await em.execute(upsertInvitationsSql(states.length), states.flatMap(projectedRow));
   const events = states.flatMap((state) => state.events.map((event) => ({ id: state.id, event })));
-  const values = events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const values = events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const recorded = await em.execute<{ type: string }[]>(
-    `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id, method)
+    `insert into invitation_events (invitation_id, seq, type, at, by, detail, message_id, method, bounce_type, complaint)
      values ${values} on conflict do nothing returning type`,
     events.flatMap(({ id, event }) => [
       id,
@@ -130,6 +130,8 @@ async function upsertProjection(em: EntityManager, states: InvitationState[]): P
       event.detail ?? null,
       event.messageId ?? null,
       event.method ?? null,
+      event.bounceType ?? null,
+      event.complaint ?? null,
     ]),
   );
   return recorded.map((event) => event.type);
@@ -151,6 +153,8 @@ function announcedEvents(state: InvitationState): WebhookEvent[] {
         invitation: view,
         sequence: event.seq,
         ...(event.type === 'accepted' && { method: event.method ?? 'link' }),
+        ...(event.bounceType && { bounceType: event.bounceType }),
+        ...(event.complaint && { complaint: true }),
       },
     },
   ];

@@ -4,8 +4,11 @@ import type { OpenedInvitation } from '../domain/new-invitation';
 import type { WorkspaceSettings } from '../domain/workspace';
 import type { RunLauncher } from './invitation-runs';
 
-/** What a new invitation is held to besides its own rules: the workspace's seats and caps. */
-export type PlaceLimits = Pick<WorkspaceSettings, 'seatLimit' | 'caps'>;
+/**
+ * What a new invitation is held to besides its own rules: the workspace's
+ * seats and caps, and its suppressed addresses unless `force`.
+ */
+export type PlaceLimits = Pick<WorkspaceSettings, 'seatLimit' | 'caps'> & { force?: boolean };
 
 /** The database's part of starting an invitation: a person has one open invitation per workspace, and seats. */
 export interface PlaceClaims {
@@ -25,8 +28,9 @@ export type StartOutcome<T> = { started: T } | { heldBy: InvitationView };
  * Starts an invitation: claims the invitee's place in the workspace, then
  * starts its run; a run that did not start gives the place back. Without
  * `places` (the plugin has no database) neither rule is checked. A seat
- * limit or a cap reached throws its RuleViolation (`seat_limit_reached`,
- * `invitation_cap_reached`, `open_invitations_cap_reached`).
+ * limit or a cap reached, or an address suppressed, throws its
+ * RuleViolation (`seat_limit_reached`, `invitation_cap_reached`,
+ * `open_invitations_cap_reached`, `address_suppressed`).
  */
 export async function startInvitation<T>(
   places: PlaceClaims | null,

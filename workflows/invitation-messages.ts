@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AcceptMethod, InvitationState, MessageRef } from '../domain/invitation';
+import type { AcceptMethod, BounceType, InvitationState, MessageRef } from '../domain/invitation';
 import type { Channel } from '../domain/workspace';
 
 /**
@@ -47,6 +47,9 @@ export interface DeliveryReport {
   messageId: string;
   delivered: boolean;
   reason?: string;
+  bounceType?: BounceType;
+  /** The recipient called the email spam. */
+  complaint?: boolean;
   /** Which message it was, so a failure of the latest can fall back to another channel. */
   message: MessageRef;
 }

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { fallbackChannel } from '../domain/channels';
+import { fallbackChannel, reportFallsBack } from '../domain/channels';
 import { RuleViolation } from '../domain/error-codes';
 import {
   checkCommand,
@@ -331,12 +331,9 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
   handleCommand(approveUpdate, ({ by, grantable }) => ({ type: 'approve', by, grantable }));
   handleCommand(rejectUpdate, ({ by }) => ({ type: 'reject', by }));
   handleCommand(changeUpdate, ({ roles, groups, by }) => ({ type: 'change', roles, groups, by }));
-  const reportCommand = ({ channel, messageId, delivered, reason }: DeliveryReport): InvitationCommand => ({
+  const reportCommand = ({ message: _message, ...report }: DeliveryReport): InvitationCommand => ({
     type: 'reportDelivery',
-    channel,
-    messageId,
-    delivered,
-    reason,
+    ...report,
   });
   setHandler(
     reportDeliveryUpdate,
@@ -344,7 +341,7 @@ export async function invitationWorkflow(input: InvitationWorkflowInput): Promis
       const seen = invitation.state.events.length;
       const state = await invitation.apply(reportCommand(report));
       const recorded = invitation.state.events.length > seen;
-      if (recorded && !report.delivered)
+      if (recorded && reportFallsBack(report))
         invitation.fallBack(report.channel, report.message, report.message.reminder > 0);
       return state;
     },

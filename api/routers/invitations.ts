@@ -36,7 +36,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
   const router = Router();
   const printer = new InvitationPrinter();
   const runs = invitationRuns(ctx);
-  const places = placeClaims(ctx.orm, ctx.temporalTimeoutMs);
+  const places = placeClaims(ctx.orm, ctx.temporalTimeoutMs, ctx.secret);
   const openRun = openingRun(runs, ctx.taskQueue);
   const at = (workspaceId: string, id: string) => ({ location: `/v1/workspaces/${workspaceId}/invitations/${id}` });
 
@@ -48,7 +48,7 @@ export function invitationsRouter(ctx: ApiContext): Router {
       const message = 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)';
       throw new Problem('channel_unavailable', message, [{ field: '/channels', message }]);
     }
-    const outcome = await startInvitation(places, openRun, opened, workspace.settings);
+    const outcome = await startInvitation(places, openRun, opened, { ...workspace.settings, force: body.force });
     // One open invitation per person: inviting them again answers the one they have.
     if ('heldBy' in outcome) return { status: 200, body: outcome.heldBy, headers: at(workspace.id, outcome.heldBy.id) };
     return { status: 201, body: outcome.started, headers: at(workspace.id, outcome.started.id) };

@@ -1,17 +1,28 @@
 import { Router, type RequestHandler } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import twilio from 'twilio';
 import { twilioOutcome } from '../../domain/delivery-reports';
-import { invitationWorkflowId } from '../../domain/invitation';
-import { reportDeliveryUpdate } from '../../workflows/invitation-messages';
+import { postmarkReport, sendgridReport, sesNotificationSchema, sesReports } from '../../domain/email-events';
 import type { ApiContext } from '../context';
+import { reportToRun, takeEmailReports } from '../delivery-reports';
+import { signedByPostmark, signedBySendgrid } from '../provider-signatures';
+import { snsVerifier } from '../sns-verifier';
 import { Problem } from '../problem';
 import { routes } from '../../contract';
 import { serve } from '../serve';
 
+/** SES's notification is JSON inside the SNS message; anything else is not one. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Callbacks from delivery providers. They carry no API key: Twilio signs each
- * with the account's auth token over the full URL it was given and the form fields.
+ * with the account's auth token over the full URL it was given and the form
+ * fields; the email providers sign theirs as their routes describe.
  */
 export function providersRouter(ctx: ApiContext): Router {
   const router = Router();
@@ -36,30 +47,66 @@ export function providersRouter(ctx: ApiContext): Router {
       const { invitation, send, reminder } = query;
       const outcome = twilioOutcome(status);
       if (outcome) {
-        const handle = ctx.temporal.workflow.getHandle(invitationWorkflowId(invitation));
         const report = {
           channel: 'sms' as const,
           messageId: status.MessageSid,
           ...outcome,
           message: { send, reminder },
         };
-        try {
-          await ctx.temporal.withDeadline(Date.now() + ctx.temporalTimeoutMs, () =>
-            // The update ID makes a report Twilio repeats while the first is in flight count once.
-            handle.executeUpdate(reportDeliveryUpdate, {
-              args: [report],
-              updateId: `twilio-${status.MessageSid}-${status.MessageStatus}`,
-            }),
-          );
-        } catch (error) {
-          // A closed invitation has no use for news about its messages; Twilio only needs to hear it was received.
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-          req.log.info({ invitationId: invitation }, 'delivery report for a closed invitation ignored');
-        }
+        // The update ID makes a report Twilio repeats while the first is in flight count once.
+        await reportToRun(ctx, invitation, report, `twilio-${status.MessageSid}-${status.MessageStatus}`, req.log);
       }
       return { status: 204 };
     },
     [signedByTwilio],
+  );
+
+  const { emailEvents } = ctx;
+  const sns = emailEvents.ses && snsVerifier(emailEvents.ses, ctx.log);
+  // SNS signs inside the body, so the check waits for it to be read; a server without SES says so first.
+  const sesConfigured: RequestHandler = (_req, _res, next) => {
+    if (!sns) throw new Problem('not_found', 'SES notifications are not configured on this server');
+    next();
+  };
+  serve(
+    router,
+    routes.sesEvents,
+    async ({ body: message }, req) => {
+      await sns!.verify(message);
+      if (message.Type === 'SubscriptionConfirmation') await sns!.confirm(message);
+      if (message.Type !== 'Notification') return { status: 204 };
+      const notification = sesNotificationSchema.safeParse(parseJson(message.Message));
+      if (!notification.success) {
+        req.log.warn({ messageId: message.MessageId }, 'SNS notification that is not an SES event ignored');
+        return { status: 204 };
+      }
+      const reports = sesReports(notification.data, message.MessageId, emailEvents.messageIdDomain);
+      await takeEmailReports(ctx, 'ses', reports, req.log);
+      return { status: 204 };
+    },
+    [sesConfigured],
+  );
+
+  serve(
+    router,
+    routes.sendgridEvents,
+    async ({ body: events }, req) => {
+      const reports = events.flatMap((event) => sendgridReport(event, emailEvents.messageIdDomain) ?? []);
+      await takeEmailReports(ctx, 'sendgrid', reports, req.log);
+      return { status: 204 };
+    },
+    [signedBySendgrid(emailEvents.sendgrid)],
+  );
+
+  serve(
+    router,
+    routes.postmarkEvents,
+    async ({ body: record }, req) => {
+      const report = postmarkReport(record, emailEvents.messageIdDomain);
+      await takeEmailReports(ctx, 'postmark', report ? [report] : [], req.log);
+      return { status: 204 };
+    },
+    [signedByPostmark(emailEvents.postmark)],
   );
 
   return router;

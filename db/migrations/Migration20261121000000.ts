@@ -76,6 +76,9 @@ export class Migration20261121000000 extends Migration {
         message_id text null,
         -- How an invitation was accepted.
         method text null,
+        -- How an email bounced, and whether its recipient complained, for delivery_failed from a provider.
+        bounce_type text null constraint invitation_events_bounce_type_check check (bounce_type in ('hard', 'soft')),
+        complaint boolean null,
         constraint invitation_events_pkey primary key (invitation_id, seq)
       )`);
 
@@ -215,6 +218,16 @@ export class Migration20261121000000 extends Migration {
       'create index invite_link_redemptions_link_id_index on invite_link_redemptions (link_id, redeemed_at, id)',
     );
 
+    // Addresses that bounced for good or complained, by keyed hash: new invitations to them need `force`.
+    this.addSql(`
+      create table suppressed_addresses (
+        workspace_id text not null references workspaces (id),
+        address_hash text not null,
+        reason text not null constraint suppressed_addresses_reason_check check (reason in ('bounced', 'complained')),
+        suppressed_at timestamptz not null default now(),
+        primary key (workspace_id, address_hash)
+      )`);
+
     // New invitations of the last 24 hours, while a workspace caps them per day: what its caps count.
     this.addSql(`
       create table invitation_starts (
@@ -336,6 +349,7 @@ export class Migration20261121000000 extends Migration {
     this.addSql('drop table idempotency_keys');
     this.addSql('drop table invite_link_redemptions');
     this.addSql('drop table invite_links');
+    this.addSql('drop table suppressed_addresses');
     this.addSql('drop table invitation_starts');
     this.addSql('drop table open_invitations');
     this.addSql('drop table webhook_attempts');

@@ -137,3 +137,15 @@ test('with the workspace falling back from email to SMS, a refused email goes ou
   expect(sms.body).toBe(`Ada invited you to join Fallback. Accept: ${link.body.url}`);
   await hooks.invitationEvent(webhookSecret, created.body.id, 'invitation.delivered');
 });
+
+test("an email provider's event webhook that is not configured is a 404, whatever it is sent", async () => {
+  for (const provider of ['ses', 'sendgrid', 'postmark']) {
+    const response = await fetch(`${app.apiUrl}/v1/providers/${provider}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[]',
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  }
+});

@@ -6,7 +6,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { EmailTemplates } from '../../../delivery/email-templates';
-import { createMailActivities, invitationMessageId, reminderMessageId } from '../../../activities/mail';
+import { createMailActivities } from '../../../activities/mail';
 import { createSentMessages, type SentMessages } from '../../../store/sent-messages';
 import type { WorkspaceReader } from '../../../store/workspaces';
 import { DAY } from '../../../domain/duration';
@@ -103,7 +103,6 @@ test('the invitation email carries the link, the details, a privacy notice and a
     const [mail] = catcher.messages();
     expect(mail!.to).toEqual(['ana@example.org']);
     expect(mail!.subject).toBe('Bob invited you to join Acme');
-    expect(mail!.messageId).toBe(invitationMessageId('inv_mail', 1, 'Acme invitations <invites@acme.example>'));
     expect(mail!.messageId).toBe('<inv_mail.1@acme.example>');
     const link = linkIn(mail!.text);
     expect(link.origin + link.pathname).toBe('https://app.acme.example/invitations/accept');
@@ -218,7 +217,6 @@ test('a reminder repeats the link and the privacy notice, with a Message-ID of i
     const [sent, reminded, remindedAgain] = catcher.messages();
     expect(reminded!.subject).toBe('Reminder: your invitation to join Acme is waiting');
     expect(reminded!.messageId).toBe('<inv_mail.1.r1@acme.example>');
-    expect(reminded!.messageId).toBe(reminderMessageId('inv_mail', 1, 1, 'Acme invitations <invites@acme.example>'));
     expect(remindedAgain!.messageId).toBe('<inv_mail.1.r2@acme.example>');
     expect(new Set([sent, reminded, remindedAgain].map((mail) => mail!.messageId)).size).toBe(3);
     expect(linkIn(reminded!.text).href).toBe(linkIn(sent!.text).href);

@@ -4,8 +4,10 @@ import {
   loadConfig,
   publicBaseUrl,
   requireSettings,
+  emailEventSettings,
   twilioSettings,
 } from '../../../config/config';
+import { generateKeyPairSync } from 'node:crypto';
 import { thrownBy } from '../../support/thrown';
 
 const secret = 's'.repeat(32);
@@ -29,6 +31,8 @@ describe('loadConfig', () => {
       JOIN_ATTEMPT_WINDOW: '15m',
       WEBHOOK_ALLOWED_NETWORKS: [],
       CODEC_CORS_ORIGINS: [],
+      SES_SNS_TOPIC_ARNS: [],
+      SNS_SERVICE_ORIGINS: [],
       WORKER_MAX_CACHED_WORKFLOWS: 100,
       METRICS_PORT: 9464,
       LOG_LEVEL: 'info',
@@ -71,6 +75,8 @@ describe('loadConfig', () => {
 
     expect(loadConfig(env)).toEqual({
       ...env,
+      SES_SNS_TOPIC_ARNS: [],
+      SNS_SERVICE_ORIGINS: [],
       PORT: 8080,
       TEMPORAL_REQUEST_TIMEOUT_MS: 2500,
       JOIN_ATTEMPTS_PER_VISITOR: 5,
@@ -311,5 +317,60 @@ describe('joinAttemptLimits', () => {
       caps: { visitor: 10, user: 3, workspace: 100, global: 1000 },
       windowMs: 7_200_000,
     });
+  });
+});
+
+describe('emailEventSettings', () => {
+  const ecKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    .publicKey.export({ format: 'der', type: 'spki' })
+    .toString('base64');
+
+  test("no provider is configured by default; the Message-ID domain is MAIL_FROM's", () => {
+    expect(emailEventSettings(loadConfig({ MAIL_FROM: 'Acme <invites@acme.example>' }))).toEqual({
+      messageIdDomain: 'acme.example',
+      ses: null,
+      sendgrid: null,
+      postmark: null,
+    });
+  });
+
+  test('each provider is configured by its variables', () => {
+    const settings = emailEventSettings(
+      loadConfig({
+        SES_SNS_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:123456789012:ses-events, arn:aws-cn:sns:cn-north-1:123456789012:b',
+        SENDGRID_WEBHOOK_PUBLIC_KEY: ecKey,
+        POSTMARK_WEBHOOK_USER: 'postmark',
+        POSTMARK_WEBHOOK_PASSWORD: 'p'.repeat(16),
+      }),
+    );
+    expect(settings.ses).toEqual({
+      topicArns: ['arn:aws:sns:eu-west-1:123456789012:ses-events', 'arn:aws-cn:sns:cn-north-1:123456789012:b'],
+      serviceOrigins: [],
+    });
+    expect(settings.sendgrid?.publicKey.asymmetricKeyType).toBe('ec');
+    expect(settings.postmark).toEqual({ user: 'postmark', password: 'p'.repeat(16) });
+  });
+
+  test.each([
+    [{ SES_SNS_TOPIC_ARNS: 'my-topic' }, 'SES_SNS_TOPIC_ARNS.0: must be comma-separated SNS topic ARNs'],
+    [{ SENDGRID_WEBHOOK_PUBLIC_KEY: 'bm90IGEga2V5' }, 'SENDGRID_WEBHOOK_PUBLIC_KEY: must be the base64 ECDSA'],
+    [{ SNS_SERVICE_ORIGINS: 'http://127.0.0.1:1/path' }, 'SNS_SERVICE_ORIGINS: must be comma-separated origins'],
+    [{ POSTMARK_WEBHOOK_USER: 'postmark' }, 'POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither'],
+    [{ POSTMARK_WEBHOOK_USER: 'a:b', POSTMARK_WEBHOOK_PASSWORD: 'p'.repeat(16) }, 'POSTMARK_WEBHOOK_USER: must be'],
+    [
+      { POSTMARK_WEBHOOK_USER: 'pm', POSTMARK_WEBHOOK_PASSWORD: 'short' },
+      'POSTMARK_WEBHOOK_PASSWORD: must be at least',
+    ],
+  ])('%j is refused', (env, message) => {
+    expect(configErrorOf(() => loadConfig(env)).message).toContain(message);
+  });
+
+  test('an RSA key is not what SendGrid signs with', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .toString('base64');
+    expect(configErrorOf(() => loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: rsa })).message).toContain(
+      'SENDGRID_WEBHOOK_PUBLIC_KEY',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { defaultChannels, fallbackChannel, reachableOn } from '../../../domain/channels';
+import { defaultChannels, fallbackChannel, reachableOn, reportFallsBack } from '../../../domain/channels';
 import {
   createInvitation,
   messageOf,
@@ -130,5 +130,17 @@ describe('delivery reports', () => {
       detail: 'sms: Twilio reported the SMS undelivered (error 30003)',
       messageId: sid,
     });
+  });
+});
+
+describe('reportFallsBack', () => {
+  test.each([
+    [{ delivered: false }, true],
+    [{ delivered: false, bounceType: 'hard' as const }, true],
+    [{ delivered: false, bounceType: 'soft' as const }, false],
+    [{ delivered: false, complaint: true }, false],
+    [{ delivered: true }, false],
+  ])('%j falls back: %s', (report, expected) => {
+    expect(reportFallsBack(report)).toBe(expected);
   });
 });
