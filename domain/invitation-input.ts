@@ -98,7 +98,7 @@ export const createInvitationSchema = z
     membership: membershipInputSchema.optional(),
     force: z
       .boolean()
-      .default(false)
+      .optional()
       .describe('Invites an address this workspace suppressed after it bounced for good or complained'),
   })
   .superRefine((input, ctx) => {

@@ -28,6 +28,7 @@ const tables = [
   'open_invitations',
   'payload_key_checks',
   'sent_messages',
+  'suppressed_addresses',
   'webhook_attempts',
   'webhook_deliveries',
   'webhook_endpoints',

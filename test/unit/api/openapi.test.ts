@@ -106,6 +106,7 @@ function servedRoutes(): string[] {
     secret: 'test-secret',
     publicBaseUrl: 'http://localhost',
     twilio: null,
+    emailEvents: { messageIdDomain: 'inviteflow.local', ses: null, sendgrid: null, postmark: null },
     joinAttempts: { caps: { ip: 1, user: 1, global: 1 }, windowMs: 60_000 },
     codec: { keys: [{ id: 'k1', key: new Uint8Array(32) }], corsOrigins: [] },
   } as unknown as ApiContext;
@@ -317,6 +318,7 @@ describe('OpenAPI document', () => {
     expect(problemCodes(operation('createInvitation'), 422)).toEqual([
       'unknown_role',
       'channel_unavailable',
+      'address_suppressed',
       'idempotency_key_reused',
       'validation_failed',
     ]);
@@ -393,6 +395,7 @@ describe('routers whose schemas are private to them', () => {
     orm: { em: { fork: () => ({ findOne: async () => workspaceRow, find: async () => [] }) } },
     secret: 'test-secret',
     log: pino({ level: 'silent' }),
+    emailEvents: { messageIdDomain: 'inviteflow.local', ses: null, sendgrid: null, postmark: null },
   } as unknown as ApiContext;
   let url = '';
   let server: Server;
