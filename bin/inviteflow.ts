@@ -3,6 +3,7 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, requireSettings, twilioSettings, type Config } from '../config/config';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../embedded/temporal-binaries';
+import { ensureTemporalServer } from '../embedded/temporal-server-binaries';
 import { startBanner } from '../runtime/banner';
 import { devApiKey, startDevStack } from '../runtime/dev-stack';
 import { createLogger, logFormat } from '../runtime/logger';
@@ -25,7 +26,8 @@ const usage = `usage: inviteflow <command>
   migrate                     apply database migrations to DATABASE_URL
   retire-payload-key ID       forget a payload key no open run needs, so starts without it are allowed
   register-search-attributes  add inviteflow's search attributes to the cluster at TEMPORAL_ADDRESS
-  install-temporal            install the pinned temporal CLI and test server into .cache/
+  install-temporal [--server] install the pinned temporal CLI and test server into .cache/; --server also
+                              builds the Temporal server, its SQL tool and Web UI into the user's cache
   bundle-workflows            write the workflow bundle a built worker loads at start (npm run build does)
   import --workspace W FILE   invite everyone in a CSV file through a running API (import --help: options)
   invitations list|show|resend|revoke --workspace W
@@ -75,6 +77,10 @@ async function main(command: string | undefined): Promise<void> {
   if (command === 'install-temporal') {
     console.log(await ensureTemporalCli());
     console.log(await ensureTemporalTestServer());
+    if (process.argv.includes('--server')) {
+      const { server, sqlTool, uiServer } = await ensureTemporalServer((line) => console.error(line));
+      console.log([server, sqlTool, uiServer].join('\n'));
+    }
     return;
   }
   if (command === 'bundle-workflows') {

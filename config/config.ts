@@ -38,6 +38,12 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9.-]+:\d+$/, 'must be host:port')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * What `inviteflow start` runs when TEMPORAL_ADDRESS is unset: the CLI's
+   * dev server (one SQLite file), or the Temporal server itself on the
+   * stack's PostgreSQL (built by `npm run temporal:install -- --server`).
+   */
+  TEMPORAL_SERVER: z.enum(['dev', 'server']).default('dev'),
   /** Temporal Cloud's API key (or any frontend behind API-key auth); implies TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Connects with TLS to a frontend whose certificate the system trusts, without a client certificate. */

@@ -8,6 +8,7 @@ import { startMailCatcher } from '../embedded/mail-catcher';
 import { startEmbeddedPostgres } from '../embedded/postgres';
 import { startSmsCatcher } from '../embedded/sms-catcher';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server';
+import { startTemporalServer } from '../embedded/temporal-server';
 import { devMailboxRoutes } from './dev-mailbox';
 import { searchAttributesForCli } from './search-attributes';
 import { runInviteflow, Stack, type ServiceAddresses, type Running } from './services';
@@ -52,32 +53,45 @@ export function devSettings(config: Config): Config {
   };
 }
 
+/**
+ * The dev server on its SQLite file, or (`TEMPORAL_SERVER=server`) the real
+ * server with its own databases on the stack's PostgreSQL, each with its UI
+ * decoding payloads through the API's codec endpoint.
+ */
+async function startEmbeddedTemporal(
+  config: Config,
+  databaseUrl: string,
+  log: Logger,
+): Promise<{ address: string; uiUrl: string | null; stop(): Promise<void> }> {
+  const uiCodecEndpoint = `http://localhost:${config.PORT}/codec`;
+  if (config.TEMPORAL_SERVER === 'server') {
+    log.info('TEMPORAL_ADDRESS is not set: starting the Temporal server on the PostgreSQL (TEMPORAL_SERVER=server)');
+    return startTemporalServer({
+      postgresUrl: databaseUrl,
+      dataDir: join(devDataDir, 'temporal-server'),
+      port: devPorts.temporal,
+      uiPort: devPorts.temporalUi,
+      namespace: config.TEMPORAL_NAMESPACE,
+      uiCodecEndpoint,
+      log: (line) => log.debug({ temporal: line }),
+    });
+  }
+  log.info('TEMPORAL_ADDRESS is not set: starting the embedded Temporal dev server');
+  return startTemporalDevServer({
+    port: devPorts.temporal,
+    uiPort: devPorts.temporalUi,
+    dbFilename: join(devDataDir, 'temporal.sqlite'),
+    namespace: config.TEMPORAL_NAMESPACE,
+    searchAttributes: searchAttributesForCli(),
+    uiCodecEndpoint,
+  });
+}
+
 export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?: string): Promise<DevStack> {
   mkdirSync(devDataDir, { recursive: true, mode: 0o777 });
   const stack = new Stack(log);
   const urls: Record<string, string> = {};
   try {
-    let temporalAddress = config.TEMPORAL_ADDRESS;
-    const codecKeylessOrigins: string[] = [];
-    if (!temporalAddress) {
-      log.info('TEMPORAL_ADDRESS is not set: starting the embedded Temporal dev server');
-      const temporal = await startTemporalDevServer({
-        port: devPorts.temporal,
-        uiPort: devPorts.temporalUi,
-        dbFilename: join(devDataDir, 'temporal.sqlite'),
-        namespace: config.TEMPORAL_NAMESPACE,
-        searchAttributes: searchAttributesForCli(),
-        // The UI decodes payloads through the API's codec endpoint, so operators read runs in clear.
-        uiCodecEndpoint: `http://localhost:${config.PORT}/codec`,
-      });
-      // Development only: the embedded UI has no log-in to pass an API key from, so the codec endpoint
-      // lets its origin in without one, from this machine only (see the README, "Personal data in Temporal").
-      codecKeylessOrigins.push(...['localhost', '127.0.0.1'].map((host) => `http://${host}:${devPorts.temporalUi}`));
-      stack.add('Temporal dev server', () => temporal.stop());
-      temporalAddress = temporal.address;
-      if (temporal.uiUrl) urls['Temporal UI'] = temporal.uiUrl;
-    }
-
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       log.info('DATABASE_URL is not set: starting the embedded PostgreSQL');
@@ -88,6 +102,18 @@ export async function startDevStack(config: Config, log: Logger, sdkMetricsUrl?:
       });
       stack.add('embedded PostgreSQL', () => postgres.stop());
       databaseUrl = postgres.url;
+    }
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    const codecKeylessOrigins: string[] = [];
+    if (!temporalAddress) {
+      const temporal = await startEmbeddedTemporal(config, databaseUrl, log);
+      // Development only: the embedded UI has no log-in to pass an API key from, so the codec endpoint
+      // lets its origin in without one, from this machine only (see the README, "Personal data in Temporal").
+      codecKeylessOrigins.push(...['localhost', '127.0.0.1'].map((host) => `http://${host}:${devPorts.temporalUi}`));
+      stack.add(config.TEMPORAL_SERVER === 'server' ? 'Temporal server' : 'Temporal dev server', () => temporal.stop());
+      temporalAddress = temporal.address;
+      if (temporal.uiUrl) urls['Temporal UI'] = temporal.uiUrl;
     }
 
     let smtpUrl = config.SMTP_URL;

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       PORT: 3000,
       TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_SERVER: 'dev',
       TEMPORAL_TASK_QUEUE: 'inviteflow',
       TEMPORAL_REQUEST_TIMEOUT_MS: 10_000,
       TEMPORAL_TLS: 'false',
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       PUBLIC_BASE_URL: 'https://invites.example.com',
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_NAMESPACE: 'prod',
+      TEMPORAL_SERVER: 'server',
       TEMPORAL_TASK_QUEUE: 'invites',
       TEMPORAL_REQUEST_TIMEOUT_MS: '2500',
       TEMPORAL_API_KEY: 'cloud-key',
