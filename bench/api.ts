@@ -1,5 +1,5 @@
 /**
- * The API load benchmark: `npm run bench:api [-- --rate N --duration S --sequential N --profile DIR]`.
+ * The API load benchmark: `npm run bench:api [-- --rate N --duration S --sequential N --temporal dev|server --profile DIR]`.
  *
  * On the embedded stack, with one `inviteflow api` and one `inviteflow worker`
  * process, it first times `--sequential` creates (200 by default) one after
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../config/paths';
 import { withConcurrency } from './support/concurrency';
-import { startEmbeddedStack } from './support/embedded-stack';
+import { startEmbeddedStack, temporalKind } from './support/embedded-stack';
 import { CpuMeter } from './cpu';
 import { percentile, round, waitFor } from './support/figures';
 import { runAtFixedRate, type LoadFigures, type PacedRequest } from './support/fixed-rate';
@@ -69,8 +69,10 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '30' },
       sequential: { type: 'string', default: '200' },
       profile: { type: 'string' },
+      temporal: { type: 'string', default: 'dev' },
     },
   });
+  const temporal = temporalKind(values.temporal);
   const rate = Number(values.rate);
   const duration = Number(values.duration);
   const sequentialCount = Number(values.sequential);
@@ -81,8 +83,10 @@ async function main(): Promise<void> {
   const limits = raisedRateLimits();
   const teardown = new Teardown('bench:api');
   try {
-    console.error(`bench:api: ${rate} requests/s for ${duration} s per phase; starting Temporal, PostgreSQL and SMTP`);
-    const stack = await startEmbeddedStack();
+    console.error(
+      `bench:api: ${rate} requests/s for ${duration} s per phase; starting Temporal (${temporal}), PostgreSQL and SMTP`,
+    );
+    const stack = await startEmbeddedStack({ temporal });
     teardown.add(() => stack.stop());
     console.error(
       `bench:api: one API and one worker; rate limits raised for a single-IP load test: ${JSON.stringify(limits)}`,
@@ -112,7 +116,10 @@ async function main(): Promise<void> {
     await quiet();
 
     const meter = () =>
-      new CpuMeter({ api: processes.apiPids, worker: processes.workerPids, temporal: stack.temporalPid });
+      new CpuMeter(
+        { api: processes.apiPids, worker: processes.workerPids, temporal: stack.temporalPid },
+        { postgres: stack.postgresPid },
+      );
     console.error('bench:api: create');
     const created: string[] = [];
     const createCpu = meter();
@@ -166,6 +173,7 @@ async function main(): Promise<void> {
     const acceptCpuMs = acceptCpu.perInvitation(accept.answered);
     const result = {
       at: new Date().toISOString(),
+      temporal,
       rate,
       durationSeconds: duration,
       processes: { apis: 1, workers: 1 },

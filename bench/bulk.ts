@@ -1,8 +1,10 @@
 /**
  * The bulk-import throughput benchmark:
- * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--webhooks] [--worker-heap MB] [--profile DIR]`.
+ * `npm run bench:bulk [-- --rows N] [--apis N --workers N] [--ceiling] [--webhooks] [--worker-heap MB]
+ * [--temporal dev|server] [--profile DIR]`.
  *
- * On the embedded stack (a Temporal dev server on a SQLite file, an embedded
+ * On the embedded stack (a Temporal dev server on a SQLite file, or with
+ * `--temporal server` the Temporal server on the PostgreSQL; an embedded
  * PostgreSQL, a real SMTP server), it imports N generated rows as one CSV
  * through the API, with the API and the worker each in their own process as
  * in production, and measures until the SMTP server has received all N
@@ -16,20 +18,16 @@
  * every invitation's `created` and `sent` webhooks and `bulk.completed` have
  * arrived too.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import { Client as PgClient } from 'pg';
 import { repoRoot } from '../config/paths';
-import { startEmbeddedPostgres } from '../embedded/postgres';
-import { startTemporalDevServer } from '../embedded/temporal-dev-server';
-import { searchAttributesForCli } from '../runtime/search-attributes';
 import { ceilingRun } from './ceiling';
 import { CpuMeter } from './cpu';
 import { baselineMessage } from './message';
-import { startArrivals } from './support/arrivals';
+import { startEmbeddedStack, temporalKind } from './support/embedded-stack';
 import { startWebhookSink, type WebhookSink } from './support/webhook-sink';
 import { percentile, round, waitFor } from './support/figures';
 import { peakRssMb, startInviteflow, type Services } from './support/processes';
@@ -137,41 +135,36 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '1' },
       webhooks: { type: 'boolean', default: false },
       'worker-heap': { type: 'string' },
+      temporal: { type: 'string', default: 'dev' },
     },
   });
+  const temporalRun = temporalKind(values.temporal);
   const count = Number(values.rows);
   const workerHeapMb = values['worker-heap'] === undefined ? undefined : Number(values['worker-heap']);
   const scale = { apis: Number(values.apis), workers: Number(values.workers) };
-  const scratch = mkdtempSync(join(tmpdir(), 'inviteflow-bench-'));
   console.error(
-    `bench:bulk: ${count} rows, ${scale.apis} API and ${scale.workers} worker processes; starting Temporal, PostgreSQL and SMTP`,
+    `bench:bulk: ${count} rows, ${scale.apis} API and ${scale.workers} worker processes; ` +
+      `starting Temporal (${temporalRun}), PostgreSQL and SMTP`,
   );
-  const [temporal, postgres, smtp, webhooks] = await Promise.all([
-    startTemporalDevServer({
-      headless: true,
-      dbFilename: join(scratch, 'temporal.sqlite'),
-      searchAttributes: searchAttributesForCli(),
-    }),
-    startEmbeddedPostgres(),
-    startArrivals(),
+  const [stack, webhooks] = await Promise.all([
+    startEmbeddedStack({ temporal: temporalRun }),
     values.webhooks ? startWebhookSink() : undefined,
   ]);
+  const { smtp } = stack;
   const arrivedAt = (rows: string[]) => rows.map((email) => smtp.arrivals.get(email)!);
   const allArrived = (what: string, rows: string[]) =>
     waitFor(what, () => rows.every((email) => smtp.arrivals.has(email)), 30 * 60_000);
   try {
     const rows = generatedRows('flow', count);
-    const run = await inviteflowRun(
-      rows,
-      { temporal: temporal.address, database: postgres.url, smtp: smtp.url },
-      scale,
-      {
-        profileDir: values.profile,
-        webhooks,
-        workerHeapMb,
-      },
+    const run = await inviteflowRun(rows, stack.services, scale, {
+      profileDir: values.profile,
+      webhooks,
+      workerHeapMb,
+    });
+    const cpu = new CpuMeter(
+      { worker: run.workerPids, api: run.apiPids, temporal: stack.temporalPid, bench: process.pid },
+      { postgres: stack.postgresPid },
     );
-    const cpu = new CpuMeter({ worker: run.workerPids, api: run.apiPids, temporal: temporal.pid!, bench: process.pid });
     let measured: Measured;
     try {
       await allArrived('every inviteflow email', rows);
@@ -210,8 +203,8 @@ async function main(): Promise<void> {
     console.error(`bench:bulk: inviteflow done in ${inviteflow.seconds} s; now the naive loop`);
 
     const naiveRows = generatedRows('naive', count);
-    const naiveCpu = new CpuMeter({ bench: process.pid });
-    const naiveStartedAt = await naiveRun(naiveRows, postgres.url, smtp.url);
+    const naiveCpu = new CpuMeter({ bench: process.pid }, { postgres: stack.postgresPid });
+    const naiveStartedAt = await naiveRun(naiveRows, stack.services.database, smtp.url);
     const naive = {
       ...figures(count, naiveStartedAt, arrivedAt(naiveRows)),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -222,8 +215,11 @@ async function main(): Promise<void> {
     if (values.ceiling) {
       console.error('bench:bulk: now the one-activity workflow (Temporal alone)');
       const ceilingRows = generatedRows('ceiling', count);
-      const ceilingCpu = new CpuMeter({ temporal: temporal.pid!, bench: process.pid });
-      const started = await ceilingRun(ceilingRows, temporal.address, smtp.url);
+      const ceilingCpu = new CpuMeter(
+        { temporal: stack.temporalPid, bench: process.pid },
+        { postgres: stack.postgresPid },
+      );
+      const started = await ceilingRun(ceilingRows, stack.services.temporal, smtp.url);
       try {
         await allArrived('every one-activity workflow email', ceilingRows);
       } finally {
@@ -237,6 +233,7 @@ async function main(): Promise<void> {
 
     const result = {
       at: new Date().toISOString(),
+      temporal: temporalRun,
       rows: count,
       workerHeapMb: workerHeapMb ?? null,
       inviteflow,
@@ -249,7 +246,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written to ${file}`);
   } finally {
-    await Promise.allSettled([temporal.stop(), postgres.stop(), smtp.stop(), webhooks?.stop()]);
+    await Promise.allSettled([stack.stop(), webhooks?.stop()]);
   }
   // Exits with `process.exitCode`: the child processes' handles must not keep the bench alive.
   process.exit();
@@ -305,6 +302,7 @@ function printResult({ inviteflow, naive, ceiling, throughputRatio }: Result): v
     ...rss,
     'CPU ms/invitation (machine)': cpu.machine,
     'of which Temporal server': cpu.temporal ?? null,
+    'of which PostgreSQL': cpu.postgres ?? null,
     'of which worker': cpu.worker ?? null,
   });
   console.table({

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports process and machine CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
@@ -9,6 +9,29 @@ export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * CPU time of a server that forks a process per connection (PostgreSQL):
+ * its own, its live children's, and what its children that have exited
+ * used (which the kernel adds to the parent once it reaps them).
+ */
+export function processTreeCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const reaped = (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  let children = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const child = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (child.slice(child.lastIndexOf(')') + 2).split(' ')[1] === String(pid))
+        children += processCpuMs(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return processCpuMs(pid) + reaped + children;
 }
 
 /** CPU time every core of the machine has spent busy so far (all but idle and iowait), in milliseconds. */
@@ -27,18 +50,30 @@ export class CpuMeter {
   private readonly start: Record<string, number>;
   private readonly machineStart = machineBusyMs();
 
-  /** Each name may stand for several processes (two workers, say): their CPU adds up. */
-  constructor(private readonly pids: Record<string, number | number[]>) {
-    this.start = Object.fromEntries(Object.keys(pids).map((name) => [name, this.used(name)]));
+  /**
+   * Each name may stand for several processes (two workers, say): their CPU
+   * adds up. A name in `trees` is a server with its children (PostgreSQL).
+   */
+  constructor(
+    private readonly pids: Record<string, number | number[]>,
+    private readonly trees: Record<string, number> = {},
+  ) {
+    this.start = Object.fromEntries(this.names().map((name) => [name, this.used(name)]));
+  }
+
+  private names(): string[] {
+    return [...Object.keys(this.pids), ...Object.keys(this.trees)];
   }
 
   private used(name: string): number {
+    const tree = this.trees[name];
+    if (tree !== undefined) return processTreeCpuMs(tree);
     return [this.pids[name]!].flat().reduce((sum, pid) => sum + processCpuMs(pid), 0);
   }
 
   /** CPU milliseconds per invitation for each process and for the whole machine. */
   perInvitation(invitations: number): Record<string, number> {
-    const used = Object.fromEntries(Object.keys(this.pids).map((name) => [name, this.used(name) - this.start[name]!]));
+    const used = Object.fromEntries(this.names().map((name) => [name, this.used(name) - this.start[name]!]));
     used.machine = machineBusyMs() - this.machineStart;
     return Object.fromEntries(
       Object.entries(used).map(([name, ms]) => [name, Math.round((ms / invitations) * 10) / 10]),

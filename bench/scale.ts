@@ -1,5 +1,5 @@
 /**
- * The scale benchmark: `npm run bench:scale [-- --invitations N --data DIR]`.
+ * The scale benchmark: `npm run bench:scale [-- --invitations N --data DIR --temporal dev|server]`.
  *
  * On the embedded stack, with one `inviteflow api` and one `inviteflow worker`
  * process, it measures list, lookup and accept latency and the worker's
@@ -18,14 +18,14 @@ import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { repoRoot } from '../config/paths';
 import { withConcurrency } from './support/concurrency';
-import { startEmbeddedStack, type EmbeddedStack } from './support/embedded-stack';
+import { startEmbeddedStack, temporalKind, type EmbeddedStack, type TemporalKind } from './support/embedded-stack';
 import { round } from './support/figures';
 import { runAtFixedRate, type LoadFigures } from './support/fixed-rate';
 import { HostCalls } from './support/host-calls';
 import { peakRssMb, rssMb, startInviteflow, type InviteflowProcesses } from './support/processes';
 import { raisedRateLimits } from './support/rate-limits';
 import { settle } from './support/settle';
-import { processCpuMs } from './cpu';
+import { processCpuMs, processTreeCpuMs } from './cpu';
 import { Teardown } from './support/teardown';
 
 const bigWorkspace = 'scale-big';
@@ -40,6 +40,7 @@ interface Options {
   sampleRate: number;
   concurrency: number;
   dataDir?: string;
+  temporal: TemporalKind;
 }
 
 /** How many pending invitations each workspace should hold: one large one, the rest by the thousand. */
@@ -118,6 +119,7 @@ interface CpuPerRequest {
   api: number;
   worker: number;
   temporal: number;
+  postgres: number;
 }
 
 type Figure = LoadFigures & { cpuMsPerRequest?: CpuPerRequest };
@@ -148,7 +150,7 @@ const warmUpAccepts = 10;
 async function measure(
   host: HostCalls,
   processes: InviteflowProcesses,
-  stack: Pick<EmbeddedStack, 'services' | 'temporalPid'>,
+  stack: Pick<EmbeddedStack, 'services' | 'temporalPid' | 'postgresPid'>,
   options: Options,
 ): Promise<Measured> {
   const databaseUrl = stack.services.database;
@@ -185,6 +187,7 @@ async function measure(
     api: processCpuMs(processes.apiPids[0]!),
     worker: processCpuMs(processes.workerPids[0]!),
     temporal: processCpuMs(stack.temporalPid),
+    postgres: processTreeCpuMs(stack.postgresPid),
   });
   const figure = async (
     name: string,
@@ -197,7 +200,12 @@ async function measure(
     const cpuAfter = cpu();
     const perRequest = (process: keyof CpuPerRequest) =>
       round((cpuAfter[process] - cpuBefore[process]) / figures.answered);
-    const cpuMsPerRequest = { api: perRequest('api'), worker: perRequest('worker'), temporal: perRequest('temporal') };
+    const cpuMsPerRequest = {
+      api: perRequest('api'),
+      worker: perRequest('worker'),
+      temporal: perRequest('temporal'),
+      postgres: perRequest('postgres'),
+    };
     if (figures.non2xx + figures.errors > 0) {
       throw new Error(
         `${name}: ${figures.errors} unanswered, answers by status ${JSON.stringify(figures.statusCodes)}`,
@@ -262,6 +270,7 @@ function parseOptions(): Options {
       samples: { type: 'string', default: '200' },
       'sample-rate': { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '16' },
+      temporal: { type: 'string', default: 'dev' },
     },
   });
   const options = {
@@ -270,6 +279,7 @@ function parseOptions(): Options {
     sampleRate: Number(values['sample-rate']),
     concurrency: Number(values.concurrency),
     dataDir: values.data,
+    temporal: temporalKind(values.temporal),
   };
   for (const name of ['invitations', 'samples', 'sampleRate', 'concurrency'] as const) {
     if (!(Number.isInteger(options[name]) && options[name] > 0)) throw new Error(`--${name} must be a positive number`);
@@ -285,7 +295,7 @@ async function main(): Promise<void> {
   const teardown = new Teardown('bench:scale');
   try {
     console.error(`bench:scale: ${options.invitations} invitations; starting Temporal, PostgreSQL and SMTP`);
-    const stack = await startEmbeddedStack({ dataDir: options.dataDir });
+    const stack = await startEmbeddedStack({ dataDir: options.dataDir, temporal: options.temporal });
     teardown.add(() => stack.stop());
     const limits = raisedRateLimits();
     console.error(`bench:scale: data in ${stack.dataDir}; rate limits raised for one IP: ${JSON.stringify(limits)}`);
@@ -320,6 +330,7 @@ async function main(): Promise<void> {
 
     const result = {
       at: new Date().toISOString(),
+      temporal: options.temporal,
       invitations: options.invitations,
       workspaces: targets.size,
       invitationsInBigWorkspace: targets.get(bigWorkspace),

@@ -33,6 +33,8 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   /** Connection URL of the `inviteflow` database. */
   url: string;
+  /** The postmaster, whose children serve the connections (bench/ measures them together). */
+  pid: number | undefined;
   stop(): Promise<void>;
   /** Creates an empty database (e.g. one per test file) and returns its URL. */
   createDatabase(name: string): Promise<string>;
@@ -97,6 +99,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 
   return {
     url: urlFor(DEFAULT_DATABASE),
+    pid: server.pid,
     stop,
     async createDatabase(name) {
       await withClient(urlFor('postgres'), (client) =>

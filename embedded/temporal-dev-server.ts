@@ -31,6 +31,8 @@ export interface TemporalDevServer {
   /** The server's process, for tools that measure it (bench/). */
   pid: number | undefined;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed (the fault suite). */
+  kill(): Promise<void>;
 }
 
 export class TemporalDevServerStartError extends Error {
@@ -61,6 +63,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     pid: server.pid,
     stop: () => server.stop('SIGTERM'),
+    kill: () => server.stop('SIGKILL'),
   };
 }
 

@@ -142,3 +142,23 @@ async function buildInto(target: string, log: (line: string) => void): Promise<v
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+if (require.main === module) {
+  // `--cached`: only say whether the binaries are built here (exit 0) or not (exit 3), building nothing.
+  const found = process.argv.includes('--cached')
+    ? cachedTemporalServer()
+    : ensureTemporalServer((line) => console.error(line));
+  found.then(
+    (binaries) => {
+      if (binaries) console.log(`temporal-server: ${binaries.server}`);
+      else {
+        console.log(`the Temporal server ${TEMPORAL_SERVER_VERSION} is not built in ${temporalServerDir()}`);
+        process.exitCode = 3;
+      }
+    },
+    (error: unknown) => {
+      console.error(describe(error));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -50,7 +50,7 @@ export interface TemporalServer {
  */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   const binaries = await ensureTemporalServer(options.log);
-  const port = options.port || (await serverPort());
+  const port = options.port || (await freeServerPort());
   const uiPort = options.uiPort === null ? null : options.uiPort || (await freePort());
   const namespace = options.namespace ?? 'default';
   const shards = options.historyShards ?? 4;
@@ -60,7 +60,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   await mkdir(options.dataDir, { recursive: true });
   const configFile = join(options.dataDir, 'temporal-server.yaml');
   await writeFile(join(options.dataDir, 'dynamic-config.yaml'), dynamicConfig);
-  await writeFile(configFile, await serverConfig(pg, port, shards, join(options.dataDir, 'dynamic-config.yaml')));
+  const ports = await servicePorts(options.dataDir);
+  await writeFile(configFile, serverConfig(pg, port, ports, shards, join(options.dataDir, 'dynamic-config.yaml')));
   const server = spawnService(binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
     onLine: options.log,
   });
@@ -144,19 +145,40 @@ frontend.enableUpdateWorkflowExecution:
 `;
 
 /** The cluster_membership table keeps a service's port as a smallint: the OS's ephemeral ports do not fit. */
-const serverPort = () => freePortBetween(20_000, 32_767);
+export const freeServerPort = () => freePortBetween(20_000, 32_767);
 
-async function serverConfig(pg: URL, port: number, shards: number, dynamicConfigFile: string): Promise<string> {
-  const [
-    frontendHttp,
-    frontendMembership,
-    history,
-    historyMembership,
-    matching,
-    matchingMembership,
-    worker,
-    workerMembership,
-  ] = await Promise.all(Array.from({ length: 8 }, () => serverPort()));
+const serviceNames = [
+  'frontendHttp',
+  'frontendMembership',
+  'history',
+  'historyMembership',
+  'matching',
+  'matchingMembership',
+  'worker',
+  'workerMembership',
+] as const;
+type ServicePorts = Record<(typeof serviceNames)[number], number>;
+
+/**
+ * The internal services' ports, picked once per data directory: a server
+ * started again after a crash comes back as the same cluster members,
+ * instead of waiting for its dead ones' membership to expire.
+ */
+async function servicePorts(dataDir: string): Promise<ServicePorts> {
+  const file = join(dataDir, 'service-ports.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as ServicePorts;
+  } catch {
+    const picked = await Promise.all(serviceNames.map(() => freeServerPort()));
+    const ports = Object.fromEntries(serviceNames.map((name, i) => [name, picked[i]!])) as ServicePorts;
+    await writeFile(file, JSON.stringify(ports));
+    return ports;
+  }
+}
+
+function serverConfig(pg: URL, port: number, ports: ServicePorts, shards: number, dynamicConfigFile: string): string {
+  const { frontendHttp, frontendMembership, history, historyMembership, matching, matchingMembership } = ports;
+  const { worker, workerMembership } = ports;
   const store = (database: string, maxConns: number) => `      sql:
         pluginName: postgres12
         databaseName: ${database}
@@ -189,13 +211,13 @@ global:
     broadcastAddress: 127.0.0.1
 services:
   frontend:
-${service(port, frontendMembership!, frontendHttp)}
+${service(port, frontendMembership, frontendHttp)}
   history:
-${service(history!, historyMembership!)}
+${service(history, historyMembership)}
   matching:
-${service(matching!, matchingMembership!)}
+${service(matching, matchingMembership)}
   worker:
-${service(worker!, workerMembership!)}
+${service(worker, workerMembership)}
 clusterMetadata:
   enableGlobalNamespace: false
   failoverVersionIncrement: 10

@@ -1,4 +1,7 @@
+import { runCommand } from '../../embedded/child-process';
+import { ensureTemporalCli } from '../../embedded/temporal-binaries';
 import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { testServers } from '../support/servers';
 import { invite } from '../support/invite';
 
 let app: TestInviteflow;
@@ -42,6 +45,32 @@ test('a search-attribute query finds exactly the runs in that state and workspac
   );
   expect(await listed(`InvitationStatus = 'revoked' AND WorkspaceId = 'ops'`, [run(third)])).toEqual([run(third)]);
   expect(await listed(`InvitationStatus = 'pending' AND WorkspaceId = 'nobody'`, [])).toEqual([]);
+});
+
+test("an operator's `temporal workflow list` finds the runs by their search attributes", async () => {
+  const id = await invited('cli@example.org');
+  expect((await app.call('POST', `/v1/workspaces/ops/invitations/${id}/revoke`, {})).status).toBe(200);
+  const cli = await ensureTemporalCli();
+  const list = async (query: string): Promise<string[]> => {
+    const output = await runCommand(
+      cli,
+      ['workflow', 'list', '--address', testServers().temporalAddress, '--query', query, '--output', 'json'],
+      { timeoutMs: 30_000 },
+    );
+    return (JSON.parse(output || '[]') as { execution: { workflowId: string } }[]).map(
+      (run) => run.execution.workflowId,
+    );
+  };
+  const query = `WorkspaceId = 'ops' AND InvitationStatus = 'revoked' AND WorkflowId = 'invitation-${id}'`;
+  let found: string[] = [];
+  for (let attempt = 0; attempt < 50 && found.length === 0; attempt += 1) {
+    found = await list(query);
+    if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(found).toEqual([`invitation-${id}`]);
+  expect(
+    await list(`WorkspaceId = 'ops' AND InvitationStatus = 'pending' AND WorkflowId = 'invitation-${id}'`),
+  ).toEqual([]);
 });
 
 test('each run has a summary, details and current details that name the invitation, not the person', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { freePort } from '../../../embedded/free-port';
 import { startMailCatcher, type MailCatcher } from '../../../embedded/mail-catcher';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../embedded/postgres';
-import { startTemporalDevServer, type TemporalDevServer } from '../../../embedded/temporal-dev-server';
+import { startTemporalDevServer } from '../../../embedded/temporal-dev-server';
+import { freeServerPort, startTemporalServer } from '../../../embedded/temporal-server';
 import { searchAttributesForCli } from '../../../runtime/search-attributes';
 import { startInviteflowProcess, type InviteflowProcess } from './processes';
 
@@ -16,14 +17,25 @@ export interface ApiAnswer {
   body: any;
 }
 
+/** What the suite needs of either Temporal: where it answers, and a way to stop it gently or kill it. */
+interface Temporal {
+  address: string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** `npm run test:server`: the Temporal server itself, on a PostgreSQL cluster of its own, instead of the dev server. */
+const onServer = process.env.INVITEFLOW_TEST_TEMPORAL === 'server';
+
 /**
- * One deployment as in production: a Temporal dev server on a SQLite file, a
- * PostgreSQL cluster on a data directory of its own, a real SMTP catcher, and
- * `inviteflow api` and `inviteflow worker` as separate processes. Every
- * server can be stopped and started again on the same port and data.
+ * One deployment as in production: a Temporal dev server on a SQLite file
+ * (or the Temporal server on its own PostgreSQL), a PostgreSQL cluster on a
+ * data directory of its own, a real SMTP catcher, and `inviteflow api` and
+ * `inviteflow worker` as separate processes. Every server can be stopped (or
+ * killed) and started again on the same port and data.
  */
 export class FaultStack {
-  temporal: TemporalDevServer;
+  temporal: Temporal;
   postgres: EmbeddedPostgres | null;
   api: InviteflowProcess;
   worker: InviteflowProcess;
@@ -36,8 +48,9 @@ export class FaultStack {
     private readonly ports: { temporal: number; postgres: number },
     private readonly env: Record<string, string>,
     readonly catcher: MailCatcher,
+    private readonly temporalPostgres: EmbeddedPostgres | null,
     servers: {
-      temporal: TemporalDevServer;
+      temporal: Temporal;
       postgres: EmbeddedPostgres;
       api: InviteflowProcess;
       worker: InviteflowProcess;
@@ -55,10 +68,15 @@ export class FaultStack {
     const scratch = mkdtempSync(join(tmpdir(), 'inviteflow-faults-'));
     // Not inside `scratch`: under root the server runs as `postgres`, which must reach it; the helper creates it.
     const postgresDir = join(tmpdir(), `inviteflow-faults-pg-${randomBytes(6).toString('hex')}`);
-    const [temporalPort, postgresPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [temporalPort, postgresPort, apiPort] = await Promise.all([
+      onServer ? freeServerPort() : freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const ports = { temporal: temporalPort, postgres: postgresPort };
+    const temporalPostgres = onServer ? await startPostgres(await freePort(), `${postgresDir}-temporal`) : null;
     const [temporal, postgres, catcher] = await Promise.all([
-      startTemporal(ports.temporal, scratch),
+      startTemporal(ports.temporal, scratch, temporalPostgres),
       startPostgres(ports.postgres, postgresDir),
       startMailCatcher(),
     ]);
@@ -77,7 +95,12 @@ export class FaultStack {
     };
     const api = startInviteflowProcess('api', env);
     const worker = startInviteflowProcess('worker', env);
-    const stack = new FaultStack(scratch, postgresDir, ports, env, catcher, { temporal, postgres, api, worker });
+    const stack = new FaultStack(scratch, postgresDir, ports, env, catcher, temporalPostgres, {
+      temporal,
+      postgres,
+      api,
+      worker,
+    });
     try {
       await Promise.all([api.ready, worker.ready]);
     } catch (error) {
@@ -110,7 +133,13 @@ export class FaultStack {
 
   async restartTemporal(): Promise<void> {
     await this.temporal.stop();
-    this.temporal = await startTemporal(this.ports.temporal, this.scratch);
+    this.temporal = await startTemporal(this.ports.temporal, this.scratch, this.temporalPostgres);
+  }
+
+  /** kill -9 the Temporal server, as a crash, then start it again on the same port and data. */
+  async crashAndRestartTemporal(): Promise<void> {
+    await this.temporal.kill();
+    this.temporal = await startTemporal(this.ports.temporal, this.scratch, this.temporalPostgres);
   }
 
   async stopPostgres(): Promise<void> {
@@ -133,14 +162,24 @@ export class FaultStack {
   async stop(): Promise<void> {
     await Promise.allSettled([this.api.stop(), this.worker.stop()]);
     await Promise.allSettled([this.temporal.stop(), this.postgres?.stop(), this.catcher.stop()]);
+    await this.temporalPostgres?.stop();
     await Promise.allSettled([
       rm(this.scratch, { recursive: true, force: true }),
       rm(this.postgresDir, { recursive: true, force: true }),
+      rm(`${this.postgresDir}-temporal`, { recursive: true, force: true }),
     ]);
   }
 }
 
-function startTemporal(port: number, scratch: string): Promise<TemporalDevServer> {
+function startTemporal(port: number, scratch: string, postgres: EmbeddedPostgres | null): Promise<Temporal> {
+  if (postgres) {
+    return startTemporalServer({
+      postgresUrl: postgres.url,
+      dataDir: join(scratch, 'temporal-server'),
+      port,
+      uiPort: null,
+    });
+  }
   return startTemporalDevServer({
     port,
     headless: true,
