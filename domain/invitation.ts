@@ -73,6 +73,18 @@ export type InvitationEventType = (typeof invitationEventTypes)[number];
 export const bounceTypes = ['hard', 'soft'] as const;
 export type BounceType = (typeof bounceTypes)[number];
 
+/** What a provider says became of one message. */
+export interface DeliveryOutcome {
+  channel: Channel;
+  /** The provider's id of the message; a report repeated for it changes nothing. */
+  messageId: string;
+  delivered: boolean;
+  reason?: string;
+  bounceType?: BounceType;
+  /** The recipient called the email spam. */
+  complaint?: boolean;
+}
+
 export interface InvitationEvent {
   /** Position in this invitation's history, from 1: consumers order webhooks by it. */
   seq: number;
@@ -154,15 +166,7 @@ export type InvitationCommand =
   /** The workflow's own, when a channel refused a message for good: history, not a change of status. */
   | { type: 'failDelivery'; channel: Channel; reason: string }
   /** A provider's word on a message it took (Twilio's status callback); the same report twice changes nothing. */
-  | {
-      type: 'reportDelivery';
-      channel: Channel;
-      messageId: string;
-      delivered: boolean;
-      reason?: string;
-      bounceType?: BounceType;
-      complaint?: boolean;
-    }
+  | ({ type: 'reportDelivery' } & DeliveryOutcome)
   /** The invitee's right to erasure: their contact and name go, the invitation keeps its status and dates. */
   | { type: 'erase'; by?: string };
 

@@ -1,6 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AcceptMethod, BounceType, InvitationState, MessageRef } from '../domain/invitation';
-import type { Channel } from '../domain/workspace';
+import type { AcceptMethod, DeliveryOutcome, InvitationState, MessageRef } from '../domain/invitation';
 
 /**
  * What an invitation's run is started with and answers to: its input, its
@@ -41,15 +40,7 @@ export const changeUpdate = defineUpdate<InvitationState, [{ roles?: string[]; g
   'change',
 );
 /** A provider's status report on one message, e.g. Twilio's callback for an SMS. */
-export interface DeliveryReport {
-  channel: Channel;
-  /** The provider's id of the message; a report repeated for it changes nothing. */
-  messageId: string;
-  delivered: boolean;
-  reason?: string;
-  bounceType?: BounceType;
-  /** The recipient called the email spam. */
-  complaint?: boolean;
+export interface DeliveryReport extends DeliveryOutcome {
   /** Which message it was, so a failure of the latest can fall back to another channel. */
   message: MessageRef;
 }

@@ -1,6 +1,6 @@
 import { configSchema } from '../../config/config';
 
-const raisedCap = '1000000';
+const raisedCap = 1_000_000;
 
 /**
  * Every per-client, per-user and global attempt cap in inviteflow's
@@ -12,5 +12,6 @@ export function raisedRateLimits(): Record<string, string> {
   const caps = Object.keys(configSchema.shape).filter((name) =>
     /_PER_VISITOR$|_PER_USER$|_PER_WORKSPACE$|_GLOBAL$/.test(name),
   );
-  return Object.fromEntries(caps.map((name) => [name, raisedCap]));
+  // The global cap stays above the per-workspace one, as the configuration requires.
+  return Object.fromEntries(caps.map((name) => [name, String(name.endsWith('_GLOBAL') ? 10 * raisedCap : raisedCap)]));
 }
