@@ -2,12 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { spawnService, type ExitStatus } from './child-process';
 import { freePort } from './free-port';
+import type { SearchAttributeType } from './search-attributes';
 import { ensureTemporalCli } from './temporal-binaries';
 
 const STARTUP_DEADLINE_MS = 60_000;
 const RETRY_INTERVAL_MS = 250;
-
-export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
 export interface TemporalDevServerOptions {
   /** Frontend gRPC port; 0 or omitted picks a free one. */

@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
-import { registerSearchAttributes } from '../runtime/search-attributes';
 import { runCommand, spawnService, type ServiceProcess } from './child-process';
 import { freePort, freePortBetween } from './free-port';
+import { addMissingSearchAttributes, type SearchAttributeType } from './search-attributes';
 import { ensureTemporalServer, type TemporalServerBinaries } from './temporal-server-binaries';
 
 const STARTUP_DEADLINE_MS = 90_000;
@@ -26,6 +26,8 @@ export interface TemporalServerOptions {
   namespace?: string;
   /** Fixed when the databases are created: a cluster's shard count cannot change afterwards. */
   historyShards?: number;
+  /** Registered through the operator API once the namespace is there, as the dev server's `--search-attribute`. */
+  searchAttributes?: Record<string, SearchAttributeType>;
   uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
@@ -35,8 +37,6 @@ export interface TemporalServer {
   uiUrl: string | null;
   /** The server's process, for tools that measure it (bench/). */
   pid: number | undefined;
-  /** The options it was started with, ports filled in: starting again with them comes back on the same ones. */
-  options: TemporalServerOptions & { port: number; uiPort: number | null };
   stop(): Promise<void>;
   /** SIGKILL, as a crash: nothing is flushed (the fault suite). */
   kill(): Promise<void>;
@@ -45,8 +45,8 @@ export interface TemporalServer {
 /**
  * The real Temporal server, one process with its four services, on
  * PostgreSQL: the databases are created or brought up to the release's
- * schema with its SQL tool, the namespace and inviteflow's search
- * attributes registered through the frontend, and the Web UI run beside it.
+ * schema with its SQL tool, the namespace and the search attributes
+ * registered through the frontend, and the Web UI run beside it.
  */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   const binaries = await ensureTemporalServer(options.log);
@@ -68,7 +68,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   const address = `127.0.0.1:${port}`;
   let ui: ServiceProcess | null = null;
   try {
-    await whileRunning(server, () => registerNamespace(address, namespace));
+    await whileRunning(server, () => registerNamespace(address, namespace, options.searchAttributes ?? {}));
     if (uiPort !== null) ui = await startUi(binaries, options.dataDir, address, uiPort, namespace, options);
   } catch (error) {
     await Promise.all([server.stop('SIGTERM'), ui?.stop('SIGTERM')]);
@@ -78,7 +78,6 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     address,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     pid: server.pid,
-    options: { ...options, port, uiPort },
     stop: async () => {
       await Promise.all([server.stop('SIGTERM'), ui?.stop('SIGTERM')]);
     },
@@ -242,7 +241,11 @@ dynamicConfigClient:
  * (a new cluster has only its system namespace), then inviteflow's search
  * attributes, retrying while a new namespace is not yet known everywhere.
  */
-async function registerNamespace(address: string, namespace: string): Promise<void> {
+async function registerNamespace(
+  address: string,
+  namespace: string,
+  searchAttributes: Record<string, SearchAttributeType>,
+): Promise<void> {
   const deadline = Date.now() + STARTUP_DEADLINE_MS;
   let lastError: unknown;
   for (let registered = false; Date.now() < deadline; await sleep(RETRY_INTERVAL_MS)) {
@@ -263,7 +266,7 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
         }
         registered = true;
       }
-      await registerSearchAttributes(connection, namespace);
+      await addMissingSearchAttributes(connection, namespace, searchAttributes);
       return;
     } catch (error) {
       lastError = error;

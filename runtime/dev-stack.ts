@@ -72,6 +72,7 @@ async function startEmbeddedTemporal(
       port: devPorts.temporal,
       uiPort: devPorts.temporalUi,
       namespace: config.TEMPORAL_NAMESPACE,
+      searchAttributes: searchAttributesForCli(),
       uiCodecEndpoint,
       log: (line) => log.debug({ temporal: line }),
     });

@@ -47,7 +47,12 @@ export async function startEmbeddedStack(
   const [temporal, postgres, smtp] = await Promise.all([
     options.temporal === 'server'
       ? postgresStarted.then(({ url }) =>
-          startTemporalServer({ postgresUrl: url, dataDir: join(dataDir, 'temporal-server'), uiPort: null }),
+          startTemporalServer({
+            postgresUrl: url,
+            dataDir: join(dataDir, 'temporal-server'),
+            uiPort: null,
+            searchAttributes: searchAttributesForCli(),
+          }),
         )
       : startTemporalDevServer({
           headless: true,

@@ -29,7 +29,14 @@ export default async function globalSetup(): Promise<void> {
   const [postgres, temporal, , testServerPath] = await Promise.all([
     postgresStarted,
     onServer
-      ? postgresStarted.then(({ url }) => startTemporalServer({ postgresUrl: url, dataDir: serverData, uiPort: null }))
+      ? postgresStarted.then(({ url }) =>
+          startTemporalServer({
+            postgresUrl: url,
+            dataDir: serverData,
+            uiPort: null,
+            searchAttributes: searchAttributesForCli(),
+          }),
+        )
       : startTemporalDevServer({ headless: true, searchAttributes: searchAttributesForCli() }),
     writeWorkflowBundle(workflowBundlePath, quietLogger),
     ensureTemporalTestServer(),

@@ -178,6 +178,7 @@ function startTemporal(port: number, scratch: string, postgres: EmbeddedPostgres
       dataDir: join(scratch, 'temporal-server'),
       port,
       uiPort: null,
+      searchAttributes: searchAttributesForCli(),
     });
   }
   return startTemporalDevServer({
