@@ -3,12 +3,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux reports process and machine CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
 
-/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat. */
-export function processCpuMs(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command name, from the state (field 3) on. */
+function statFields(pid: number | string): string[] {
   // The command name (field 2) may hold spaces; the fields after it are fixed.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** User plus system time of one process's stat fields, in milliseconds. */
+const cpuMsOf = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat. */
+export function processCpuMs(pid: number): number {
+  return cpuMsOf(statFields(pid));
 }
 
 /**
@@ -17,21 +24,19 @@ export function processCpuMs(pid: number): number {
  * used (which the kernel adds to the parent once it reaps them).
  */
 export function processTreeCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   const reaped = (Number(fields[13]) + Number(fields[14])) * TICK_MS;
   let children = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const child = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (child.slice(child.lastIndexOf(')') + 2).split(' ')[1] === String(pid))
-        children += processCpuMs(Number(entry));
+      const child = statFields(entry);
+      if (child[1] === String(pid)) children += cpuMsOf(child);
     } catch {
       // Gone between the listing and the read.
     }
   }
-  return processCpuMs(pid) + reaped + children;
+  return cpuMsOf(fields) + reaped + children;
 }
 
 /** CPU time every core of the machine has spent busy so far (all but idle and iowait), in milliseconds. */

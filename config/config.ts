@@ -85,7 +85,10 @@ export const configSchema = z.object({
   /** The verification key of SendGrid's signed Event Webhook (base64, as SendGrid shows it); unset, 404. */
   SENDGRID_WEBHOOK_PUBLIC_KEY: z
     .string()
-    .refine((key) => isEcPublicKey(key), 'must be the base64 ECDSA public key SendGrid shows for the signed webhook')
+    .refine(
+      (key) => ecPublicKey(key) !== undefined,
+      'must be the base64 ECDSA public key SendGrid shows for the signed webhook',
+    )
     .optional(),
   /** The basic-auth credentials in the URL of Postmark's webhooks, both or neither; unset, 404. */
   POSTMARK_WEBHOOK_USER: z
@@ -175,13 +178,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function isEcPublicKey(base64: string): boolean {
+/** The EC public key in base64 DER (SPKI), as SendGrid shows it; `undefined` for anything else. */
+function ecPublicKey(base64: string): KeyObject | undefined {
   try {
-    return (
-      createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType === 'ec'
-    );
+    const key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ec' ? key : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -273,15 +276,8 @@ export function emailEventSettings(config: Config): EmailEventSettings {
       SES_SNS_TOPIC_ARNS.length > 0
         ? { topicArns: SES_SNS_TOPIC_ARNS, serviceOrigins: config.SNS_SERVICE_ORIGINS }
         : null,
-    sendgrid: SENDGRID_WEBHOOK_PUBLIC_KEY
-      ? {
-          publicKey: createPublicKey({
-            key: Buffer.from(SENDGRID_WEBHOOK_PUBLIC_KEY, 'base64'),
-            format: 'der',
-            type: 'spki',
-          }),
-        }
-      : null,
+    // Checked by the schema: a key that loaded is an EC key.
+    sendgrid: SENDGRID_WEBHOOK_PUBLIC_KEY ? { publicKey: ecPublicKey(SENDGRID_WEBHOOK_PUBLIC_KEY)! } : null,
     postmark:
       POSTMARK_WEBHOOK_USER && POSTMARK_WEBHOOK_PASSWORD
         ? { user: POSTMARK_WEBHOOK_USER, password: POSTMARK_WEBHOOK_PASSWORD }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { Client as PgClient } from 'pg';
 import { runCommand, spawnService, type ServiceProcess } from './child-process';
 import { freePort, freePortBetween } from './free-port';
+import { withClient } from './postgres';
 import { addMissingSearchAttributes, type SearchAttributeType } from './search-attributes';
 import { ensureTemporalServer, type TemporalServerBinaries } from './temporal-server-binaries';
 
@@ -96,9 +96,7 @@ async function whileRunning<T>(service: ServiceProcess, step: () => Promise<T>):
 
 /** Creates each database the first time, then brings it to the release's schema (a no-op when it is there). */
 async function setUpSchemas(binaries: TemporalServerBinaries, pg: URL, log?: (line: string) => void): Promise<void> {
-  const admin = new PgClient({ connectionString: pg.toString() });
-  await admin.connect();
-  try {
+  await withClient(pg.toString(), async (admin) => {
     for (const [database, schema] of [
       ['temporal', 'temporal'],
       ['temporal_visibility', 'visibility'],
@@ -113,9 +111,7 @@ async function setUpSchemas(binaries: TemporalServerBinaries, pg: URL, log?: (li
       await tool('update-schema', '-d', join(binaries.schemaDir, schema, 'versioned'));
       log?.(`${database}: schema up to date`);
     }
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 function sqlToolConnection(pg: URL): string[] {

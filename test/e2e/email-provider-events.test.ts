@@ -1,5 +1,5 @@
 import type { CaughtMail } from '../../embedded/mail-catcher';
-import { startTestInviteflow, type TestInviteflow } from '../support/harness';
+import { completedImport, startTestInviteflow, type TestInviteflow } from '../support/harness';
 import { invite, type Invited } from '../support/invite';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { addWebhookEndpoint } from '../support/webhook-endpoint';
@@ -139,11 +139,7 @@ test('SES: a permanent bounce signed by SNS fails the email hard, sends the SMS 
     send: false,
   });
   expect(bulk.status).toBe(202);
-  let report: Record<string, any> = {};
-  for (let tries = 0; tries < 300 && report.status !== 'completed'; tries += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    report = (await app.call('GET', `/v1/workspaces/mail/invitations/bulk/${bulk.body.id}`)).body;
-  }
+  const report = await completedImport(app, 'mail', bulk.body.id);
   expect(report.rows.map((row: { outcome: string; code: string | null }) => [row.outcome, row.code])).toEqual([
     ['failed', 'address_suppressed'],
     ['sent', null],
